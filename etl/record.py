@@ -1,0 +1,48 @@
+"""The record every page becomes (contract: shared/reference/README.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Order matters: `extract` and `export` print records with keys in this order.
+RECORD_FIELDS = (
+    "url",
+    "source",
+    "language",
+    "title",
+    "alt_titles",
+    "published_at",
+    "translation_of_url",
+    "body_paragraphs",
+    "countries_mentioned",
+    "events",
+)
+
+
+def empty_record(url: str | None = None, source: str | None = None) -> dict:
+    """A record with every field present and nothing known yet."""
+    return {
+        "url": url,
+        "source": source,
+        "language": None,
+        "title": None,
+        "alt_titles": {},
+        "published_at": None,
+        "translation_of_url": None,
+        "body_paragraphs": [],
+        "countries_mentioned": [],
+        "events": [],
+    }
+
+
+@dataclass
+class Article:
+    """The article fields of a page, as the extractor found them (events come later)."""
+
+    url: str | None
+    language: str | None
+    title: str | None
+    alt_titles: dict[str, str] = field(default_factory=dict)
+    published_at: str | None = None
+    translation_of_url: str | None = None
+    body_paragraphs: list[str] = field(default_factory=list)

@@ -1,0 +1,74 @@
+"""Shared fixtures: a real PostgreSQL (embedded by default) and real HTTP servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from etl import db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_SITE = FIXTURES / "sample_site"
+REFERENCE = FIXTURES / "reference"
+
+
+@pytest.fixture(scope="session")
+def pg_server_url(tmp_path_factory) -> str:
+    """DSN of a server where tests may create databases: ETL_TEST_DATABASE_URL or embedded."""
+    url = os.environ.get("ETL_TEST_DATABASE_URL")
+    if url:
+        return url
+    return db.start_embedded(tmp_path_factory.mktemp("pg") / "data")
+
+
+@pytest.fixture
+def database_url(pg_server_url, monkeypatch) -> str:
+    """A fresh, empty database for one test, dropped afterwards. Also set as ETL_DATABASE_URL."""
+    name = f"etl_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    info = psycopg.conninfo.conninfo_to_dict(pg_server_url)
+    info["dbname"] = name
+    url = psycopg.conninfo.make_conninfo(**info)
+    monkeypatch.setenv("ETL_DATABASE_URL", url)
+    yield url
+    with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - keep test output readable
+        pass
+
+
+@pytest.fixture
+def serve_directory():
+    """Serve a directory over real HTTP on 127.0.0.1; returns the base URL (no trailing slash)."""
+    servers = []
+
+    def start(directory: Path, handler_class=_QuietHandler) -> str:
+        handler = functools.partial(handler_class, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def sample_site(serve_directory, monkeypatch) -> str:
+    """The bundled sample site, served locally; ETL_SAMPLE_SITE_URL points the sample sources file at it."""
+    url = serve_directory(SAMPLE_SITE)
+    monkeypatch.setenv("ETL_SAMPLE_SITE_URL", url)
+    return url
