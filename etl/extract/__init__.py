@@ -14,17 +14,21 @@ EXTRACTOR_VERSION = "0.1.0"
 
 
 def extract_record(html: bytes | str, url: str | None = None, source: str | None = None,
-                   sources=None, *, with_events: bool = True) -> dict:
+                   sources=None, *, charset: str | None = None, selectors: dict | None = None,
+                   with_events: bool = True) -> dict:
     """Extract the record of one page. Never raises for bad input: the record gets `error`.
 
     `url` is where the page was fetched (or given on the command line); the record's `url`
     is the page's canonical URL when it states one. `source` names the configured source; when
     it is None it is looked up in `sources` by the URL's host, else the host itself is used.
+    `charset` is the one the HTTP response declared; `selectors` a source's CSS overrides.
     """
-    from etl.extract.article import ExtractionError, extract_article
+    from etl.extract.article import ExtractionError, decode_html, extract_article
 
     try:
-        article = extract_article(html, url)
+        if isinstance(html, bytes) and charset:
+            html = decode_html(html, charset)
+        article = extract_article(html, url, selectors=selectors)
     except ExtractionError as exc:
         record = empty_record(url, _source_name(url, source, sources))
         record["error"] = str(exc)

@@ -1,0 +1,69 @@
+"""Ordered SQL migrations from `sql/NNN_name.sql`, each applied once and recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl import db
+
+SQL_DIR = Path(os.environ.get("ETL_SQL_DIR") or Path(__file__).resolve().parent.parent / "sql")
+_MIGRATION_FILE = re.compile(r"^(\d{3})_[\w-]+\.sql$")
+# Any constant works; it only has to be the same for every process that migrates this warehouse.
+_ADVISORY_LOCK_KEY = 7_310_412_021
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: str
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
+
+def available_migrations(sql_dir: Path = SQL_DIR) -> list[Migration]:
+    migrations = []
+    for path in sorted(sql_dir.glob("*.sql")):
+        match = _MIGRATION_FILE.match(path.name)
+        if match:
+            migrations.append(Migration(match.group(1), path.stem, path.read_text(encoding="utf-8")))
+    versions = [m.version for m in migrations]
+    if len(versions) != len(set(versions)):
+        raise RuntimeError(f"two migrations share a number in {sql_dir}: {versions}")
+    return migrations
+
+
+def migrate(dsn: str | None = None, sql_dir: Path = SQL_DIR) -> list[str]:
+    """Apply the migrations not yet applied; returns their names. Safe to run concurrently."""
+    applied_now = []
+    with db.connect(dsn, autocommit=True) as conn:
+        # Serialises concurrent migrators (two DAG runs starting together).
+        conn.execute("SELECT pg_advisory_lock(%s)", (_ADVISORY_LOCK_KEY,))
+        try:
+            conn.execute(
+                """CREATE TABLE IF NOT EXISTS public.etl_schema_migrations (
+                       version text PRIMARY KEY,
+                       name text NOT NULL,
+                       checksum text NOT NULL,
+                       applied_at timestamptz NOT NULL DEFAULT now())"""
+            )
+            done = {row[0] for row in conn.execute("SELECT version FROM public.etl_schema_migrations")}
+            for migration in available_migrations(sql_dir):
+                if migration.version in done:
+                    continue
+                with conn.transaction():
+                    conn.execute(migration.sql)
+                    conn.execute(
+                        "INSERT INTO public.etl_schema_migrations (version, name, checksum) VALUES (%s, %s, %s)",
+                        (migration.version, migration.name, migration.checksum),
+                    )
+                applied_now.append(migration.name)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (_ADVISORY_LOCK_KEY,))
+    return applied_now
