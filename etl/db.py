@@ -25,7 +25,11 @@ def embedded_data_dir() -> Path:
 
 def start_embedded(data_dir: str | os.PathLike | None = None) -> str:
     """Start (or reuse) the embedded server and return its DSN. The server outlives this process."""
-    import pgserver
+    import warnings
+
+    with warnings.catch_warnings():  # platformdirs warns about XDG_RUNTIME_DIR on import; harmless here
+        warnings.simplefilter("ignore")
+        import pgserver
 
     data_dir = Path(data_dir) if data_dir else embedded_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import subprocess
+import sys
+import tempfile
 import threading
 import uuid
 from pathlib import Path
@@ -14,9 +17,27 @@ import pytest
 
 from etl import db
 
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_SITE = FIXTURES / "sample_site"
 REFERENCE = FIXTURES / "reference"
+SAMPLE_SOURCES = PROJECT_DIR / "dags" / "sources.sample.yaml"
+
+# Airflow reads its configuration when first imported, so the test session's Airflow home (with a
+# SQLite metadata database of its own) is set before any test module imports it.
+_AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="etl-test-airflow-"))
+os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME}/airflow.db"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(PROJECT_DIR / "dags")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+
+
+@pytest.fixture(scope="session")
+def airflow_metadata_db() -> Path:
+    """The session's Airflow metadata database, migrated once (for dag.test())."""
+    airflow = Path(sys.executable).with_name("airflow")
+    subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True, env=os.environ.copy())
+    return _AIRFLOW_HOME
 
 
 @pytest.fixture(scope="session")

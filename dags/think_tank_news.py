@@ -1,0 +1,90 @@
+"""One DAG per source of the sources file: discover -> fetch -> extract -> load.
+
+Thin orchestration over `etl.pipeline`: tasks exchange batch ids and counts (XCom), never page bodies;
+the raw store in the warehouse is the hand-off. Importing this file reads the sources file and nothing
+else: no database, no network, no heavy imports.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import dag, task
+
+from etl.sources import Source, load_sources
+
+WAREHOUSE_CONN_ID = "etl_warehouse"
+
+DEFAULT_ARGS = {
+    "owner": "etl",
+    "retries": 3,
+    "retry_delay": timedelta(minutes=1),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+}
+
+
+def warehouse_dsn() -> str | None:
+    """The `etl_warehouse` Airflow connection when it exists; else None (ETL_DATABASE_URL / embedded)."""
+    from airflow.providers.postgres.hooks.postgres import PostgresHook
+    from airflow.sdk.exceptions import AirflowNotFoundException
+    from psycopg.conninfo import make_conninfo
+
+    try:
+        conn = PostgresHook(postgres_conn_id=WAREHOUSE_CONN_ID).connection
+    except AirflowNotFoundException:
+        return None
+    params = {"host": conn.host, "port": conn.port, "dbname": conn.schema, "user": conn.login,
+              "password": conn.password}
+    return make_conninfo(**{key: value for key, value in params.items() if value})
+
+
+def build_dag(source: Source):
+    @dag(
+        dag_id=f"think_tank_news__{source.name}",
+        description=f"Fetch, extract and load the news of {source.name}",
+        schedule=source.schedule,
+        start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["think-tank-news", source.name],
+    )
+    def think_tank_news():
+        @task
+        def discover() -> dict:
+            from etl import pipeline
+            from etl.migrate import migrate
+
+            dsn = warehouse_dsn()
+            migrate(dsn)
+            return pipeline.discover(source, dsn)
+
+        @task
+        def fetch(discovered: dict) -> dict:
+            from etl import pipeline
+
+            return pipeline.fetch(discovered["batch_id"], source, warehouse_dsn())
+
+        @task
+        def extract(fetched: dict) -> dict:
+            from etl import pipeline
+
+            return pipeline.extract(fetched["batch_id"], source, warehouse_dsn())
+
+        @task
+        def load(extracted: dict) -> dict:
+            from etl import pipeline
+
+            loaded = pipeline.load(extracted["batch_id"], warehouse_dsn())
+            pipeline.finish(extracted["batch_id"], loaded, warehouse_dsn())
+            return loaded
+
+        load(extract(fetch(discover())))
+
+    return think_tank_news()
+
+
+for _source in load_sources():
+    globals()[f"think_tank_news__{_source.name}"] = build_dag(_source)

@@ -1,0 +1,170 @@
+"""`python -m etl ...`: the same functions the DAG runs, from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+USAGE_ERROR = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.handler(args) or 0
+    except UsageError as exc:
+        parser.error(str(exc))  # exits with status 2
+    except Exception as exc:  # noqa: BLE001 - a clear one-line error, not a traceback, for operators
+        from etl.db import DatabaseUnavailable
+        from etl.sources import SourcesError
+
+        if isinstance(exc, (DatabaseUnavailable, SourcesError)):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("db", help="print the warehouse DSN in use (password masked)")
+    p.set_defaults(handler=cmd_db)
+
+    p = sub.add_parser("migrate", help="apply the SQL migrations not yet applied")
+    p.set_defaults(handler=cmd_migrate)
+
+    p = sub.add_parser("extract", help="print one JSON record per page, without a database")
+    p.add_argument("paths", nargs="*", metavar="PATH", help=".html or .html.gz files")
+    p.add_argument("--url", help="the URL the page was fetched from (one PATH only)")
+    p.add_argument("--from-list", metavar="LIST", help="TSV of PATH<TAB>URL lines (URL may be empty)")
+    p.add_argument("--config", metavar="SOURCES", help="sources file used to name the source (default: shipped)")
+    p.add_argument("--no-events", action="store_true", help="skip event extraction")
+    p.set_defaults(handler=cmd_extract)
+
+    p = sub.add_parser("run", help="the whole pipeline for the sources of a file, without Airflow")
+    p.add_argument("--config", metavar="SOURCES", help="sources file (default: dags/sources.yaml)")
+    p.add_argument("--source", metavar="NAME", help="only this source")
+    p.add_argument("--refresh", action="store_true", help="fetch article URLs already loaded again")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("export", help="print records from the warehouse as JSON Lines")
+    p.add_argument("--url", help="only the article with this canonical URL")
+    p.add_argument("--source", metavar="NAME", help="only this source's articles")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("demo", help="serve the sample site, run the DAG once with `airflow dags test`, summarise")
+    p.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def _print_json(record: dict) -> None:
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def cmd_db(args) -> None:
+    from etl.db import mask_dsn, resolve_dsn
+
+    print(mask_dsn(resolve_dsn()))
+
+
+def cmd_migrate(args) -> None:
+    from etl.migrate import migrate
+
+    applied = migrate()
+    print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
+
+
+def cmd_extract(args) -> None:
+    from etl.extract import extract_record
+    from etl.sources import load_sources
+
+    inputs = list(_extract_inputs(args))
+    sources = load_sources(args.config)
+    for path, url in inputs:
+        try:
+            body = _read_page(path)
+        except OSError as exc:
+            _print_json({"url": url, "path": str(path), "error": f"cannot read {path}: {exc.strerror or exc}"})
+            continue
+        record = extract_record(body, url or None, sources=sources, with_events=not args.no_events)
+        _print_json(record)
+
+
+def _extract_inputs(args) -> Iterator[tuple[Path, str | None]]:
+    if not args.paths and not args.from_list:
+        raise UsageError("extract needs PATH... or --from-list LIST")
+    if args.url and len(args.paths) != 1:
+        raise UsageError("--url goes with exactly one PATH")
+    for path in args.paths:
+        yield Path(path), args.url
+    if args.from_list:
+        yield from _read_list(Path(args.from_list))
+
+
+def _read_list(list_path: Path) -> Iterator[tuple[Path, str | None]]:
+    try:
+        lines = list_path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"cannot read list {list_path}: {exc.strerror or exc}") from exc
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        path_text, _, url = line.partition("\t")
+        path = Path(path_text.strip())
+        # Relative paths are relative to the list file, like most manifest formats.
+        if not path.is_absolute() and (list_path.parent / path).exists():
+            path = list_path.parent / path
+        yield path, url.strip() or None
+
+
+def _read_page(path: Path) -> bytes:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError):
+            return data  # not really gzip: let extraction say what it is
+    return data
+
+
+def cmd_run(args) -> int:
+    from etl.migrate import migrate
+    from etl.pipeline import run_source
+    from etl.sources import get_source, load_sources
+
+    sources = load_sources(args.config)
+    selected = [get_source(sources, args.source)] if args.source else sources
+    migrate()
+    for source in selected:
+        summary = run_source(source, refresh=args.refresh)
+        _print_json(summary)
+    return 0
+
+
+def cmd_export(args) -> None:
+    from etl import db
+    from etl.export import export_records
+
+    with db.connect() as conn:
+        for record in export_records(conn, url=args.url, source=args.source):
+            _print_json(record)
+
+
+def cmd_demo(args) -> int:
+    from etl.demo import run_demo
+
+    return run_demo()
