@@ -1,0 +1,169 @@
+"""Page -> Article: the article fields of one page (events and countries come later).
+
+Stages, each in its own module:
+  decode (decoding.py) -> parse and clean the tree (tree.py) -> page statements
+  (metadata.PageMeta) -> main content (content.py; trafilatura when no container stands out)
+  -> paragraphs -> metadata (title, alt titles, date, language, links).
+`selectors` from a source's configuration override the generic detection.
+"""
+
+from __future__ import annotations
+
+from lxml import etree, html
+
+from etl.extract import content as content_stage
+from etl.extract import metadata
+from etl.extract.content import normalize_text
+from etl.extract.decoding import DecodingError, decode_html
+from etl.extract.language import detect_language
+from etl.extract.tree import drop_boilerplate, drop_junk, parse_html
+from etl.record import Article
+
+__all__ = ["Article", "ExtractionError", "decode_html", "extract_article"]
+
+# Elements that mark the whole article (headline, date, body) when the body container is
+# nested inside them.
+_ARTICLE_ITEMTYPES = ("article", "posting", "report")
+_FALLBACK_MIN_GAIN = 1.2
+
+
+class ExtractionError(Exception):
+    """The input is not a page we can extract an article from; the message says why."""
+
+
+def extract_article(html_input: bytes | str, url: str | None = None,
+                    selectors: dict | None = None) -> Article:
+    """Extract the article fields of a page. Raises ExtractionError for unusable input."""
+    text = _as_text(html_input)
+    try:
+        return _extract(text, url, selectors or {})
+    except RecursionError as exc:
+        raise ExtractionError("markup too deeply nested to process") from exc
+
+
+def _as_text(html_input: bytes | str) -> str:
+    if html_input is None:
+        raise ExtractionError("empty input: no page given")
+    if isinstance(html_input, (bytes, bytearray, memoryview)):
+        try:
+            text = decode_html(bytes(html_input))
+        except DecodingError as exc:
+            raise ExtractionError(str(exc)) from exc
+    else:
+        text = html_input
+    if not text.strip():
+        raise ExtractionError("empty input: the page has no content")
+    if "<" not in text[:100_000] or "\x00" in text[:4096]:
+        raise ExtractionError("not HTML: no markup found in the input")
+    return text
+
+
+def _extract(text: str, url: str | None, selectors: dict) -> Article:
+    try:
+        root = parse_html(text)
+    except (ValueError, etree.ParserError) as exc:
+        raise ExtractionError(f"not HTML: the markup cannot be parsed ({exc})") from exc
+    page = metadata.PageMeta(root)
+    drop_junk(root)
+    headlines = frozenset(root.iter("h1"))
+    other_language_headlines = metadata.headline_candidates(root)
+    stated_dates = metadata.date_candidates(root)
+    drop_boilerplate(root, keep=headlines)
+
+    blocks = _select(root, selectors.get("body")) or _generic_blocks(root)
+    for block in blocks:
+        content_stage.drop_link_lists(block)
+    scope = _article_scope(blocks[0]) if blocks else None
+
+    headline = _select_one(root, selectors.get("title"))
+    if headline is None:
+        headline = metadata.find_headline(root, scope)
+    title = metadata.clean_title(headline, page)
+    paragraphs = [p for p in content_stage.paragraphs_of(blocks) if p != title]
+    if not _enough(paragraphs) and not selectors.get("body"):
+        paragraphs = _fallback_paragraphs(text, paragraphs, title)
+    if not paragraphs and not title:
+        raise ExtractionError("no article found: the page has neither a headline nor text")
+
+    language = detect_language(" ".join(paragraphs) or title or "", [
+        page.html_lang, page.get("og:locale", "content-language", "language", "dc.language")])
+    page_url = metadata.canonical_url(page, url)
+    return Article(
+        url=page_url,
+        language=language,
+        title=title,
+        alt_titles=metadata.alt_titles(other_language_headlines, scope, title, language),
+        published_at=_published_date(root, page, stated_dates, scope, selectors,
+                                     page_url or url),
+        translation_of_url=metadata.translation_url(page, language, page_url),
+        body_paragraphs=paragraphs,
+    )
+
+
+def _generic_blocks(root) -> list:
+    found = content_stage.find_content(root)
+    return found.blocks if found is not None else []
+
+
+def _article_scope(container):
+    """The element holding the whole article around the body container (headline, date)."""
+    for el in container.iterancestors():
+        if el.tag == "article":
+            return el
+        if any(kind in (el.get("itemtype") or "").lower() for kind in _ARTICLE_ITEMTYPES):
+            return el
+        if el.tag in ("main", "body"):
+            break
+    # No article element: the nearest ancestor that also holds the headline.
+    for el in container.iterancestors():
+        if el.tag == "body":
+            break
+        if next(el.iter("h1"), None) is not None:
+            return el
+    return container.getparent() if container.getparent() is not None else container
+
+
+def _enough(paragraphs: list[str]) -> bool:
+    return sum(len(p) for p in paragraphs) >= content_stage.CONFIDENT_CHARS
+
+
+def _fallback_paragraphs(text: str, paragraphs: list[str], title: str | None) -> list[str]:
+    """trafilatura's main text when no container stood out and it finds clearly more."""
+    try:
+        import trafilatura
+
+        extracted = trafilatura.extract(text, favor_precision=True, include_comments=False,
+                                        include_tables=True, deduplicate=False)
+    except Exception:  # the fallback must never turn a best-effort result into a crash
+        return paragraphs
+    if not extracted:
+        return paragraphs
+    found = [p for p in (normalize_text(line) for line in extracted.split("\n")) if p]
+    found = [p for p in found if p != title]
+    if sum(map(len, found)) > sum(map(len, paragraphs)) * _FALLBACK_MIN_GAIN:
+        return found
+    return paragraphs
+
+
+def _published_date(root, page, stated_dates, scope, selectors: dict, url: str | None
+                    ) -> str | None:
+    configured = _select_one(root, selectors.get("published_at"))
+    if configured is not None:
+        return metadata.parse_date(configured.get("datetime") or configured.get("content")
+                                   or configured.text_content())
+    return metadata.published_date(page, stated_dates, scope, url)
+
+
+def _select(root, selector: str | None) -> list:
+    if not selector:
+        return []
+    try:
+        return root.cssselect(selector)
+    except Exception as exc:  # cssselect raises its own SelectorError subclasses
+        raise ExtractionError(f"bad CSS selector in the source configuration: {selector!r} "
+                              f"({exc})") from exc
+
+
+def _select_one(root, selector: str | None):
+    found = _select(root, selector)
+    return found[0] if found else None

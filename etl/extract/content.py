@@ -1,0 +1,192 @@
+"""Stages 3 and 4: find the main content container, turn it into paragraphs.
+
+The container is found generically: an explicit articleBody marker, else content-density
+scoring in the spirit of Readability (paragraph text credited to its ancestors, class/id
+words as a prior, link density as a penalty), plus sibling blocks that score like the
+winner (articles split around ads). The result says how sure it is, so the caller can fall
+back to a general-purpose extractor when no container stands out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from lxml import etree, html
+
+from etl.extract.tree import BOILERPLATE_CLASS, CONTENT_CLASS
+
+PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "td", "dd", "li", "h2", "h3", "h4"})
+BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "section",
+    "article", "header", "footer", "figure", "figcaption", "address", "hr", "br", "main",
+    "center", "details", "summary", "caption", "body", "html",
+})
+# Inside the body these are not article text: the headline (read separately), the article
+# header (headline, byline, date), images with their captions.
+SKIPPED_IN_BODY = frozenset({"h1", "header", "figure", "figcaption", "picture", "img"})
+
+_WS = re.compile(r"\s+")
+MIN_PARAGRAPH_CHARS = 25
+# A container this short is not convincing on its own: the caller may fall back.
+CONFIDENT_CHARS = 400
+
+
+def normalize_text(text: str) -> str:
+    """NFC, white space collapsed (non-breaking and zero-width spaces included), stripped."""
+    text = text.replace("\u200b", "").replace("\ufeff", "").replace("\xad", "")
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+@dataclass
+class Content:
+    """The main content: its blocks (container first) and whether it stood out clearly."""
+
+    blocks: list
+    confident: bool
+
+
+def find_content(root: html.HtmlElement) -> Content | None:
+    """The main content container(s) of a cleaned tree, or None when there is no text."""
+    marked = _marked_article_body(root)
+    if marked is not None:
+        return Content([marked], confident=True)
+    scores = _score_candidates(root)
+    if not scores:
+        return None
+    best, best_score = max(scores.items(), key=lambda item: item[1])
+    blocks = _with_sibling_blocks(best, best_score, scores)
+    text_chars = sum(len(b.text_content()) for b in blocks)
+    return Content(blocks, confident=text_chars >= CONFIDENT_CHARS)
+
+
+def _marked_article_body(root: html.HtmlElement):
+    """The element marked itemprop=articleBody, when there is one with real text."""
+    marked = [el for el in root.iter() if isinstance(el.tag, str)
+              and "articlebody" in (el.get("itemprop") or "").lower()]
+    if not marked:
+        return None
+    best = max(marked, key=lambda el: len(el.text_content()))
+    return best if len(normalize_text(best.text_content())) >= CONFIDENT_CHARS else None
+
+
+def _score_candidates(root: html.HtmlElement) -> dict:
+    """Readability-style content scores of the ancestors of paragraph-like elements."""
+    scores: dict = {}
+    for el in root.iter(*PARAGRAPH_TAGS, "div"):
+        if el.tag == "div" and not _has_own_text(el):
+            continue
+        text = el.text_content()
+        length = len(text.strip())
+        if length < MIN_PARAGRAPH_CHARS:
+            continue
+        points = 1.0 + text.count(",") + text.count("，") + min(length / 100.0, 3.0)
+        for level, ancestor in enumerate(el.iterancestors()):
+            if level > 2:
+                break
+            if ancestor.tag in ("html", "body"):
+                break
+            if ancestor not in scores:
+                scores[ancestor] = _prior(ancestor)
+            scores[ancestor] += points / (1 if level == 0 else level * 2)
+    return {el: score * (1.0 - link_density(el)) for el, score in scores.items()}
+
+
+def _has_own_text(el) -> bool:
+    if el.text and el.text.strip():
+        return True
+    return any(child.tail and child.tail.strip() for child in el)
+
+
+def _prior(el) -> float:
+    score = {"article": 10.0, "main": 5.0, "div": 5.0, "section": 3.0, "pre": 3.0,
+             "td": 3.0, "blockquote": 3.0}.get(el.tag, 0.0)
+    marks = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("itemprop"))))
+    if marks:
+        if CONTENT_CLASS.search(marks):
+            score += 25.0
+        elif BOILERPLATE_CLASS.search(marks):
+            score -= 25.0
+    return score
+
+
+def link_density(el) -> float:
+    text_length = len(el.text_content())
+    if not text_length:
+        return 1.0
+    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    return min(linked / text_length, 1.0)
+
+
+def _with_sibling_blocks(best, best_score: float, scores: dict) -> list:
+    """The winner plus siblings that look like more of the same article."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    threshold = max(10.0, best_score * 0.2)
+    blocks = []
+    for sibling in parent:
+        if sibling is best:
+            blocks.append(sibling)
+        elif not isinstance(sibling.tag, str):
+            continue
+        elif scores.get(sibling, 0.0) >= threshold:
+            blocks.append(sibling)
+        elif sibling.tag == "p" and link_density(sibling) < 0.25 \
+                and len(normalize_text(sibling.text_content())) >= 80:
+            blocks.append(sibling)
+    return blocks
+
+
+def drop_link_lists(container) -> None:
+    """Remove blocks inside the content that are mostly links (related stories, tag lists)."""
+    doomed = []
+    for el in container.iter("ul", "ol", "div", "section", "p", "li", "table"):
+        text = normalize_text(el.text_content())
+        if not text:
+            continue
+        if link_density(el) >= 0.65 and len(text) < 400:
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
+
+
+def paragraphs_of(blocks: list) -> list[str]:
+    """The text of the blocks, one string per paragraph, in document order."""
+    paragraphs: list[str] = []
+    for block in blocks:
+        _walk(block, paragraphs)
+    return paragraphs
+
+
+def _walk(container, paragraphs: list[str]) -> None:
+    pieces: list[str] = []
+
+    def flush():
+        if pieces:
+            text = normalize_text("".join(pieces))
+            pieces.clear()
+            if text:
+                paragraphs.append(text)
+
+    walker = etree.iterwalk(container, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else None
+        if event == "start":
+            if tag in BLOCK_TAGS:
+                flush()
+            if tag in SKIPPED_IN_BODY or tag is None:
+                walker.skip_subtree()
+                continue
+            if el.text:
+                pieces.append(el.text)
+        else:
+            if tag in BLOCK_TAGS:
+                flush()
+            if el is not container and el.tail:
+                pieces.append(el.tail)
+    flush()

@@ -1,0 +1,113 @@
+"""Cheap language identification: declared language checked against the script of the text.
+
+A page's `lang` attribute is often the site default (an English page on a Russian site says
+lang="ru"). The script of the body text is hard evidence, so a declaration whose script
+disagrees with the body loses to a guess from the script itself.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Script of the languages we are likely to meet; anything unlisted is treated as Latin.
+_SCRIPT_OF_LANGUAGE = {
+    "ru": "cyrillic", "uk": "cyrillic", "be": "cyrillic", "bg": "cyrillic", "sr": "cyrillic",
+    "mk": "cyrillic", "kk": "cyrillic", "ky": "cyrillic", "tg": "cyrillic", "mn": "cyrillic",
+    "el": "greek", "ar": "arabic", "fa": "arabic", "ur": "arabic", "he": "hebrew",
+    "yi": "hebrew", "zh": "han", "ja": "han", "ko": "hangul", "hi": "devanagari",
+    "mr": "devanagari", "ne": "devanagari", "ka": "georgian", "hy": "armenian", "th": "thai",
+    "bn": "bengali", "ta": "tamil",
+}
+# The language a script most likely means when nothing else tells us.
+_DEFAULT_LANGUAGE_OF_SCRIPT = {
+    "latin": "en", "cyrillic": "ru", "greek": "el", "arabic": "ar", "hebrew": "he",
+    "han": "zh", "hangul": "ko", "devanagari": "hi", "georgian": "ka", "armenian": "hy",
+    "thai": "th", "bengali": "bn", "tamil": "ta", "kana": "ja",
+}
+_UNICODE_NAME_PREFIX = (
+    ("LATIN", "latin"), ("CYRILLIC", "cyrillic"), ("GREEK", "greek"), ("ARABIC", "arabic"),
+    ("HEBREW", "hebrew"), ("CJK", "han"), ("HANGUL", "hangul"), ("HIRAGANA", "kana"),
+    ("KATAKANA", "kana"), ("DEVANAGARI", "devanagari"), ("GEORGIAN", "georgian"),
+    ("ARMENIAN", "armenian"), ("THAI", "thai"), ("BENGALI", "bengali"), ("TAMIL", "tamil"),
+)
+_SAMPLE_CHARS = 3000
+
+
+def normalize_language_code(code: str | None) -> str | None:
+    """'en-US' / 'ru_RU' / 'EN' -> 'en'; None for empty or nonsense."""
+    if not code:
+        return None
+    primary = code.strip().replace("_", "-").split("-")[0].lower()
+    return primary if len(primary) in (2, 3) and primary.isalpha() else None
+
+
+def dominant_script(text: str) -> str | None:
+    """The script most letters of the text are written in (on a sample), or None."""
+    counts: dict[str, int] = {}
+    seen = 0
+    for char in text:
+        if not char.isalpha():
+            continue
+        seen += 1
+        if seen > _SAMPLE_CHARS:
+            break
+        script = _script_of_char(char)
+        counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return None
+    script = max(counts, key=counts.get)
+    # Japanese mixes kanji and kana: any real amount of kana means Japanese.
+    if script == "han" and counts.get("kana", 0) > counts["han"] * 0.1:
+        return "kana"
+    return script
+
+
+def _script_of_char(char: str) -> str:
+    if char < "\u0250":
+        return "latin"
+    if "\u0400" <= char <= "\u052f":
+        return "cyrillic"
+    name = unicodedata.name(char, "")
+    for prefix, script in _UNICODE_NAME_PREFIX:
+        if name.startswith(prefix):
+            return script
+    return "other"
+
+
+def guess_from_script(text: str) -> str | None:
+    """A language for the text from its script alone (Cyrillic: Ukrainian/Belarusian letters)."""
+    script = dominant_script(text)
+    if script is None or script == "other":
+        return None
+    if script == "cyrillic":
+        sample = text[:_SAMPLE_CHARS * 2].lower()
+        if any(letter in sample for letter in "ўі") and "ї" not in sample and "є" not in sample \
+                and sample.count("ў") > 0:
+            return "be"
+        if any(letter in sample for letter in "їєґ") or sample.count("і") > sample.count("ы"):
+            return "uk"
+        return "ru"
+    return _DEFAULT_LANGUAGE_OF_SCRIPT.get(script)
+
+
+def script_of_language(code: str) -> str:
+    return "kana" if code == "ja" else _SCRIPT_OF_LANGUAGE.get(code, "latin")
+
+
+def detect_language(body_text: str, declared: list[str | None]) -> str | None:
+    """The body's language: the first declared code whose script matches the body, else a guess."""
+    script = dominant_script(body_text)
+    codes = [c for c in (normalize_language_code(d) for d in declared) if c]
+    if script is None:
+        return codes[0] if codes else None
+    for code in codes:
+        expected = script_of_language(code)
+        if expected == script or (script == "kana" and code == "ja") \
+                or (script == "han" and code in ("zh", "ja")):
+            return code
+    return guess_from_script(body_text)
+
+
+def language_of_text(text: str) -> str | None:
+    """Language of a short text (a headline) from its script."""
+    return guess_from_script(text)

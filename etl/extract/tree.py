@@ -1,0 +1,152 @@
+"""Stage 2: text -> lxml tree, and the two cleaning passes.
+
+`parse_html` builds the tree. `drop_junk` removes what is never content nor metadata
+(scripts, styles, forms, ...). `drop_boilerplate` removes page furniture (menus, sidebars,
+footers, share bars, breadcrumbs, related-news blocks) by tag, ARIA role and class/id words.
+Both are single passes over the tree (no recursion, so deeply nested markup is fine).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+# Never content, never metadata we read from the body.
+JUNK_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "canvas", "video", "audio", "source", "track", "map", "button", "input", "select", "option",
+    "textarea", "form", "dialog", "link",
+})
+# JSON-LD is metadata: it is read before drop_junk runs.
+
+BOILERPLATE_TAGS = frozenset({"nav", "aside", "footer", "menu"})
+BOILERPLATE_ROLES = frozenset({
+    "navigation", "complementary", "contentinfo", "banner", "menu", "menubar", "search",
+    "dialog", "alert", "toolbar",
+})
+
+# Words in class/id that mark furniture, matched at word starts inside the attribute value
+# ("sidebar" matches "left-sidebar" and "sidebarWrap"). Two kinds: blocks that carry OTHER
+# content (other articles, their dates and titles), and the article's own furniture (byline,
+# labels, share bar). A date in the article's furniture is the article's; in foreign blocks never.
+_FOREIGN_WORDS = (
+    r"sidebar|side-bar|related|recommend|more-stories|morestories|popular|trending|"
+    r"most-read|mostread|read-more|readmore|also-read|see-also|further-reading|latest|"
+    r"teaser|next-article|prev-article|previous-article|outbrain|taboola|promo|advert|adsense|"
+    r"ad-slot|adslot|ad-container|ad-wrapper|advertisement|sponsor|banner|comment|disqus|"
+    r"respond|reply|footer|copyright|menu|navbar|nav-|navigation|pagination|pager|widget|"
+    r"newsletter|subscribe|subscription|signup|sign-up|cookie|consent|gdpr|paywall|modal|"
+    r"popup|overlay|masthead|donate|feedback"
+)
+_FURNITURE_WORDS = (
+    r"share|sharing|social|sociallinks|addthis|sharethis|breadcrumb|crumbs|skip-link|"
+    r"visually-hidden|sr-only|screen-reader|hidden(?=$|\s)|print-only|tags|tag-list|taglist|"
+    r"keywords|topics|author-bio|authorbio|byline|bottommeta|post-meta|entry-meta|"
+    r"article-meta|meta-data|caption|credit|field__label|label|toolbar"
+)
+FOREIGN_CLASS = re.compile(r"(?:^|[\s_-])(?:" + _FOREIGN_WORDS + r")", re.I)
+BOILERPLATE_CLASS = re.compile(r"(?:^|[\s_-])(?:" + _FOREIGN_WORDS + "|" + _FURNITURE_WORDS + r")",
+                               re.I)
+FOREIGN_TAGS = frozenset({"nav", "aside", "footer", "menu"})
+FOREIGN_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "menu",
+                           "menubar", "search"})
+
+# Elements whose class/id says "this is the article" are never dropped as furniture even if
+# a furniture word appears too (e.g. "article-body has-sidebar").
+CONTENT_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:article-?body|articlebody|article-?content|articletext|article-text|"
+    r"entry-content|post-content|post-body|postbody|story-?body|storycontent|story-content|"
+    r"text-formatted|main-content|maincontent|field--name-body|body-text|bodytext|"
+    r"news-text|newstext|content-body|rich-text|richtext)",
+    re.I,
+)
+
+
+def parse_html(text: str) -> html.HtmlElement:
+    """Parse a page into an lxml tree (lenient: truncated markup still gives a tree)."""
+    parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                             remove_blank_text=False, default_doctype=False)
+    data = text.encode("utf-8", errors="replace")
+    root = etree.fromstring(data, parser=parser) if data else None
+    if root is None:
+        raise ValueError("the page has no markup")
+    if not isinstance(root, html.HtmlElement) or root.tag != "html":
+        wrapper = html.Element("html")
+        wrapper.append(root)
+        root = wrapper
+    return root
+
+
+def drop_junk(root: html.HtmlElement) -> None:
+    """Remove scripts, styles, forms, media and other non-text elements."""
+    doomed = [el for el in root.iter() if not isinstance(el.tag, str) or el.tag in JUNK_TAGS]
+    for el in doomed:
+        _drop(el)
+
+
+def drop_boilerplate(root: html.HtmlElement, keep: frozenset = frozenset()) -> None:
+    """Remove page furniture. Elements in `keep` (and their ancestors) are never removed."""
+    protected = set()
+    for el in keep:
+        protected.update(el.iterancestors())
+        protected.add(el)
+    doomed = []
+    for el in root.iter():
+        if el in protected or not isinstance(el.tag, str):
+            continue
+        if is_boilerplate(el):
+            doomed.append(el)
+    for el in doomed:
+        _drop(el)
+
+
+def is_boilerplate(el: html.HtmlElement) -> bool:
+    if el.tag in ("html", "body", "article", "main"):
+        return False
+    if el.tag in BOILERPLATE_TAGS:
+        return True
+    if el.get("hidden") is not None or (el.get("aria-hidden") == "true" and el.tag != "span"):
+        return True
+    role = el.get("role")
+    if role and role.lower() in BOILERPLATE_ROLES:
+        return True
+    style = el.get("style")
+    if style and "display:none" in style.replace(" ", "").lower():
+        return True
+    marks = _marks(el)
+    if not marks:
+        return False
+    return bool(BOILERPLATE_CLASS.search(marks)) and not CONTENT_CLASS.search(marks)
+
+
+def is_foreign(el) -> bool:
+    """True for blocks that carry other pages' content: sidebars, related news, menus."""
+    if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main"):
+        return False
+    if el.tag in FOREIGN_TAGS:
+        return True
+    role = el.get("role")
+    if role and role.lower() in FOREIGN_ROLES:
+        return True
+    marks = _marks(el)
+    return bool(marks) and bool(FOREIGN_CLASS.search(marks)) and not CONTENT_CLASS.search(marks)
+
+
+def _marks(el) -> str:
+    return " ".join(filter(None, (el.get("class"), el.get("id"))))
+
+
+def _drop(el: html.HtmlElement) -> None:
+    """Remove an element and its subtree, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
