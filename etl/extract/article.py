@@ -83,6 +83,9 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
     if not _enough(paragraphs) and not selectors.get("body"):
         paragraphs = _fallback_paragraphs(text, paragraphs, title)
     if not paragraphs and not title:
+        if root.get("data-etl-too-deep"):
+            raise ExtractionError("markup too deeply nested: the parser stops at 256 levels "
+                                  "and no headline or text comes before that depth")
         raise ExtractionError("no article found: the page has neither a headline nor text")
 
     language = detect_language(" ".join(paragraphs) or title or "", [

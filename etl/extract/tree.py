@@ -63,18 +63,31 @@ CONTENT_CLASS = re.compile(
 )
 
 
+class TooDeep(ValueError):
+    """The markup nests deeper than the parser's safety limit; parsing stopped there."""
+
+
 def parse_html(text: str) -> html.HtmlElement:
-    """Parse a page into an lxml tree (lenient: truncated markup still gives a tree)."""
+    """Parse a page into an lxml tree (lenient: truncated markup still gives a tree).
+
+    libxml2 stops at 256 levels of nesting (a guard against hostile pages); the tree up to
+    there is kept and `root.too_deep` says it happened.
+    """
     parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                              remove_blank_text=False, default_doctype=False)
     data = text.encode("utf-8", errors="replace")
     root = etree.fromstring(data, parser=parser) if data else None
+    too_deep = any("Excessive depth" in error.message for error in parser.error_log)
     if root is None:
+        if too_deep:
+            raise TooDeep("markup nested deeper than 256 levels before any content")
         raise ValueError("the page has no markup")
     if not isinstance(root, html.HtmlElement) or root.tag != "html":
         wrapper = html.Element("html")
         wrapper.append(root)
         root = wrapper
+    if too_deep:
+        root.set("data-etl-too-deep", "1")
     return root
 
 
