@@ -1,0 +1,102 @@
+"""The Crawler: one per run and source, owning the HTTP client, robots cache and rate limiter."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from urllib.parse import urlsplit
+
+from etl.crawl.client import ROBOTS_AGENT, build_client, default_user_agent
+from etl.crawl.discovery import Discovery, DiscoveryStats
+from etl.crawl.fetch import DEFAULT_MAX_BYTES, FetchPolicy, FetchResult, Fetcher, FetchStats
+from etl.crawl.ratelimit import HostRateLimiter
+from etl.crawl.robots import ROBOTS_MAX_BYTES, RobotsCache
+from etl.crawl.urls import registered_domain
+from etl.sources import Source
+
+log = logging.getLogger(__name__)
+
+
+class Crawler:
+    """Discovers and fetches one source's pages. Never raises for a bad page or site.
+
+    Usage: `with Crawler(source) as crawler: urls = crawler.discover(is_known); crawler.fetch(url)`.
+    """
+
+    def __init__(self, source: Source, *, user_agent: str | None = None, timeout: float = 20.0,
+                 max_retries: int = 3, backoff_base: float = 1.0, max_retry_wait: float = 120.0,
+                 max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = 5, max_fetch_seconds: float = 120.0,
+                 requests_per_second: float | None = None, sleep: Callable[[float], None] = time.sleep):
+        self.source = source
+        self.user_agent = user_agent or default_user_agent()
+        self.policy = FetchPolicy(
+            timeout=timeout, max_fetch_seconds=max_fetch_seconds, max_retries=max_retries,
+            backoff_base=backoff_base, max_retry_wait=max_retry_wait, max_bytes=max_bytes,
+            max_redirects=max_redirects, allow_private_hosts=source.allow_private_hosts,
+        )
+        self.site_domains = frozenset(registered_domain(host) for host in source.hosts)
+        self._client = build_client(user_agent=self.user_agent, timeout=timeout,
+                                    allow_private=source.allow_private_hosts)
+        self.limiter = HostRateLimiter(requests_per_second or source.requests_per_second, sleep=sleep)
+        self._fetch_stats = FetchStats()
+        self._fetcher = Fetcher(self._client, self.limiter, None, self.site_domains, self.policy,
+                                sleep=sleep, stats=self._fetch_stats)
+        self.robots = RobotsCache(ROBOTS_AGENT, self._download_robots, self._on_crawl_delay)
+        self._fetcher.robots = self.robots
+        self.discovery_stats = DiscoveryStats()
+
+    # -- the contract --------------------------------------------------------------------------------
+
+    def discover(self, is_known: Callable[[str], bool] = lambda url: False) -> list[str]:
+        """New article URLs (absolute, no fragment, de-duplicated, in discovery order)."""
+        discovery = Discovery(self.source, self._fetch_any, self.site_domains, self.discovery_stats)
+        urls = discovery.run(is_known)
+        log.info("source %s: discovery found %d article URLs, %d new (%d listing pages, %d feeds, %d sitemaps, "
+                 "%d errors)", self.source.name, self.discovery_stats.found, len(urls),
+                 self.discovery_stats.listing_pages, self.discovery_stats.feeds, self.discovery_stats.sitemaps,
+                 self.discovery_stats.errors)
+        return urls
+
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """One article page: HTML only, size-capped, conditional when validators are given."""
+        return self._fetcher.fetch(url, etag=etag, last_modified=last_modified)
+
+    @property
+    def stats(self) -> dict:
+        return {
+            **{f"discovery_{k}": v for k, v in asdict(self.discovery_stats).items() if k != "error_samples"},
+            "discovery_error_samples": list(self.discovery_stats.error_samples),
+            **asdict(self._fetch_stats),
+        }
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Crawler:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- internals ----------------------------------------------------------------------------------
+
+    def _fetch_any(self, url: str) -> FetchResult:
+        """Listing pages, feeds and sitemaps: any content type (XML, gzip), same limits otherwise."""
+        return self._fetcher.fetch(url, accept=None)
+
+    def _download_robots(self, url: str) -> tuple[int | None, str]:
+        result = self._fetcher.fetch(url, accept=None, check_robots=False, max_bytes=ROBOTS_MAX_BYTES)
+        if result.outcome == "fetched":
+            return result.status, (result.body or b"").decode("utf-8", "replace")
+        if result.outcome == "failed":
+            return result.status, result.error or "failed"
+        if result.outcome == "refused_url":
+            return None, result.error or "refused"
+        return 404, ""  # too big, off-site redirect, ...: as if there were none
+
+    def _on_crawl_delay(self, site: str, seconds: float) -> None:
+        seconds = min(seconds, 60.0)  # a site asking for more than a minute per page still gets a minute
+        log.info("%s asks for a crawl delay of %.1fs", site, seconds)
+        self.limiter.slow_down(urlsplit(site).netloc, seconds)

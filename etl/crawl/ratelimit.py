@@ -1,0 +1,35 @@
+"""Per-host politeness: at most `requests_per_second` requests to one host, spaced evenly."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+
+class HostRateLimiter:
+    def __init__(self, requests_per_second: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):
+        if requests_per_second <= 0:
+            raise ValueError("requests_per_second must be positive")
+        self.interval = 1.0 / requests_per_second
+        self._min_interval: dict[str, float] = {}
+        self._next_slot: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._clock, self._sleep = clock, sleep
+
+    def slow_down(self, host: str, seconds: float) -> None:
+        """A host asked for more room (robots.txt Crawl-delay): never go faster than that."""
+        with self._lock:
+            self._min_interval[host] = max(self._min_interval.get(host, 0.0), seconds)
+
+    def wait(self, host: str) -> float:
+        """Block until a request to `host` is allowed; returns the seconds waited."""
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next_slot.get(host, now))
+            self._next_slot[host] = slot + max(self.interval, self._min_interval.get(host, 0.0))
+        delay = slot - now
+        if delay > 0:
+            self._sleep(delay)
+        return delay
