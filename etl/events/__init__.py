@@ -1,10 +1,42 @@
-"""Events an article reports: name, type, dates, place, format, organizers, sessions, speakers."""
+"""Events an article reports: name, type, dates, place, format, organizers, sessions, speakers.
+
+Deterministic and pattern-based, English and Russian. Modules: `text` (quotes, sentences),
+`kinds` (event types, session nouns, format words), `dates`, `places` (over `etl.geo`),
+`names` (event names, occasions), `organizations` (organizers, the think-tank alias table),
+`people` (speakers with roles), `sessions`, `counts`, and `builder`, which ties them together.
+"""
 
 from __future__ import annotations
 
 from etl.record import Article
 
+EVENT_FIELDS = (
+    "name", "type", "start_date", "end_date", "city", "city_as_written", "country", "format",
+    "occasion", "organizers", "participants_count", "countries_count", "sessions", "speakers",
+)
+
 
 def extract_events(article: Article) -> list[dict]:
-    """The events the article reports, in the record's event shape; [] when it reports none."""
-    return []
+    """The events the article reports, in the record's event shape; [] when it reports none.
+
+    Uses the body paragraphs, the title (a page titled "Meeting with ..." reports a meeting),
+    the publication date (the year of dates written without one; "today") and, when the
+    article carries one, the place the page states (`article.place`, a dateline).
+    """
+    from etl.events.builder import Context, build_events
+    from etl.events.dates import context_year, published_date
+    from etl.events.text import detect_language, normalize
+
+    paragraphs = [normalize(p) for p in (article.body_paragraphs or []) if p and p.strip()]
+    if not paragraphs:
+        return []
+    language = detect_language(article.language, paragraphs)
+    published = published_date(article.published_at)
+    context = Context(
+        language=language,
+        default_year=context_year(paragraphs, language, published),
+        published=published,
+        dateline=getattr(article, "place", None),
+    )
+    title = normalize(article.title) if article.title else None
+    return build_events(title, paragraphs, context)

@@ -1,0 +1,304 @@
+"""From sentences to events: which sentence introduces an event, which ones talk about it,
+and the event's fields gathered from those sentences.
+
+An event is introduced by a type noun (conference, круглый стол, ...) that comes with something
+telling it apart: a quoted or proper name, a date, a city, or a reporting verb ("was held",
+"состоялся") when no event is known yet. A type noun without any of these ("The conference was
+organized by ...", "Делегаты форума ...") refers back to an event already introduced. Every
+sentence belongs to the event most recently introduced or referred to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from etl.events import counts, dates, names, organizations, people, places, sessions
+from etl.events.kinds import ONLINE, SESSION_NOUN, TypeMention, event_type_mentions
+from etl.events.text import quotes, sentences
+
+_REPORTING = {
+    "en": re.compile(
+        r"\b(?:held|hosted|host|took place|take place|takes place|organi[sz]ed|convened|opened|kicked off|"
+        r"took part|take part|participated|attended|will be held|is to be held|will hold|holds|"
+        r"gathered|brought together|met|started|began|ended|concluded|paid|arrived)\b",
+        re.IGNORECASE),
+    "ru": re.compile(
+        r"(?<!\w)(?:состоял(?:ся|ась|ось|ись)|состоится|состоятся|прош(?:ел|ёл|ла|ло|ли)|пройд(?:ет|ёт|ут)|"
+        r"провел[аи]?|провёл|проведет|проведёт|проводит|организовал[аи]?|принял[аи]?\s+участие|"
+        r"примет\s+участие|примут\s+участие|открыл(?:ся|ась|ось)|стартовал[аи]?|начал[аи]?\s+работу|"
+        r"собрал[аи]?|встретил(?:ся|ась|ись)|посетил[аи]?|прибыл[аи]?|участвовал[аи]?)",
+        re.IGNORECASE),
+}
+_PART_OF = {
+    "en": re.compile(r"\b(?:as part of|within the framework of|in the framework of|on the sidelines of|"
+                     r"within|during)\s+(?:the|this)\s+$", re.IGNORECASE),
+    "ru": re.compile(r"(?<!\w)(?:в рамках|на полях|в ходе)\s+$", re.IGNORECASE),
+}
+# Title openings that announce the page's event ("Meeting with ...", "Visit to ...").
+_TITLE_LEAD = re.compile(r"^\s*(?:[\"«“][^\"»”]+[\"»”]\s*)?(?:\w+\s+){0,3}$")
+
+
+@dataclass
+class Sentence:
+    text: str
+    index: int
+    mentions: list[TypeMention]
+    quotes: list
+
+
+@dataclass
+class EventDraft:
+    type: str
+    name: str | None
+    intro: Sentence | None
+    sentences: list[Sentence] = field(default_factory=list)
+    from_title: bool = False
+
+    def mentioned_types(self) -> set[str]:
+        return {m.type for s in self.sentences for m in s.mentions} | {self.type}
+
+
+@dataclass
+class Context:
+    language: str
+    default_year: int | None
+    published: dt.date | None
+    dateline: str | None
+
+
+def build_events(title: str | None, paragraphs: list[str], context: Context) -> list[dict]:
+    language = context.language
+    all_sentences = []
+    for paragraph in paragraphs:
+        for text in sentences(paragraph):
+            spans = quotes(text)
+            mentions = [m for m in event_type_mentions(text, language)
+                        if not any(q.start <= m.start < q.end for q in spans)]
+            all_sentences.append(Sentence(text, len(all_sentences), mentions, spans))
+
+    drafts: list[EventDraft] = []
+    current: EventDraft | None = None
+    pending: list[Sentence] = []  # sentences before the first event
+    for sentence in all_sentences:
+        event = _introduced_or_referred(sentence, drafts, current, context)
+        if event is not None:
+            current = event
+        if current is None:
+            pending.append(sentence)
+        else:
+            if pending:
+                current.sentences.extend(pending)
+                pending = []
+            current.sentences.append(sentence)
+
+    title_event = _title_event(title, language)
+    if not drafts and title_event is not None:
+        title_event.sentences = all_sentences
+        drafts.append(title_event)
+    elif drafts and title_event is not None and not drafts[0].from_title:
+        drafts[0].from_title = True  # the title names the article's main event
+    return [_finish(draft, index, context) for index, draft in enumerate(drafts)]
+
+
+def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], current: EventDraft | None,
+                            context: Context) -> EventDraft | None:
+    language = context.language
+    chosen = None
+    for mention in sentence.mentions:
+        if drafts and _is_session_noun(sentence, mention, language):
+            continue
+        if drafts and _PART_OF[language].search(sentence.text[max(0, mention.start - 40):mention.start]) \
+                and mention.type not in {d.type for d in drafts}:
+            continue  # "a round table within the forum" is a part of the forum
+        name = names.event_name(sentence.text, mention, sentence.quotes, language)
+        if name is not None:
+            known = next((d for d in drafts if d.name and _fold(d.name) == _fold(name)), None)
+            if known is not None:
+                chosen = chosen or known
+                continue
+            unnamed = next((d for d in drafts if d.name is None and d.type == mention.type
+                            and d.intro is not None and d.intro.index == sentence.index), None)
+            if unnamed is not None:
+                unnamed.name = name
+                chosen = chosen or unnamed
+                continue
+            draft = EventDraft(mention.type, name, sentence)
+            drafts.append(draft)
+            chosen = chosen or draft
+            continue
+        distinct = _has_own_date_or_place(sentence, drafts, context)
+        if not drafts:
+            if distinct or _REPORTING[language].search(sentence.text):
+                draft = EventDraft(mention.type, None, sentence)
+                drafts.append(draft)
+                chosen = chosen or draft
+            continue
+        if distinct and _indefinite(sentence.text, mention, language):
+            draft = EventDraft(mention.type, None, sentence)
+            drafts.append(draft)
+            chosen = chosen or draft
+            continue
+        same_type = [d for d in drafts if mention.type in d.mentioned_types()]
+        chosen = chosen or (same_type[-1] if same_type else current)
+    return chosen
+
+
+def _is_session_noun(sentence: Sentence, mention: TypeMention, language: str) -> bool:
+    """"пленарное заседание", "online session": a part of the event, not another event."""
+    for match in SESSION_NOUN[language].finditer(sentence.text):
+        if match.start() <= mention.start < match.end():
+            return True
+    return False
+
+
+def _has_own_date_or_place(sentence: Sentence, drafts: list[EventDraft], context: Context) -> bool:
+    spans = dates.find_dates(sentence.text, context.language, context.default_year)
+    place = places.city_in(sentence.text, context.language)
+    if not drafts:
+        return bool(spans or place)
+    known_dates = {_event_dates(d, context) for d in drafts}
+    known_cities = {_event_place(d, context, 1).city for d in drafts}
+    new_date = bool(spans) and (spans[0].start, spans[0].end) not in known_dates
+    new_place = place is not None and place.city not in known_cities
+    return new_date or new_place
+
+
+def _indefinite(text: str, mention: TypeMention, language: str) -> bool:
+    """Not a reference back: in English an indefinite or no article before the noun phrase."""
+    if language != "en":
+        return True
+    before = text[max(0, mention.start - 60):mention.start]
+    phrase = re.split(r"[,;:]|\b(?:in|at|on|to|by|of)\s", before)[-1]
+    return not re.search(r"\b(?:the|this|that|these|its|their)\b", phrase, re.IGNORECASE)
+
+
+def _title_event(title: str | None, language: str) -> EventDraft | None:
+    if not title:
+        return None
+    for mention in event_type_mentions(title, language):
+        if _TITLE_LEAD.match(title[:mention.start]):
+            spans = quotes(title)
+            name = names.event_name(title, mention, spans, language)
+            return EventDraft(mention.type, name, None, from_title=True)
+    return None
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\W+", " ", text).casefold().strip()
+
+
+# ---------------------------------------------------------------- fields
+
+
+def _about_event(sentence: Sentence, language: str) -> bool:
+    return bool(sentence.mentions) or bool(_REPORTING[language].search(sentence.text))
+
+
+def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, dt.date | None]:
+    candidates = [draft.intro] if draft.intro else []
+    candidates += [s for s in draft.sentences if s is not draft.intro and _about_event(s, context.language)]
+    for sentence in candidates:
+        spans = dates.find_dates(sentence.text, context.language, context.default_year, context.published)
+        if spans:
+            return spans[0].start, spans[0].end
+    return None, None
+
+
+def _event_place(draft: EventDraft, context: Context, position: int) -> places.Place:
+    language = context.language
+    if position == 0 and context.dateline:
+        stated = places.place_from_dateline(context.dateline, language)
+        if stated is not None:
+            return stated
+    candidates = [draft.intro] if draft.intro else []
+    candidates += [s for s in draft.sentences if s is not draft.intro and _about_event(s, language)]
+    for sentence in candidates:
+        place = places.city_in(sentence.text, language)
+        if place is not None:
+            return place
+    for sentence in candidates[:1]:
+        country = places.country_in(sentence.text, language)
+        if country:
+            return places.Place(None, None, country)
+    return places.Place(None, None, None)
+
+
+def _finish(draft: EventDraft, position: int, context: Context) -> dict:
+    language = context.language
+    start, end = _event_dates(draft, context)
+    place = _event_place(draft, context, position)
+    ordered = ([draft.intro] if draft.intro else []) + [s for s in draft.sentences if s is not draft.intro]
+
+    occasion = next((o for o in (names.occasion_in(s.text, language) for s in ordered) if o), None)
+    organizers: list[dict] = []
+    for sentence in ordered:
+        for organizer in organizations.organizers_in(sentence.text, language):
+            if all(_fold(o["name"]) != _fold(organizer["name"]) for o in organizers):
+                organizers.append(organizer)
+    participants = next((c for c in (counts.participants_count(s.text, language) for s in ordered) if c), None)
+    countries = next((c for c in (counts.countries_count(s.text, language) for s in ordered) if c), None)
+
+    session_list: list[dict] = []
+    online_parts = offline_parts = False
+    speakers: list[people.Speaker] = []
+    for sentence in draft.sentences:
+        mentions = sessions.session_mentions(sentence.text, language)
+        for mention in mentions:
+            online_parts |= mention.online
+            offline_parts |= mention.offline or (mention.kind == "plenary" and not mention.online)
+            for session_name in mention.names:
+                _add_session(session_list, session_name, mention)
+        if people.PARTICIPATION[language].search(sentence.text):
+            named = [n for m in mentions for n in m.names]
+            for speaker in people.speakers_in(sentence.text, language):
+                speaker.session = named[0] if len(named) == 1 else None
+                known = next((s for s in speakers if _fold(s.name) == _fold(speaker.name)), None)
+                if known is None:
+                    speakers.append(speaker)
+                elif known.session is None:
+                    known.session = speaker.session
+
+    event_format = _format(draft, ordered, online_parts, offline_parts, place, language)
+    return {
+        "name": draft.name,
+        "type": draft.type,
+        "start_date": start.isoformat() if start else None,
+        "end_date": end.isoformat() if end else None,
+        "city": place.city,
+        "city_as_written": place.city_as_written,
+        "country": place.country,
+        "format": event_format,
+        "occasion": occasion,
+        "organizers": organizers,
+        "participants_count": participants,
+        "countries_count": countries,
+        "sessions": session_list,
+        "speakers": [s.as_dict() for s in speakers],
+    }
+
+
+def _add_session(session_list: list[dict], name: str, mention: sessions.SessionMention) -> None:
+    existing = next((s for s in session_list if _fold(s["name"]) == _fold(name)), None)
+    if existing is None:
+        existing = {"name": name, "kind": mention.kind}
+        session_list.append(existing)
+    if "format" not in existing and (mention.online or mention.offline):
+        existing["format"] = "online" if mention.online else "offline"
+
+
+def _format(draft: EventDraft, ordered: list[Sentence], online_parts: bool, offline_parts: bool,
+            place: places.Place, language: str) -> str | None:
+    stated = [sessions.sentence_format(s.text, language) for s in ordered
+              if s is draft.intro or s.mentions]
+    if "hybrid" in stated:
+        return "hybrid"
+    if online_parts:
+        return "hybrid" if offline_parts or (place.city and "online" not in stated) else "online"
+    if "online" in stated or draft.type == "seminar" and any(
+            ONLINE[language].search(m.text) for s in ordered for m in s.mentions):
+        return "online"
+    if "offline" in stated or place.city:
+        return "offline"
+    return None

@@ -1,0 +1,99 @@
+"""Event types and session kinds: the nouns that name them in English and Russian."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_RU_NOUN = r"(?:а|ы|и|у|е|ой|ом|ей|ами|ам|ах|ов|ю|я|ям|ями|ях)?"
+
+# (canonical type, English pattern, Russian pattern). Order: longer phrases first.
+_EVENT_TYPES: tuple[tuple[str, str, str], ...] = (
+    ("round table", r"round[- ]?tables?", r"кругл(?:ый|ого|ому|ым|ом|ые|ых|ыми)\s+стол" + _RU_NOUN),
+    ("conference", r"(?:video)?conferences?", r"(?:видео)?конференци(?:я|и|ю|ей|ях|ям|ями)"),
+    ("forum", r"forums?|fora", r"форум" + _RU_NOUN),
+    ("summit", r"summits?", r"саммит" + _RU_NOUN),
+    ("seminar", r"seminars?|webinars?", r"(?:семинар|вебинар)" + _RU_NOUN),
+    ("workshop", r"workshops?|master[- ]class(?:es)?", r"мастер-класс" + _RU_NOUN),
+    ("symposium", r"symposium|symposia", r"симпозиум" + _RU_NOUN),
+    ("congress", r"congress(?:es)?", r"(?:съезд|конгресс)" + _RU_NOUN),
+    ("readings", r"readings", r"чтени(?:я|й|ях|ям|ями)"),
+    ("talks", r"talks|negotiations", r"переговор(?:ы|ов|ах|ам|ами)"),
+    ("visit", r"visits?", r"визит" + _RU_NOUN),
+    ("briefing", r"briefings?", r"брифинг" + _RU_NOUN),
+    ("lecture", r"lectures?", r"лекци(?:я|и|ю|ей|ях|ям|ями)"),
+    ("presentation", r"presentations?", r"презентаци(?:я|и|ю|ей|ях|ям|ями)"),
+    ("exhibition", r"exhibitions?", r"выставк(?:а|и|у|е|ой|ах|ам|ами)"),
+    ("ceremony", r"ceremon(?:y|ies)", r"церемони(?:я|и|ю|ей)"),
+    ("consultations", r"consultations", r"консультаци(?:и|й|ях|ям|ями)"),
+    ("meeting", r"meetings?|gatherings?",
+     r"(?:встреч(?:а|и|у|е|ей|ам|ами|ах)?|совещани(?:е|я|ю|ем|и|й)|заседани(?:е|я|ю|ем|и|й|ях))"),
+)
+
+# Nouns that name a part of an event when a parent event exists.
+_SESSION_NOUNS = {
+    "en": r"(?:plenary\s+)?sessions?|panels?|sections?|panel\s+discussions?|plenar(?:y|ies)",
+    "ru": r"(?:сесси(?:я|и|ю|ей|ях|ям|ями)|секци(?:я|и|ю|ей|ях|ям|ями)|"
+          r"заседани(?:е|я|ю|ем|и|й|ях)|панел(?:ь|и|ью|ей|ях|ям|ями))",
+}
+
+_EVENT_PATTERN = {
+    lang: re.compile(
+        "|".join(f"(?P<t{i}>{spec[1 if lang == 'en' else 2]})" for i, spec in enumerate(_EVENT_TYPES)),
+        re.IGNORECASE,
+    )
+    for lang in ("en", "ru")
+}
+_WORD_EDGE = {"before": r"(?<![\w-])", "after": r"(?![\w])"}
+
+
+@dataclass(frozen=True)
+class TypeMention:
+    type: str
+    start: int
+    end: int
+    text: str
+
+
+def event_type_mentions(text: str, language: str) -> list[TypeMention]:
+    """Event-type nouns in `text` (a word inside a longer word is not one: "videoconference"
+    is a format, not a conference)."""
+    mentions = []
+    for m in _EVENT_PATTERN[language].finditer(text):
+        start, end = m.span()
+        if (start and (text[start - 1].isalnum() or text[start - 1] == "-")) or \
+                (end < len(text) and text[end].isalnum()):
+            continue
+        index = int(m.lastgroup[1:])
+        word = m.group(0).lower()
+        if word.startswith(("video", "видео")):
+            continue
+        mentions.append(TypeMention(_EVENT_TYPES[index][0], start, end, m.group(0)))
+    return mentions
+
+
+SESSION_NOUN = {lang: re.compile(rf"(?<![\w]){p}(?!\w)", re.IGNORECASE) for lang, p in _SESSION_NOUNS.items()}
+
+# A session noun in a Russian compound keeps its qualifier: "онлайн-сессии", "онлайн-панельных".
+ONLINE = {
+    "en": re.compile(r"\b(?:online|on-line|virtual|remote(?:ly)?|via video ?conference|"
+                     r"by video ?conference|videoconference|webinars?|via video link|"
+                     r"in (?:an? )?(?:online|virtual|videoconference) (?:format|mode))\b", re.IGNORECASE),
+    "ru": re.compile(r"(?<!\w)(?:онлайн|он-лайн|дистанционн\w*|виртуальн\w*|видеоконференц\w*|"
+                     r"вебинар\w*|видеосвяз\w*|в режиме видео\w*|в онлайн-формате|в формате онлайн)",
+                     re.IGNORECASE),
+}
+HYBRID = {
+    "en": re.compile(r"\b(?:hybrid|mixed format|both online and offline|offline and online|"
+                     r"in person and online|online and in person|online and offline)\b", re.IGNORECASE),
+    "ru": re.compile(r"(?<!\w)(?:гибридн\w*|смешанн\w+ формат\w*|очно-заочн\w*|"
+                     r"офлайн и онлайн|онлайн и офлайн|очно и онлайн|онлайн и очно)", re.IGNORECASE),
+}
+OFFLINE = {
+    "en": re.compile(r"\b(?:in[- ]person|offline|face[- ]to[- ]face)\b", re.IGNORECASE),
+    "ru": re.compile(r"(?<!\w)(?:очн(?:ом|ый|ая|ое|о)\b|офлайн|оффлайн)", re.IGNORECASE),
+}
+
+PLENARY = re.compile(r"plenar|пленарн", re.IGNORECASE)
+PANEL = re.compile(r"panel|панел", re.IGNORECASE)
+SECTION = re.compile(r"\bsection|секци", re.IGNORECASE)

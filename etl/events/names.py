@@ -1,0 +1,74 @@
+"""An event's name (quoted, or a proper name ending in its type noun) and its occasion."""
+
+from __future__ import annotations
+
+import re
+
+from etl.events.kinds import TypeMention
+from etl.events.text import Quote, clean_fragment, strip_article
+
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:titled|entitled|called|named|on the (?:topic|theme) of|on the (?:topic|theme)|under the (?:title|motto)|"
+    r"под названием|на тему|по теме|под девизом)\s*)?[:,—–-]?\s*$", re.IGNORECASE)
+_TRAIL_IN = re.compile(r"^\s*(?:international\s+|annual\s+|expert\s+|международн\w+\s+|ежегодн\w+\s+)?$", re.IGNORECASE)
+
+# Words that describe a kind of event rather than name one ("International Scientific and
+# Practical Conference" is a description; "Eurasian Economic Forum" is a name).
+_GENERIC = {
+    "international", "scientific", "practical", "scientific-practical", "annual", "regional", "republican",
+    "expert", "online", "joint", "national", "interregional", "global", "high-level", "and", "of", "the",
+    "on", "for", "first", "second", "third", "open", "final", "plenary", "special", "working", "extended",
+    "bilateral", "trilateral", "meeting", "session", "anniversary", "jubilee", "academic", "research",
+    "scientific-and-practical", "roundtable", "round", "table",
+}
+_EN_NAME_RUN = re.compile(r"(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the)(?:\s+(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the))*\s*$")
+
+
+def event_name(sentence: str, mention: TypeMention, spans: list[Quote], language: str) -> str | None:
+    """The quoted name right after (or right before) the type noun; in English also a
+    capitalized proper name that ends in the type noun ("the Eurasian Economic Forum")."""
+    for quote in spans:
+        if quote.start >= mention.end and _LEAD_IN.match(sentence[mention.end:quote.start]):
+            return quote.text
+    for quote in reversed(spans):
+        if quote.end <= mention.start and _TRAIL_IN.match(sentence[quote.end:mention.start]):
+            return quote.text
+    if language == "en" and mention.text[:1].isupper():
+        run = _EN_NAME_RUN.search(sentence[:mention.start])
+        if run:
+            words = run.group(0).split()
+            while words and (words[0].lower() in ("the", "of", "and", "for", "on") or re.match(r"^\d+(?:st|nd|rd|th)$|^[IVXLC]+$", words[0])):
+                words.pop(0)
+            if words and (words[0][:1].isupper()) and any(w.lower() not in _GENERIC for w in words):
+                return " ".join(words + [mention.text])
+    return None
+
+
+_OCCASION = {
+    "en": (
+        re.compile(r"\b(?:dedicated|devoted)\s+to\s+(?P<x>[^,;.]+)", re.IGNORECASE),
+        re.compile(r"\b(?:on the occasion of|to mark|marking|in honou?r of|to commemorate|to celebrate|"
+                   r"timed to coincide with|timed to)\s+(?P<x>[^,;.]+)", re.IGNORECASE),
+    ),
+    "ru": (
+        re.compile(r"(?<!\w)посвящ[её]нн\w*\s+(?P<x>[^,;.]+)", re.IGNORECASE),
+        re.compile(r"(?<!\w)(?:приурочен\w*\s+к|в честь|по случаю|в ознаменование)\s+(?P<x>[^,;.]+)", re.IGNORECASE),
+    ),
+}
+# "Dedicated to" also introduces topics ("dedicated to regional security"): an occasion is a
+# date-like thing: an anniversary, a Day, a jubilee, a memory.
+_OCCASION_WORDS = re.compile(
+    r"anniversary|jubilee|centenary|centennial|\bDay\b|\bYear of\b|memory|"
+    r"лети[юяе]|годовщин|юбиле|\bДн[юяе]\b|\bДень\b|\bГод[ау]?\b|памят|столети", re.IGNORECASE)
+_OCCASION_END = re.compile(r"\s+(?:as well as|and also|and to|а также|и к)\b.*$", re.IGNORECASE)
+
+
+def occasion_in(sentence: str, language: str) -> str | None:
+    strong, weak = _OCCASION[language]
+    match = weak.search(sentence)
+    if match is None:
+        match = strong.search(sentence)
+        if match is None or not _OCCASION_WORDS.search(match.group("x")):
+            return None
+    text = _OCCASION_END.sub("", match.group("x"))
+    return strip_article(clean_fragment(text)) or None

@@ -1,0 +1,193 @@
+"""Organizations: the curated alias table of the think tanks we follow, and organizers in text.
+
+The table is what makes "BISR", "BISI", "БИСИ" and "Belarusian Institute of Strategic Research"
+one organization in the warehouse. Event records keep names as the article writes them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from etl.events.text import clean_fragment, quotes, strip_article
+
+
+@dataclass(frozen=True)
+class KnownOrganization:
+    key: str                      # stable identifier, the warehouse's natural key
+    name_en: str
+    name_ru: str
+    acronyms: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = field(default=())  # other spellings, any language
+
+
+KNOWN_ORGANIZATIONS: tuple[KnownOrganization, ...] = (
+    KnownOrganization("bisr", "Belarusian Institute of Strategic Research",
+                      "Белорусский институт стратегических исследований", ("BISR", "BISI", "БИСИ"),
+                      ("Belarusian Institute for Strategic Research", "Belarusian Institute of Strategic Studies")),
+    KnownOrganization("kisi", "Kazakhstan Institute for Strategic Studies under the President of the Republic of Kazakhstan",
+                      "Казахстанский институт стратегических исследований при Президенте Республики Казахстан",
+                      ("KazISS", "KISI", "КИСИ"),
+                      ("Kazakhstan Institute for Strategic Studies", "Казахстанский институт стратегических исследований")),
+    KnownOrganization("risi", "Russian Institute for Strategic Studies", "Российский институт стратегических исследований",
+                      ("RISS", "RISI", "РИСИ")),
+    KnownOrganization("isrs", "Institute for Strategic and Regional Studies under the President of the Republic of Uzbekistan",
+                      "Институт стратегических и межрегиональных исследований при Президенте Республики Узбекистан",
+                      ("ISRS", "ИСМИ"), ("Institute for Strategic and Interregional Studies",)),
+    KnownOrganization("valdai", "Valdai Discussion Club", "Международный дискуссионный клуб «Валдай»", (),
+                      ("Valdai Club", "Valdai International Discussion Club", "клуб «Валдай»",
+                       "Дискуссионный клуб «Валдай»", "клуба «Валдай»")),
+    KnownOrganization("riac", "Russian International Affairs Council", "Российский совет по международным делам",
+                      ("RIAC", "РСМД")),
+    KnownOrganization("carnegie", "Carnegie Endowment for International Peace", "Фонд Карнеги за международный мир",
+                      ("CEIP",), ("Carnegie Endowment", "Carnegie")),
+    KnownOrganization("carnegie-russia", "Carnegie Russia Eurasia Center", "Центр Карнеги по изучению России и Евразии",
+                      (), ("Carnegie Moscow Center", "Московский центр Карнеги", "Carnegie Politika")),
+    KnownOrganization("chatham-house", "Chatham House", "Чатем-хаус", (),
+                      ("Royal Institute of International Affairs", "Королевский институт международных отношений")),
+    KnownOrganization("iiss", "International Institute for Strategic Studies",
+                      "Международный институт стратегических исследований", ("IISS",)),
+    KnownOrganization("ecfr", "European Council on Foreign Relations", "Европейский совет по международным отношениям",
+                      ("ECFR",)),
+    KnownOrganization("pir", "PIR Center", "ПИР-Центр", (), ("ПИР Центр", "Center for Policy Studies in Russia")),
+    KnownOrganization("imemo", "Primakov National Research Institute of World Economy and International Relations",
+                      "Национальный исследовательский институт мировой экономики и международных отношений имени Е. М. Примакова",
+                      ("IMEMO", "ИМЭМО"), ("IMEMO RAS", "ИМЭМО РАН")),
+    KnownOrganization("mgimo", "Moscow State Institute of International Relations",
+                      "Московский государственный институт международных отношений", ("MGIMO", "МГИМО")),
+    KnownOrganization("sipri", "Stockholm International Peace Research Institute",
+                      "Стокгольмский институт исследования проблем мира", ("SIPRI", "СИПРИ")),
+    KnownOrganization("csis", "Center for Strategic and International Studies",
+                      "Центр стратегических и международных исследований", ("CSIS",)),
+    KnownOrganization("brookings", "Brookings Institution", "Брукингский институт", (), ("Brookings",)),
+    KnownOrganization("rand", "RAND Corporation", "Корпорация RAND", ("RAND",)),
+    KnownOrganization("swp", "German Institute for International and Security Affairs",
+                      "Германский институт международной политики и безопасности", ("SWP",),
+                      ("Stiftung Wissenschaft und Politik",)),
+    KnownOrganization("cis-isi", "Commonwealth of Independent States", "Содружество Независимых Государств",
+                      ("CIS", "СНГ")),
+    KnownOrganization("sco", "Shanghai Cooperation Organisation", "Шанхайская организация сотрудничества",
+                      ("SCO", "ШОС"), ("Shanghai Cooperation Organization",)),
+    KnownOrganization("eaeu", "Eurasian Economic Union", "Евразийский экономический союз", ("EAEU", "ЕАЭС")),
+    KnownOrganization("csto", "Collective Security Treaty Organization", "Организация Договора о коллективной безопасности",
+                      ("CSTO", "ОДКБ")),
+)
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[\s\"«»“”„'’]+", " ", name).strip().casefold().replace("ё", "е")
+
+
+@functools.cache
+def _alias_index() -> dict[str, KnownOrganization]:
+    index = {}
+    for org in KNOWN_ORGANIZATIONS:
+        for alias in (org.name_en, org.name_ru, *org.acronyms, *org.aliases):
+            index[_fold(alias)] = org
+    return index
+
+
+def known_organization(name: str) -> KnownOrganization | None:
+    """The curated organization a name or acronym refers to (also "the BISR", case-insensitive)."""
+    return _alias_index().get(_fold(strip_article(name)))
+
+
+@functools.cache
+def acronym_pattern() -> re.Pattern:
+    """Known acronyms as whole words (case-sensitive: acronyms are written in capitals)."""
+    acronyms = sorted({a for org in KNOWN_ORGANIZATIONS for a in org.acronyms}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, acronyms)) + r")(?![\w-])")
+
+
+# Head nouns of organization names: a list item holding one of these is an organization.
+_ORG_HEADS = {
+    "en": re.compile(r"\b(?:Institute|Foundation|Fund|Library|University|Cent(?:er|re)|Ministry|Council|"
+                     r"Club|Agency|Academy|Committee|Association|Union|Embassy|Office|Administration|"
+                     r"Chamber|Society|School|Commission|Secretariat|Department|Parliament|Assembly|"
+                     r"Organi[sz]ation|Corporation|Company|Bank|Service|Government|Network|Initiative|"
+                     r"Group|Federation|Board|Mission|Programme|Program|Partnership|Alliance|Forum)\b"),
+    "ru": re.compile(r"(?<!\w)(?:[Ии]нститут|[Фф]онд|[Бб]иблиотек|[Уу]ниверситет|[Цц]ентр|[Мм]инистерств|"
+                     r"[Сс]овет|[Кк]луб|[Аа]гентств|[Аа]кадеми|[Кк]омитет|[Аа]ссоциаци|[Сс]оюз|[Пп]осольств|"
+                     r"[Аа]дминистраци|[Пп]алат|[Оо]бществ|[Шш]кол|[Кк]омисси|[Сс]екретариат|[Дд]епартамент|"
+                     r"[Пп]арламент|[Сс]обрани|[Оо]рганизаци|[Кк]орпораци|[Кк]омпани|[Бб]анк|[Сс]лужб|"
+                     r"[Пп]равительств|[Сс]еть|[Фф]едераци|[Мм]исси|[Пп]рограмм|[Пп]артнерств|[Аа]льянс|"
+                     r"[Уу]правлени|[Аа]ппарат|[Дд]ом|[Мм]узе|ИМЭМО|МГИМО|РАН)"),
+}
+
+_ORGANIZER_INTRO = {
+    "en": re.compile(
+        r"\b(?:(?:was|were|is|are|will be|has been|had been)\s+)?(?:co-)?(?:organi[sz]ed|hosted|convened|"
+        r"held|arranged)\s+(?:jointly\s+)?by\s+(?P<list>[^.;]+)"
+        r"|\b(?:organi[sz]ers?|co-organi[sz]ers?|hosts?)\s+(?:of\s+the\s+\w+(?:\s+\w+)?\s+)?(?:was|were|is|are|included)\s+"
+        r"(?P<list2>[^.;]+)",
+        re.IGNORECASE),
+    "ru": re.compile(
+        r"(?:[Оо]рганизатор(?:ами|ом)\s+(?:\w+\s+){0,3}?(?:выступил[аио]?|выступают|стал[аио]?|являются|является)\s+"
+        r"(?P<list>[^.;]+))"
+        r"|(?:[Оо]рганизатор(?:ы|ом)?\s*(?:\w+\s+){0,3}?[-–—:]\s*(?P<list2>[^.;]+))"),
+}
+_SPLIT_AND = {"en": re.compile(r",?\s+and\s+(?:the\s+)?"), "ru": re.compile(r",?\s+и\s+")}
+
+
+def organizers_in(sentence: str, language: str) -> list[dict]:
+    """Organizers named in a sentence such as "organized by A, the B, and the C" or
+    "Организаторами выступили А, Б и В"; names as written."""
+    match = _ORGANIZER_INTRO[language].search(sentence)
+    if not match:
+        return []
+    items = _split_list(match.group("list") or match.group("list2"), language)
+    organizers = []
+    for item in items:
+        name, acronym = _with_acronym(item)
+        if not name:
+            continue
+        entry = {"name": name}
+        if acronym:
+            entry["acronym"] = acronym
+        organizers.append(entry)
+    return organizers
+
+
+def _split_list(text: str, language: str) -> list[str]:
+    # Stop at a clause that is no longer the list: ", which", ", где", a participle.
+    text = re.split(r",\s+(?:which|who|where|with|while|who|and\s+was|котор\w+|где|при\s+поддержке|с\s+участием)\b",
+                    text)[0]
+    protected = _protect_quotes(text)
+    parts: list[str] = []
+    for chunk in re.split(r",\s+|;\s+", protected):
+        pieces = _SPLIT_AND[language].split(chunk)
+        # "A and B" is two organizations only when both halves name one (by a head noun).
+        if len(pieces) > 1 and all(_ORG_HEADS[language].search(p) or acronym_pattern().search(p) for p in pieces):
+            parts.extend(pieces)
+        else:
+            parts.append(re.sub(r"^(?:and|и)\s+", "", chunk))
+    restored = [_restore_quotes(p, text) for p in parts]
+    return [strip_article(clean_fragment(p)) for p in restored if clean_fragment(p)]
+
+
+_PLACEHOLDER = "\u0000"
+
+
+def _protect_quotes(text: str) -> str:
+    """Hide commas and 'and' inside quotes from the list splitter (same length, restorable)."""
+    chars = list(text)
+    for q in quotes(text):
+        for i in range(q.start, q.end):
+            if chars[i] in ",;":
+                chars[i] = _PLACEHOLDER
+            elif chars[i] == " ":
+                chars[i] = "\u0001"
+    return "".join(chars)
+
+
+def _restore_quotes(part: str, original: str) -> str:
+    return part.replace(_PLACEHOLDER, ",").replace("\u0001", " ")
+
+
+def _with_acronym(item: str) -> tuple[str, str | None]:
+    """"Belarusian Institute of Strategic Research (BISR)" -> (name, "BISR")."""
+    m = re.match(r"^(?P<name>.+?)\s*\((?P<acr>[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё&-]{1,11})\)$", item)
+    if m and m.group("acr").upper() == m.group("acr").replace("-", "").upper():
+        return clean_fragment(m.group("name")), m.group("acr")
+    return clean_fragment(item), None

@@ -1,0 +1,261 @@
+"""Speakers: people named with a role ("BISR Director Oleg Makarov", "Директор БИСИ Олег
+Макаров", "Oleg Makarov, Director of the BISR") in sentences where they take part or speak.
+
+A person is only taken when a role anchors the name: capitalized word runs alone are as often
+places or organizations. Russian names are recognised by pymorphy's Name/Surn/Patr tags and put
+in the nominative ("Олега Макарова" -> "Олег Макаров").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from etl.events.text import capitalize_first, clean_fragment, strip_article
+
+_EN_ROLE_HEADS = (
+    r"Director(?:[- ]General)?|Head|Chairman|Chairwoman|Chairperson|Chair|President|Vice[- ]President|"
+    r"Rector|Vice[- ]Rector|Researcher|Research Fellow|Fellow|Analyst|Expert|Professor|Ambassador|"
+    r"Minister|Secretary(?:[- ]General)?|Editor[- ]in[- ]Chief|Dean|Advis[eo]r|CEO|Founder|Member|"
+    r"Coordinator|Manager|Specialist|Moderator|Spokes(?:person|man|woman)|Governor|Mayor|Envoy|Rapporteur"
+)
+_EN_ROLE = (
+    r"(?:(?:First|Deputy|Senior|Leading|Chief|Executive|Acting|Scientific|Research|Programme|Program|"
+    r"General|Honorary|Principal|Lead|Managing)[- ])*(?:" + _EN_ROLE_HEADS + r")"
+)
+_EN_ROLE_PLURAL = r"(?:experts|analysts|researchers|scholars|fellows|specialists|representatives|staff members)"
+_EN_NAME_WORD = r"[A-Z][a-zà-ÿ’'-]+"
+_EN_NAME = rf"(?:{_EN_NAME_WORD}(?: [A-Z]\.)? {_EN_NAME_WORD}(?: {_EN_NAME_WORD})?)"
+_EN_ACRONYM = r"[A-Z][A-Z&]{1,9}"
+_EN_NOT_NAME = re.compile(
+    r"\b(?:Republic|Institute|University|Center|Centre|Ministry|Council|Foundation|Federation|Union|"
+    r"State|States|Asia|Europe|Committee|Department|Academy|Office|Club|Forum|Conference|Session|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At)\b"
+)
+
+# "BISR Director Oleg Makarov", "Director of the BISR Oleg Makarov", "Deputy Director Ivan Petrov"
+_EN_ROLE_BEFORE = re.compile(
+    rf"(?:(?P<org>{_EN_ACRONYM})\s+)?\b(?P<role>(?i:{_EN_ROLE}))"
+    rf"(?:\s+(?:of|at)\s+(?:the\s+)?(?P<org2>(?:[A-Z][\w’'-]*|of|for|on|and|the|under)(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*?))?"
+    rf"\s+(?P<name>{_EN_NAME})(?![\w])"
+)
+# "Oleg Makarov, Director of the BISR" / "Oleg Makarov, BISR Director"
+_EN_ROLE_AFTER = re.compile(
+    rf"(?P<name>{_EN_NAME}),\s+(?:(?:the|a)\s+)?(?:(?P<org>{_EN_ACRONYM})\s+)?(?P<role>(?i:{_EN_ROLE}))"
+    rf"(?:\s+(?:of|at)\s+(?:the\s+)?(?P<org2>[^,;()]+?))?(?=[,;)]|\s+(?:took|spoke|made|presented|delivered|noted|said|stressed|moderated)\b|$|\.)"
+)
+# "BISR experts Ivan Petrov and Anna Smirnova"
+_EN_PLURAL = re.compile(
+    rf"(?:(?P<org>{_EN_ACRONYM})\s+)?(?P<role>{_EN_ROLE_PLURAL})(?:\s+(?:of|from)\s+(?:the\s+)?(?P<org2>{_EN_ACRONYM}))?"
+    rf"\s+(?P<names>{_EN_NAME}(?:(?:,\s+|,?\s+and\s+){_EN_NAME})*)"
+)
+
+_RU_ROLE = (
+    r"(?:(?:[Пп]ерв(?:ый|ого)\s+)?[Зз]аместител(?:ь|я)\s+(?:директора|председателя|руководителя|министра|"
+    r"начальника|главы|генерального\s+директора)|[Гг]енеральн(?:ый|ого)\s+(?:директор|секретар)(?:а|ь|я)?|"
+    r"[Ии]сполнительн(?:ый|ого)\s+директор(?:а)?|[Гг]лавн(?:ый|ого)\s+редактор(?:а)?|"
+    r"[Нн]аучн(?:ый|ого)\s+(?:руководител(?:ь|я)|директор(?:а)?)|"
+    r"(?:(?:[Сс]тарш|[Вв]едущ|[Гг]лавн)(?:ий|его|ий)\s+)?[Нн]аучн(?:ый|ого)\s+сотрудник(?:а)?|"
+    r"[Дд]иректор(?:а)?|[Рр]уководител(?:ь|я)|[Пп]редседател(?:ь|я)|[Пп]резидент(?:а)?|[Вв]ице-президент(?:а)?|"
+    r"[Рр]ектор(?:а)?|[Пп]роректор(?:а)?|[Аа]налитик(?:а)?|[Ээ]ксперт(?:а)?|[Пп]рофессор(?:а)?|[Пп]осол|[Пп]осла|"
+    r"[Мм]инистр(?:а)?|[Сс]екретар(?:ь|я)|[Дд]екан(?:а)?|[Сс]оветник(?:а)?|[Зз]аведующ(?:ий|его)\s+\w+|"
+    r"[Нн]ачальник(?:а)?\s+\w+|[Мм]одератор(?:ом)?|[Гг]лав(?:а|ы))"
+)
+_RU_ROLE_PLURAL = r"(?:[Ээ]ксперты|[Аа]налитики|[Сс]отрудники|[Пп]редставители|[Уу]ч[её]ные)"
+_RU_ROLE_PATTERN = re.compile(rf"(?<![\w-])(?P<role>{_RU_ROLE})(?![\w-])")
+_RU_PLURAL_PATTERN = re.compile(rf"(?<![\w-])(?P<role>{_RU_ROLE_PLURAL})(?![\w-])")
+_RU_WORD = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?|[А-ЯЁA-Z]{2,}(?:-[А-ЯЁа-яё]+)?|[а-яё]+|[A-Za-z]+|\S")
+
+# Verbs of taking part or speaking: only there is a named person a speaker of the event.
+PARTICIPATION = {
+    "en": re.compile(r"\b(?:took part|take part|taking part|participated|participate|spoke|speak|speaking|"
+                     r"made a (?:report|presentation|speech)|delivered|presented|addressed|moderated|chaired|"
+                     r"gave a (?:lecture|talk|report)|attended|joined|speakers?\b|noted|stressed|said|"
+                     r"emphasi[sz]ed|shared|outlined|opened|welcomed|will (?:speak|present|deliver|moderate))",
+                     re.IGNORECASE),
+    "ru": re.compile(r"(?<!\w)(?:принял[аи]?\s+участие|примут\s+участие|примет\s+участие|участвовал[аи]?|"
+                     r"выступил[аи]?|выступит|выступят|сделал[аи]?\s+доклад|представил[аи]?|модерировал[аи]?|"
+                     r"открыл[аи]?|отметил[аи]?|подчеркнул[аи]?|заявил[аи]?|спикер\w*|докладчик\w*|"
+                     r"приветствовал[аи]?|поделил\w+)",
+                     re.IGNORECASE),
+}
+
+
+@dataclass
+class Speaker:
+    name: str
+    role: str | None
+    organization: str | None
+    session: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "role": self.role, "organization": self.organization, "session": self.session}
+
+
+def speakers_in(sentence: str, language: str) -> list[Speaker]:
+    """People with a role named in one sentence (any sentence; the caller decides relevance)."""
+    return _english_speakers(sentence) if language == "en" else _russian_speakers(sentence)
+
+
+# ---------------------------------------------------------------- English
+
+
+def _english_speakers(sentence: str) -> list[Speaker]:
+    found: list[tuple[int, Speaker]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(span, speaker):
+        if any(a < span[1] and span[0] < b for a, b in taken):
+            return
+        if _EN_NOT_NAME.search(speaker.name):
+            return
+        taken.append(span)
+        found.append((span[0], speaker))
+
+    for m in _EN_PLURAL.finditer(sentence):
+        role = _singular(m.group("role"))
+        org = m.group("org") or m.group("org2")
+        for name_match in re.finditer(_EN_NAME, m.group("names")):
+            start = m.start("names") + name_match.start()
+            add((start, start + len(name_match.group(0))), Speaker(name_match.group(0), role, org))
+    for m in _EN_ROLE_BEFORE.finditer(sentence):
+        org = m.group("org") or (strip_article(m.group("org2")) if m.group("org2") else None)
+        add(m.span("name"), Speaker(m.group("name"), _title_role(m.group("role")), org))
+    for m in _EN_ROLE_AFTER.finditer(sentence):
+        org = m.group("org") or (strip_article(clean_fragment(m.group("org2"))) if m.group("org2") else None)
+        add(m.span("name"), Speaker(m.group("name"), _title_role(m.group("role")), org))
+    return [speaker for _, speaker in sorted(found, key=lambda f: f[0])]
+
+
+def _title_role(role: str) -> str:
+    return capitalize_first(re.sub(r"\s+", " ", role.strip()))
+
+
+def _singular(plural: str) -> str:
+    word = plural.lower()
+    return capitalize_first({"staff members": "staff member"}.get(word, re.sub(r"s$", "", word)))
+
+
+# ---------------------------------------------------------------- Russian
+
+
+@functools.cache
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def _name_tags(word: str) -> set[str]:
+    """Which of Name/Surn/Patr some parse of a capitalized word has."""
+    if not word[:1].isupper() or word.isupper():
+        return set()
+    tags = set()
+    for parse in _morph().parse(word)[:4]:
+        for grammeme in ("Name", "Surn", "Patr"):
+            if grammeme in parse.tag:
+                tags.add(grammeme)
+    return tags
+
+
+def _russian_name_at(tokens: list[re.Match], index: int) -> tuple[int, str] | None:
+    """A person's name starting at tokens[index]: Name [Patr] Surn, or Surn Name [Patr].
+    Returns (index after the name, name in the nominative)."""
+    words = []
+    j = index
+    while j < len(tokens) and len(words) < 3:
+        word = tokens[j].group(0)
+        if not _name_tags(word):
+            break
+        words.append(word)
+        j += 1
+    if len(words) < 2:
+        return None
+    tag_sets = [_name_tags(w) for w in words]
+    if not ("Name" in tag_sets[0] or "Name" in tag_sets[1]):
+        return None
+    return j, " ".join(_nominative(w) for w in words)
+
+
+def _nominative(word: str) -> str:
+    parses = [p for p in _morph().parse(word) if {"Name", "Surn", "Patr"} & set(p.tag.grammemes)]
+    if not parses or "nomn" in parses[0].tag:
+        return word
+    inflected = parses[0].inflect({"nomn"})
+    if inflected is None:
+        return word
+    return "-".join(capitalize_first(part) for part in inflected.word.split("-"))
+
+
+def _russian_speakers(sentence: str) -> list[Speaker]:
+    tokens = list(_RU_WORD.finditer(sentence))
+    speakers: list[Speaker] = []
+    used_names: set[int] = set()
+
+    def token_index(position: int) -> int:
+        for i, token in enumerate(tokens):
+            if token.start() >= position:
+                return i
+        return len(tokens)
+
+    for pattern, plural in ((_RU_ROLE_PATTERN, False), (_RU_PLURAL_PATTERN, True)):
+        for m in pattern.finditer(sentence):
+            start = token_index(m.end())
+            # Organization words between role and name: an acronym or a genitive phrase.
+            for name_start in range(start, min(start + 9, len(tokens))):
+                if tokens[name_start].group(0) in (",", ".", ";", ":", "(", ")", "–", "—", "-", "и", "«", "»"):
+                    break
+                found = _russian_name_at(tokens, name_start)
+                if not found:
+                    continue
+                org = _org_between(sentence, tokens, start, name_start)
+                role = _russian_role(m.group("role"), plural)
+                index = name_start
+                while found:
+                    end, name = found
+                    if index not in used_names:
+                        used_names.add(index)
+                        speakers.append(Speaker(name, role, org))
+                    if not plural or end >= len(tokens) or tokens[end].group(0) not in (",", "и"):
+                        break
+                    index = end + 1
+                    found = _russian_name_at(tokens, index)
+                break
+    # "Олег Макаров, директор БИСИ,"
+    for i in range(len(tokens)):
+        if i in used_names:
+            continue
+        found = _russian_name_at(tokens, i)
+        if not found or found[0] + 1 >= len(tokens) or tokens[found[0]].group(0) != ",":
+            continue
+        rest = sentence[tokens[found[0]].end():]
+        role_match = re.match(rf"\s*(?P<role>{_RU_ROLE})\s+(?P<org>[^,;()]+?)(?=[,;)]|$)", rest)
+        if role_match:
+            used_names.add(i)
+            speakers.append(Speaker(found[1], _russian_role(role_match.group("role"), False),
+                                    clean_fragment(role_match.group("org"))))
+    order = {id(s): sentence.find(s.name.split()[0][:4]) for s in speakers}
+    return sorted(speakers, key=lambda s: order[id(s)])
+
+
+def _org_between(sentence: str, tokens: list[re.Match], start: int, name_start: int) -> str | None:
+    if name_start <= start:
+        return None
+    return clean_fragment(sentence[tokens[start].start():tokens[name_start - 1].end()]) or None
+
+
+def _russian_role(role: str, plural: bool) -> str:
+    role = re.sub(r"\s+", " ", role.strip())
+    if plural:
+        singular = {"эксперты": "эксперт", "аналитики": "аналитик", "сотрудники": "сотрудник",
+                    "представители": "представитель", "ученые": "ученый", "учёные": "учёный"}
+        role = singular.get(role.lower(), role)
+    else:
+        # A role in the genitive ("директора БИСИ Олега Макарова") reads as the nominative.
+        words = role.split(" ")
+        head = _morph().parse(words[-1] if len(words) == 1 else words[0])[0]
+        if len(words) == 1 and "gent" in head.tag and head.inflect({"nomn"}):
+            role = head.inflect({"nomn"}).word
+    return capitalize_first(role)

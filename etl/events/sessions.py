@@ -1,0 +1,96 @@
+"""Sessions of an event (plenary, panel, section...) and the event's format.
+
+"The plenary session "A" and three online panel sessions", "The thematic online sessions "B"
+and "C"", "took part in the online session "D"", "В работе пленарного заседания «А» и трех
+онлайн-панельных сессий": each named session gets its kind and, when stated, its format.
+Unnamed sessions still tell the format ("three online panel sessions").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl.events.kinds import HYBRID, OFFLINE, ONLINE, PANEL, PLENARY, SECTION, SESSION_NOUN
+from etl.events.text import quotes
+
+_QUOTE_LINK = re.compile(r"^\s*(?:,|and|и|,\s*and|as well as|а также)\s*$", re.IGNORECASE)
+_NAME_LEAD = re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the topic of|on|под названием|на тему)\s*)?[:,]?\s*$",
+                        re.IGNORECASE)
+_PHRASE_START = re.compile(r"(?:^|[,;(]|\b(?:and|in|at|of|on|the|и|в|на|во)\s)", re.IGNORECASE)
+
+
+@dataclass
+class SessionMention:
+    kind: str
+    online: bool
+    offline: bool
+    names: list[str]
+    start: int
+
+
+def session_mentions(sentence: str, language: str) -> list[SessionMention]:
+    """Session nouns in a sentence with their qualifiers and the quoted names that follow."""
+    spans = quotes(sentence)
+    mentions = []
+    previous_end = 0
+    for match in SESSION_NOUN[language].finditer(sentence):
+        if any(q.start <= match.start() < q.end for q in spans):
+            continue
+        qualifier = _qualifier(sentence, previous_end, match.start()) + " " + match.group(0)
+        previous_end = match.end()
+        names = _names_after(sentence, match.end(), spans)
+        if names:
+            previous_end = max(q.end for q in spans if q.text in names)
+        mentions.append(SessionMention(
+            kind=_kind(qualifier),
+            online=bool(ONLINE[language].search(qualifier)),
+            offline=bool(OFFLINE[language].search(qualifier)),
+            names=names,
+            start=match.start(),
+        ))
+    return mentions
+
+
+def _qualifier(sentence: str, floor: int, start: int) -> str:
+    """The words of the noun phrase before a session noun ("three online panel")."""
+    window = sentence[max(floor, start - 40):start]
+    # Cut at the last clause or phrase boundary, keeping Russian compounds ("онлайн-панельных").
+    cut = 0
+    for boundary in re.finditer(r"[,;()»\"”]|\b(?:and|with|by|of)\b|(?<!\w)(?:и|с|а)(?!\w)", window):
+        cut = boundary.end()
+    return window[cut:]
+
+
+def _names_after(sentence: str, position: int, spans) -> list[str]:
+    names = []
+    cursor = position
+    for quote in spans:
+        if quote.start < cursor:
+            continue
+        gap = sentence[cursor:quote.start]
+        if (not names and _NAME_LEAD.match(gap)) or (names and _QUOTE_LINK.match(gap)):
+            names.append(quote.text)
+            cursor = quote.end
+        else:
+            break
+    return names
+
+
+def _kind(qualifier: str) -> str:
+    if PLENARY.search(qualifier):
+        return "plenary"
+    if SECTION.search(qualifier):
+        return "section"
+    return "panel"
+
+
+def sentence_format(sentence: str, language: str) -> str | None:
+    """'hybrid', 'online' or 'offline' when the sentence says so about the event itself."""
+    if HYBRID[language].search(sentence):
+        return "hybrid"
+    if ONLINE[language].search(sentence):
+        return "online"
+    if OFFLINE[language].search(sentence):
+        return "offline"
+    return None

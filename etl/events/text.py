@@ -1,0 +1,94 @@
+"""Text helpers shared by the event extractors: quotes, sentences, language, clean-up."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Opening -> closing quote. Russian «» may nest „“ or «» one level deep.
+_QUOTE_PATTERN = re.compile(
+    r'«(?P<ru>(?:[^«»]|«[^«»]*»)+)»'
+    r'|"(?P<straight>[^"]+)"'
+    r'|“(?P<curly>[^”“]+)”'
+    r'|„(?P<low>[^“”„]+)[“”]'
+)
+
+# Tokens that end with a period without ending a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "jr", "sr", "gen", "col", "lt", "gov",
+    "sen", "rep", "u.s", "u.k", "e.g", "i.e", "etc", "inc", "ltd", "co", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "г", "гг", "т.е", "т.д", "т.п", "им", "ул", "д", "проф", "акад", "см", "рис", "стр", "тыс",
+    "млн", "млрд", "руб", "т.н", "с", "н.э",
+}
+
+
+@dataclass(frozen=True)
+class Quote:
+    start: int  # of the opening mark
+    end: int    # after the closing mark
+    text: str   # inside the marks
+
+
+def normalize(text: str) -> str:
+    """NFC, non-breaking spaces as spaces, runs of white space collapsed."""
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def quotes(text: str) -> list[Quote]:
+    """Quoted spans, outermost first-level, in text order."""
+    found = []
+    for match in _QUOTE_PATTERN.finditer(text):
+        inner = next(g for g in match.groups() if g is not None)
+        found.append(Quote(match.start(), match.end(), inner.strip()))
+    return found
+
+
+def inside_quote(position: int, spans: list[Quote]) -> bool:
+    return any(q.start <= position < q.end for q in spans)
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences, never inside quotes or after an abbreviation/initial."""
+    spans = quotes(paragraph)
+    result, start = [], 0
+    for match in re.finditer(r"[.!?…]+(?=\s+[\"«“(\[A-ZА-ЯЁ0-9])", paragraph):
+        end = match.end()
+        if inside_quote(match.start(), spans):
+            continue
+        token = re.search(r"(\S+)$", paragraph[start:match.start()])
+        word = token.group(1).lower().lstrip("(«\"“") if token else ""
+        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            continue
+        result.append(paragraph[start:end].strip())
+        start = end
+    tail = paragraph[start:].strip()
+    if tail:
+        result.append(tail)
+    return result
+
+
+def detect_language(language: str | None, paragraphs: list[str]) -> str:
+    """'ru' or 'en': the article's language when given, else by script."""
+    if language in ("ru", "en"):
+        return language
+    sample = " ".join(paragraphs)[:2000]
+    cyrillic = len(re.findall("[а-яА-ЯёЁ]", sample))
+    latin = len(re.findall("[a-zA-Z]", sample))
+    return "ru" if cyrillic > latin else "en"
+
+
+def strip_article(text: str) -> str:
+    """Drop a leading English article ("the 30th anniversary" -> "30th anniversary")."""
+    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
+
+
+def clean_fragment(text: str) -> str:
+    """Trim white space and trailing punctuation of an extracted phrase."""
+    return re.sub(r"[\s,;:.]+$", "", re.sub(r"^[\s,;:]+", "", text))
+
+
+def capitalize_first(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
