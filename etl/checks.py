@@ -1,0 +1,192 @@
+"""Data quality checks over the warehouse, run after every load (DAG task) and by `python -m etl check`.
+
+Each check is one SQL query returning the offending rows; a check passes when it returns none. A
+failure names the check, how many rows offend and shows a few of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from etl.sources import Source
+
+SAMPLE_ROWS = 5
+# A source is silent when its last successful run is older than this many schedule intervals.
+SILENT_AFTER_INTERVALS = 3
+_PRESET_INTERVALS = {
+    "@hourly": timedelta(hours=1), "@daily": timedelta(days=1), "@weekly": timedelta(weeks=1),
+    "@monthly": timedelta(days=31), "@quarterly": timedelta(days=92), "@yearly": timedelta(days=366),
+    "@annually": timedelta(days=366),
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    description: str
+    sql: str  # SELECT of the offending rows; may use %(source)s (NULL: every source)
+
+
+@dataclass
+class CheckResult:
+    check: Check
+    offending: int
+    sample: list[dict] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.offending == 0
+
+    def describe(self) -> str:
+        if self.passed:
+            return f"ok    {self.check.name}"
+        lines = [f"FAIL  {self.check.name}: {self.offending} offending row(s) - {self.check.description}"]
+        lines += [f"        {_one_line(row)}" for row in self.sample]
+        if self.offending > len(self.sample):
+            lines.append(f"        ... and {self.offending - len(self.sample)} more")
+        return "\n".join(lines)
+
+
+class ChecksFailed(RuntimeError):
+    """Some checks found offending rows; the message names them with a few rows each."""
+
+    def __init__(self, results: list[CheckResult]):
+        self.results = results
+        failed = [r for r in results if not r.passed]
+        super().__init__(f"{len(failed)} data quality check(s) failed: {', '.join(r.check.name for r in failed)}\n"
+                         + "\n".join(r.describe() for r in failed))
+
+
+_SOURCE_FILTER = "(%(source)s::text IS NULL OR {column} = %(source)s)"
+
+# The URL as a reader would type it: scheme, "www.", host case, fragment and a trailing slash do not
+# make a different page.
+_URL_KEY = """lower(substring(url from '(?i)^[a-z]+://(?:www\\.)?([^/?#]+)'))
+              || rtrim(coalesce(substring(url from '(?i)^[a-z]+://[^/?#]+([^#]*)'), ''), '/')"""
+
+ARTICLE_CHECKS = (
+    Check(
+        "duplicate_canonical_urls",
+        "articles whose canonical URLs differ only in scheme, www., host case, fragment or trailing slash",
+        f"""SELECT {_URL_KEY} AS url_key, count(*) AS articles, array_agg(url ORDER BY url) AS urls
+            FROM core.articles WHERE {_SOURCE_FILTER.format(column="source")}
+            GROUP BY 1 HAVING count(*) > 1 ORDER BY 1""",
+    ),
+    Check(
+        "articles_without_title_or_body",
+        "articles with an empty title or no body paragraph",
+        f"""SELECT article_id, url, title, cardinality(body_paragraphs) AS paragraphs FROM core.articles
+            WHERE (coalesce(btrim(title), '') = '' OR cardinality(body_paragraphs) = 0
+                   OR NOT EXISTS (SELECT FROM unnest(body_paragraphs) p WHERE btrim(p) <> ''))
+              AND {_SOURCE_FILTER.format(column="source")}
+            ORDER BY article_id""",
+    ),
+)
+
+
+def event_checks(events_table: str = "core.events") -> tuple[Check, ...]:
+    scope = f"""{_SOURCE_FILTER.format(column="a.source")}"""
+    base = f"FROM {events_table} e JOIN core.articles a USING (article_id)"
+    return (
+        Check(
+            "event_dates_out_of_range",
+            "events starting or ending before 1990 or more than two years from today",
+            f"""SELECT e.event_id, a.url, e.name, e.start_date, e.end_date {base}
+                WHERE (e.start_date NOT BETWEEN DATE '1990-01-01' AND current_date + interval '2 years'
+                       OR e.end_date NOT BETWEEN DATE '1990-01-01' AND current_date + interval '2 years')
+                  AND {scope}
+                ORDER BY e.event_id""",
+        ),
+        Check(
+            "events_ending_before_start",
+            "events whose end date is before their start date",
+            f"""SELECT e.event_id, a.url, e.name, e.start_date, e.end_date {base}
+                WHERE e.end_date < e.start_date AND {scope} ORDER BY e.event_id""",
+        ),
+        Check(
+            "negative_counts",
+            "events with a negative participants or countries count",
+            f"""SELECT e.event_id, a.url, e.name, e.participants_count, e.countries_count {base}
+                WHERE (e.participants_count < 0 OR e.countries_count < 0) AND {scope} ORDER BY e.event_id""",
+        ),
+    )
+
+
+_SILENT_SOURCES = Check(
+    "silent_sources",
+    f"configured sources without a successful run for longer than {SILENT_AFTER_INTERVALS} schedule intervals",
+    """SELECT s.source, s.schedule, s.silent_after, max(b.finished_at) AS last_successful_run_at
+       FROM unnest(%(sources)s::text[], %(schedules)s::text[], %(silent_after)s::interval[])
+            AS s(source, schedule, silent_after)
+       LEFT JOIN raw.batches b ON b.source = s.source AND b.finished_at IS NOT NULL
+       WHERE %(source)s::text IS NULL OR s.source = %(source)s
+       GROUP BY s.source, s.schedule, s.silent_after
+       HAVING max(b.finished_at) IS NULL OR max(b.finished_at) < now() - s.silent_after
+       ORDER BY s.source""",
+)
+
+
+def all_checks() -> tuple[Check, ...]:
+    return ARTICLE_CHECKS + event_checks() + (_SILENT_SOURCES,)
+
+
+def silent_after(schedule: str | None) -> timedelta | None:
+    """How long a source on this schedule may go without a successful run; None: not scheduled."""
+    interval = schedule_interval(schedule)
+    return interval * SILENT_AFTER_INTERVALS if interval else None
+
+
+def schedule_interval(schedule: str | None) -> timedelta | None:
+    """The longest gap between two runs of a preset or cron schedule (None for @once / unscheduled)."""
+    if not schedule or schedule == "@once":
+        return None
+    if schedule in _PRESET_INTERVALS:
+        return _PRESET_INTERVALS[schedule]
+    from croniter import croniter
+
+    # Cron gaps vary (weekdays only, the 1st of the month): the longest of a year's worth of runs.
+    runs = croniter(schedule, datetime(2024, 1, 1, tzinfo=timezone.utc))
+    fires = [runs.get_next(datetime) for _ in range(400)]
+    return max(later - earlier for earlier, later in zip(fires, fires[1:]))
+
+
+def run_checks(conn, sources: list[Source] = (), source: str | None = None) -> list[CheckResult]:
+    """Run every check (only `source`'s rows when given). `sources` says which sources should be running."""
+    scheduled = [(s.name, s.schedule, silent_after(s.schedule)) for s in sources if silent_after(s.schedule)]
+    params = {
+        "source": source,
+        "sources": [name for name, _, _ in scheduled],
+        "schedules": [schedule for _, schedule, _ in scheduled],
+        "silent_after": [window for _, _, window in scheduled],
+    }
+    return [run_check(conn, check, params) for check in all_checks()]
+
+
+def run_check(conn, check: Check, params: dict) -> CheckResult:
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT *, count(*) OVER () AS offending FROM ({check.sql}) offending_rows LIMIT {SAMPLE_ROWS}",
+                    params)
+        columns = [c.name for c in cur.description]
+        rows = [dict(zip(columns, row)) for row in cur.fetchall()]
+    offending = rows[0].pop("offending") if rows else 0
+    for row in rows[1:]:
+        row.pop("offending")
+    return CheckResult(check, offending, rows)
+
+
+def check_warehouse(conn, sources: list[Source] = (), source: str | None = None) -> list[CheckResult]:
+    """Run the checks; raise ChecksFailed (naming the checks and a few rows) if any fails."""
+    results = run_checks(conn, sources, source)
+    if any(not r.passed for r in results):
+        raise ChecksFailed(results)
+    return results
+
+
+def _one_line(row: dict) -> str:
+    return ", ".join(f"{key}={_short(value)}" for key, value in row.items())
+
+
+def _short(value, limit: int = 80) -> str:
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
