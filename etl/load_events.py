@@ -1,0 +1,250 @@
+"""Events into the warehouse (sql/010_events.sql) and back out in the record's event shape.
+
+`replace_events` runs inside the loader's transaction, after the article row is upserted. It is
+idempotent and writes only what differs: the same events again change nothing (no serial ids
+consumed); a changed event is updated in place at its position and its children rewritten;
+events past the new count are deleted. Organizations and people are resolved to one row per
+organization (any alias) and per spelling; when the article's translation is loaded too, the
+speakers at the same position of the same event are linked as one person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from etl.events import EVENT_FIELDS
+from etl.events.organizations import KnownOrganization, known_organization
+
+_EVENT_COLUMNS = ("name", "type", "start_date", "end_date", "city", "city_as_written", "country", "format",
+                  "occasion", "participants_count", "countries_count")
+
+
+class EventsError(ValueError):
+    """Events that cannot be stored as given (the message says which field of which event)."""
+
+
+def replace_events(conn, article_id: int, events: list[dict]) -> None:
+    """Make the stored events of `article_id` equal `events` (the record's event list)."""
+    events = [_validated(event, index) for index, event in enumerate(events or [])]
+    stored = events_for_articles(conn, [article_id]).get(article_id, [])
+    with conn.cursor() as cur:
+        for position, event in enumerate(events):
+            if position < len(stored) and _same(stored[position], event):
+                continue
+            event_id = _upsert_event(cur, article_id, position, event)
+            _write_children(cur, event_id, event)
+        cur.execute("DELETE FROM core.events WHERE article_id = %s AND position >= %s", (article_id, len(events)))
+        _link_translated_speakers(cur, article_id)
+
+
+def events_for_articles(conn, article_ids: list[int]) -> dict[int, list[dict]]:
+    """Stored events per article, in the same shape (and key order) as extract_events returns."""
+    if not article_ids:
+        return {}
+    ids = list(article_ids)
+    with conn.cursor() as cur:
+        rows = cur.execute(
+            f"""SELECT event_id, article_id, {', '.join(_EVENT_COLUMNS)} FROM core.events
+                WHERE article_id = ANY(%s) ORDER BY article_id, position""", (ids,)).fetchall()
+        event_ids = [row[0] for row in rows]
+        organizers = _children(cur, """SELECT event_id, name_as_written, acronym FROM core.event_organizers
+                                       WHERE event_id = ANY(%s) ORDER BY event_id, position""", event_ids)
+        sessions = _children(cur, """SELECT event_id, name, kind, format FROM core.event_sessions
+                                     WHERE event_id = ANY(%s) ORDER BY event_id, position""", event_ids)
+        speakers = _children(cur, """SELECT event_id, name_as_written, role, organization_as_written, session_name
+                                     FROM core.event_speakers WHERE event_id = ANY(%s)
+                                     ORDER BY event_id, position""", event_ids)
+    result: dict[int, list[dict]] = {}
+    for event_id, article_id, *values in rows:
+        event = dict(zip(_EVENT_COLUMNS, values))
+        for key in ("start_date", "end_date"):
+            if event[key] is not None:
+                event[key] = event[key].isoformat()
+        event["organizers"] = [_without_nulls({"name": n, "acronym": a}) for n, a in organizers.get(event_id, [])]
+        event["sessions"] = [_without_nulls({"name": n, "kind": k, "format": f}) for n, k, f in sessions.get(event_id, [])]
+        event["speakers"] = [{"name": n, "role": r, "organization": o, "session": s}
+                             for n, r, o, s in speakers.get(event_id, [])]
+        result.setdefault(article_id, []).append({key: event[key] for key in EVENT_FIELDS})
+    return result
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _validated(event: dict, index: int) -> dict:
+    if not isinstance(event, dict):
+        raise EventsError(f"event {index}: expected an object, got {type(event).__name__}")
+    unknown = set(event) - set(EVENT_FIELDS)
+    if unknown:
+        raise EventsError(f"event {index}: unknown fields {sorted(unknown)}")
+    clean = {key: event.get(key) for key in EVENT_FIELDS}
+    for key in ("start_date", "end_date"):
+        if clean[key] is not None:
+            try:
+                dt.date.fromisoformat(clean[key])
+            except (TypeError, ValueError):
+                raise EventsError(f"event {index}: {key} is not an ISO date: {clean[key]!r}") from None
+    for key in ("participants_count", "countries_count"):
+        value = clean[key]
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise EventsError(f"event {index}: {key} must be a non-negative integer, got {value!r}")
+    if clean["format"] not in (None, "offline", "online", "hybrid"):
+        raise EventsError(f"event {index}: format must be offline, online or hybrid, got {clean['format']!r}")
+    if clean["country"] is not None and not re.fullmatch(r"[A-Z]{2}", str(clean["country"])):
+        raise EventsError(f"event {index}: country must be an ISO alpha-2 code, got {clean['country']!r}")
+    for key in ("organizers", "sessions", "speakers"):
+        items = clean[key] or []
+        if not isinstance(items, list) or not all(isinstance(i, dict) and i.get("name") for i in items):
+            raise EventsError(f"event {index}: {key} must be a list of objects with a name")
+        # Optional keys (acronym, format) are absent rather than null, as in the records.
+        clean[key] = [_without_nulls(dict(i)) if key != "speakers" else i for i in items]
+    return clean
+
+
+def _same(stored: dict, new: dict) -> bool:
+    return stored == {key: new[key] for key in EVENT_FIELDS}
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _upsert_event(cur, article_id: int, position: int, event: dict) -> int:
+    values = [event[c] for c in _EVENT_COLUMNS]
+    assignments = ", ".join(f"{c} = %s" for c in _EVENT_COLUMNS)
+    # UPDATE first: INSERT ... ON CONFLICT would draw a new serial value even when it updates.
+    row = cur.execute(f"UPDATE core.events SET {assignments} WHERE article_id = %s AND position = %s "
+                      f"RETURNING event_id", (*values, article_id, position)).fetchone()
+    if row is None:
+        row = cur.execute(
+            f"""INSERT INTO core.events (article_id, position, {', '.join(_EVENT_COLUMNS)})
+                VALUES (%s, %s, {', '.join(['%s'] * len(_EVENT_COLUMNS))}) RETURNING event_id""",
+            (article_id, position, *values)).fetchone()
+    return row[0]
+
+
+def _write_children(cur, event_id: int, event: dict) -> None:
+    for table in ("event_organizers", "event_sessions", "event_speakers"):
+        cur.execute(f"DELETE FROM core.{table} WHERE event_id = %s", (event_id,))
+    for position, organizer in enumerate(event["organizers"]):
+        organization_id = _organization_id(cur, organizer["name"], organizer.get("acronym"))
+        cur.execute("""INSERT INTO core.event_organizers (event_id, position, organization_id, name_as_written, acronym)
+                       VALUES (%s, %s, %s, %s, %s)""",
+                    (event_id, position, organization_id, organizer["name"], organizer.get("acronym")))
+    for position, session in enumerate(event["sessions"]):
+        cur.execute("""INSERT INTO core.event_sessions (event_id, position, name, kind, format)
+                       VALUES (%s, %s, %s, %s, %s)""",
+                    (event_id, position, session["name"], session.get("kind"), session.get("format")))
+    for position, speaker in enumerate(event["speakers"]):
+        person_id = _person_id(cur, speaker["name"])
+        organization = speaker.get("organization")
+        organization_id = _organization_id(cur, organization, None) if organization else None
+        cur.execute("""INSERT INTO core.event_speakers (event_id, position, person_id, name_as_written, role,
+                                                        organization_id, organization_as_written, session_name)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
+                    (event_id, position, person_id, speaker["name"], speaker.get("role"), organization_id,
+                     organization, speaker.get("session")))
+
+
+def fold(name: str) -> str:
+    """The lookup key of a spelling: case-folded, quotes and a leading article removed."""
+    text = re.sub(r"[\"«»“”„]+", " ", name)
+    text = re.sub(r"^\s*the\s+", "", text, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", text).strip().casefold().replace("ё", "е")
+
+
+def _organization_id(cur, name: str, acronym: str | None) -> int:
+    """One organization per alias: known spelling -> its row; a curated think tank -> its row
+    (created with all its aliases on first use); anything else -> a new row of its own."""
+    row = cur.execute("SELECT organization_id FROM core.organization_aliases WHERE alias_folded = %s",
+                      (fold(name),)).fetchone()
+    if row:
+        return row[0]
+    known = known_organization(name) or (known_organization(acronym) if acronym else None)
+    if known is not None:
+        return _curated_organization_id(cur, known)
+    script = _script(name)
+    row = cur.execute(
+        """INSERT INTO core.organizations (key, name_en, name_ru, acronyms) VALUES (%s, %s, %s, %s)
+           ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key RETURNING organization_id""",
+        ("name:" + fold(name), name if script != "Cyrl" else None, name if script == "Cyrl" else None,
+         [acronym] if acronym else [])).fetchone()
+    _add_aliases(cur, row[0], [name] + ([acronym] if acronym else []))
+    return row[0]
+
+
+def _curated_organization_id(cur, known: KnownOrganization) -> int:
+    row = cur.execute("SELECT organization_id FROM core.organizations WHERE key = %s", (known.key,)).fetchone()
+    if row is None:
+        row = cur.execute(
+            """INSERT INTO core.organizations (key, name_en, name_ru, acronyms, curated)
+               VALUES (%s, %s, %s, %s, true) RETURNING organization_id""",
+            (known.key, known.name_en, known.name_ru, list(known.acronyms))).fetchone()
+    _add_aliases(cur, row[0], [known.name_en, known.name_ru, *known.acronyms, *known.aliases])
+    return row[0]
+
+
+def _add_aliases(cur, organization_id: int, aliases: list[str]) -> None:
+    # No serial here: ON CONFLICT DO NOTHING costs nothing on a repeat. An alias already taken
+    # by another organization keeps its first owner (acronyms can collide).
+    cur.executemany(
+        """INSERT INTO core.organization_aliases (alias_folded, alias, organization_id) VALUES (%s, %s, %s)
+           ON CONFLICT (alias_folded) DO NOTHING""",
+        [(fold(a), a, organization_id) for a in aliases if a and fold(a)])
+
+
+def _script(text: str) -> str:
+    if re.search("[А-Яа-яЁё]", text):
+        return "Cyrl"
+    if re.search("[A-Za-z]", text):
+        return "Latn"
+    return "other"
+
+
+def _person_id(cur, name: str) -> int:
+    key = (fold(name), _script(name))
+    row = cur.execute("SELECT person_id FROM core.people WHERE name_folded = %s AND script = %s", key).fetchone()
+    if row is None:
+        row = cur.execute("INSERT INTO core.people (name, name_folded, script) VALUES (%s, %s, %s) RETURNING person_id",
+                          (name, *key)).fetchone()
+    return row[0]
+
+
+def _link_translated_speakers(cur, article_id: int) -> None:
+    """Link the speakers of this article's events with those at the same event and speaker
+    positions of its translation (the other language version), when that one is loaded."""
+    cur.execute(
+        """INSERT INTO core.person_links (person_id, other_person_id, evidence, article_id)
+           SELECT DISTINCT least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id),
+                  'translation_pair', a.article_id
+           FROM core.articles a
+           JOIN core.articles b ON (b.url = a.translation_of_url OR b.translation_of_url = a.url)
+                               AND b.article_id <> a.article_id
+                               AND b.language IS DISTINCT FROM a.language
+           JOIN core.events e1 ON e1.article_id = a.article_id
+           JOIN core.events e2 ON e2.article_id = b.article_id AND e2.position = e1.position
+           JOIN core.event_speakers s1 ON s1.event_id = e1.event_id
+           JOIN core.event_speakers s2 ON s2.event_id = e2.event_id AND s2.position = s1.position
+           JOIN core.people p1 ON p1.person_id = s1.person_id
+           JOIN core.people p2 ON p2.person_id = s2.person_id
+           WHERE a.article_id = %s AND p1.script <> p2.script
+             AND (SELECT count(*) FROM core.event_speakers x WHERE x.event_id = e1.event_id)
+               = (SELECT count(*) FROM core.event_speakers y WHERE y.event_id = e2.event_id)
+           ON CONFLICT (person_id, other_person_id) DO NOTHING""",
+        (article_id,))
+
+
+# ---------------------------------------------------------------- reading helpers
+
+
+def _children(cur, sql: str, event_ids: list[int]) -> dict[int, list[tuple]]:
+    grouped: dict[int, list[tuple]] = {}
+    if not event_ids:
+        return grouped
+    for event_id, *values in cur.execute(sql, (event_ids,)).fetchall():
+        grouped.setdefault(event_id, []).append(tuple(values))
+    return grouped
+
+
+def _without_nulls(item: dict) -> dict:
+    return {key: value for key, value in item.items() if value is not None or key == "name"}

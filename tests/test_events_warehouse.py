@@ -1,0 +1,157 @@
+"""Events in the warehouse: load -> export round trip, idempotent reloads, replacement,
+organization aliases, and people linked across a translation pair. Real PostgreSQL."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+
+import pytest
+
+from conftest import REFERENCE
+from etl import db
+from etl.export import export_records
+from etl.extract import EXTRACTOR_VERSION, extract_record
+from etl.load import load_records
+from etl.load_events import EventsError, events_for_articles, replace_events
+from etl.migrate import migrate
+
+T0 = dt.datetime(2021, 12, 11, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def _gold(language: str) -> dict:
+    return json.loads((REFERENCE / f"expected.{language}.json").read_text(encoding="utf-8"))
+
+
+def _reference_record(language: str) -> dict:
+    gold = _gold(language)
+    html = (REFERENCE / f"page.{language}.html").read_bytes()
+    return extract_record(html, gold["url"])
+
+
+def _snapshot(conn) -> dict:
+    """Every events-related table, rows in key order, plus the serials' positions."""
+    tables = {
+        "events": "SELECT * FROM core.events ORDER BY event_id",
+        "organizers": "SELECT * FROM core.event_organizers ORDER BY event_id, position",
+        "sessions": "SELECT * FROM core.event_sessions ORDER BY event_id, position",
+        "speakers": "SELECT * FROM core.event_speakers ORDER BY event_id, position",
+        "organizations": "SELECT * FROM core.organizations ORDER BY organization_id",
+        "aliases": "SELECT * FROM core.organization_aliases ORDER BY alias_folded",
+        "people": "SELECT * FROM core.people ORDER BY person_id",
+        "links": "SELECT * FROM core.person_links ORDER BY person_id, other_person_id",
+        "serials": """SELECT (SELECT last_value FROM core.events_event_id_seq),
+                             (SELECT last_value FROM core.people_person_id_seq),
+                             (SELECT last_value FROM core.organizations_organization_id_seq)""",
+    }
+    return {name: conn.execute(sql).fetchall() for name, sql in tables.items()}
+
+
+def _article_id(conn, url: str) -> int:
+    return conn.execute("SELECT article_id FROM core.articles WHERE url = %s", (url,)).fetchone()[0]
+
+
+def test_reference_events_round_trip_and_link_across_languages(database_url):
+    migrate(database_url)
+    records = {lang: _reference_record(lang) for lang in ("en", "ru")}
+    for lang in ("en", "ru"):
+        assert records[lang]["events"] == _gold(lang)["events"]
+
+    with db.connect(database_url) as conn:
+        load_records(conn, [(None, T0, T0, records["en"])], EXTRACTOR_VERSION)
+        load_records(conn, [(None, T0, T0, records["ru"])], EXTRACTOR_VERSION)
+        for lang in ("en", "ru"):
+            exported = list(export_records(conn, url=records[lang]["url"]))
+            assert len(exported) == 1
+            assert exported[0]["events"] == _gold(lang)["events"]
+
+        # BISR (speaker's affiliation, EN) and БИСИ (RU) are one organization; so are the
+        # curated KISI's English and Russian names among the organizers.
+        bisr = conn.execute("""SELECT DISTINCT organization_id FROM core.event_speakers""").fetchall()
+        assert len(bisr) == 1
+        assert conn.execute("SELECT key, curated FROM core.organizations WHERE organization_id = %s",
+                            bisr[0]).fetchone() == ("bisr", True)
+        kisi = conn.execute("""SELECT DISTINCT o.key FROM core.event_organizers eo
+                               JOIN core.organizations o USING (organization_id) WHERE eo.position = 0""").fetchall()
+        assert kisi == [("kisi",)]
+
+        # Oleg Makarov = Олег Макаров: the same speaker position of the same event in a translation pair.
+        links = conn.execute("""SELECT p1.name, p2.name, l.evidence FROM core.person_links l
+                                JOIN core.people p1 ON p1.person_id = l.person_id
+                                JOIN core.people p2 ON p2.person_id = l.other_person_id""").fetchall()
+        assert sorted([tuple(sorted(link[:2])) + (link[2],) for link in links]) == \
+            [("Oleg Makarov", "Олег Макаров", "translation_pair")]
+
+        # Loading the same records again, and replacing events with the same events, changes nothing.
+        before = _snapshot(conn)
+        load_records(conn, [(None, T0, T0 + dt.timedelta(days=1), records["en"])], EXTRACTOR_VERSION)
+        with conn.transaction():
+            replace_events(conn, _article_id(conn, records["en"]["url"]), records["en"]["events"])
+            replace_events(conn, _article_id(conn, records["ru"]["url"]), records["ru"]["events"])
+        assert _snapshot(conn) == before
+
+
+def test_reload_replaces_events_and_deleting_article_removes_them(database_url):
+    migrate(database_url)
+    record = _reference_record("en")
+    with db.connect(database_url) as conn:
+        load_records(conn, [(None, T0, T0, record)], EXTRACTOR_VERSION)
+        article_id = _article_id(conn, record["url"])
+        first_event_id = conn.execute("SELECT event_id FROM core.events WHERE article_id = %s",
+                                      (article_id,)).fetchone()[0]
+
+        # A second event appears and the first one changes: the first keeps its id, is updated in
+        # place, and its children are rewritten; nothing is duplicated.
+        changed = copy.deepcopy(record["events"])
+        changed[0]["participants_count"] = 600
+        changed[0]["speakers"] = []
+        second = {**copy.deepcopy(record["events"][0]), "name": "Another", "type": "round table",
+                  "organizers": [{"name": "Belarusian Institute of Strategic Research", "acronym": "BISR"}],
+                  "sessions": [], "speakers": []}
+        with conn.transaction():
+            replace_events(conn, article_id, changed + [second])
+        stored = events_for_articles(conn, [article_id])[article_id]
+        assert stored == changed + [second]
+        assert conn.execute("SELECT event_id FROM core.events WHERE article_id = %s AND position = 0",
+                            (article_id,)).fetchone()[0] == first_event_id
+        assert conn.execute("SELECT count(*) FROM core.event_speakers").fetchone()[0] == 0
+        # The alias table joins the written-out name with the acronym the earlier speaker used.
+        assert conn.execute("""SELECT count(DISTINCT organization_id) FROM core.organization_aliases
+                               WHERE alias_folded IN ('bisr', 'belarusian institute of strategic research', 'ббиси', 'биси')
+                            """).fetchone()[0] == 1
+
+        with conn.transaction():
+            replace_events(conn, article_id, [second])
+        assert events_for_articles(conn, [article_id])[article_id] == [second]
+        assert conn.execute("SELECT count(*) FROM core.events").fetchone()[0] == 1
+
+        with conn.transaction():
+            replace_events(conn, article_id, [])
+        assert events_for_articles(conn, [article_id]) == {}
+
+        with conn.transaction():
+            replace_events(conn, article_id, record["events"])
+        conn.execute("DELETE FROM core.articles WHERE article_id = %s", (article_id,))
+        assert conn.execute("SELECT count(*) FROM core.events").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM core.event_sessions").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"start_date": "10 December 2021"}, "start_date is not an ISO date"),
+    ({"format": "virtual"}, "format must be"),
+    ({"participants_count": "500"}, "participants_count must be"),
+    ({"country": "Kazakhstan"}, "country must be"),
+    ({"venue": "Hall A"}, "unknown fields"),
+])
+def test_bad_events_are_refused_with_a_clear_error_and_nothing_changes(database_url, bad, message):
+    migrate(database_url)
+    record = _reference_record("en")
+    with db.connect(database_url) as conn:
+        load_records(conn, [(None, T0, T0, record)], EXTRACTOR_VERSION)
+        article_id = _article_id(conn, record["url"])
+        before = _snapshot(conn)
+        with pytest.raises(EventsError, match=message):
+            with conn.transaction():
+                replace_events(conn, article_id, [{**record["events"][0], **bad}])
+        assert _snapshot(conn) == before
