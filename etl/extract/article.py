@@ -70,7 +70,9 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
     stated_dates = metadata.date_candidates(root)
     drop_boilerplate(root, keep=headlines)
 
-    blocks = _select(root, selectors.get("body")) or _generic_blocks(root)
+    configured = _select(root, selectors.get("body"))
+    found = None if configured else content_stage.find_content(root)
+    blocks = configured or (found.blocks if found is not None else [])
     for block in blocks:
         content_stage.drop_link_lists(block)
     scope = _article_scope(blocks[0]) if blocks else None
@@ -80,7 +82,7 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
         headline = metadata.find_headline(root, scope)
     title = metadata.clean_title(headline, page)
     paragraphs = [p for p in content_stage.paragraphs_of(blocks) if p != title]
-    if not _enough(paragraphs) and not selectors.get("body"):
+    if not configured and (found is None or not found.confident) and not _enough(paragraphs):
         paragraphs = _fallback_paragraphs(text, paragraphs, title)
     if not paragraphs and not title:
         if root.get("data-etl-too-deep"):
@@ -101,11 +103,6 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
         translation_of_url=metadata.translation_url(page, language, page_url),
         body_paragraphs=paragraphs,
     )
-
-
-def _generic_blocks(root) -> list:
-    found = content_stage.find_content(root)
-    return found.blocks if found is not None else []
 
 
 def _article_scope(container):

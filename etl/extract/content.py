@@ -32,6 +32,7 @@ _WS = re.compile(r"\s+")
 MIN_PARAGRAPH_CHARS = 25
 # A container this short is not convincing on its own: the caller may fall back.
 CONFIDENT_CHARS = 400
+MARKED_MIN_CHARS = 50
 
 
 def normalize_text(text: str) -> str:
@@ -69,7 +70,8 @@ def _marked_article_body(root: html.HtmlElement):
     if not marked:
         return None
     best = max(marked, key=lambda el: len(el.text_content()))
-    return best if len(normalize_text(best.text_content())) >= CONFIDENT_CHARS else None
+    # An explicit marker is strong evidence: a short notice is still the article.
+    return best if len(normalize_text(best.text_content())) >= MARKED_MIN_CHARS else None
 
 
 def _score_candidates(root: html.HtmlElement) -> dict:

@@ -56,11 +56,23 @@ def decode_html(body: bytes, header_charset: str | None = None) -> str:
         if body.startswith(bom):
             return body[len(bom):].decode(encoding, errors="replace")
     _refuse_binary(body)
+    utf8 = _valid_utf8(body)
+    if utf8 is not None:
+        # Valid UTF-8 with non-ASCII bytes is (almost) never a legacy encoding by chance, and
+        # pages that declare windows-1251 while serving UTF-8 are common.
+        return utf8
     for encoding in (header_charset, _declared_charset(body)):
-        text = _decode_strict(body, encoding)
+        text = _decode_declared(body, encoding)
         if text is not None:
             return text
     return _decode_detected(body)
+
+
+def _valid_utf8(body: bytes) -> str | None:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _refuse_binary(body: bytes) -> None:
@@ -80,8 +92,8 @@ def _declared_charset(body: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _decode_strict(body: bytes, encoding: str | None) -> str | None:
-    """The text if `encoding` is known and decodes the body cleanly, else None."""
+def _decode_declared(body: bytes, encoding: str | None) -> str | None:
+    """The text if `encoding` is known and decodes the body (nearly) cleanly, else None."""
     if not encoding:
         return None
     try:
@@ -96,15 +108,15 @@ def _decode_strict(body: bytes, encoding: str | None) -> str | None:
     try:
         return body.decode(name)
     except UnicodeDecodeError:
-        # A wrong declaration is common (UTF-8 page saying windows-1251): let detection decide.
-        return None
+        pass
+    # A few stray bytes in an otherwise well-declared page are typos, not a wrong declaration.
+    text = body.decode(name, errors="replace")
+    if text.count("\ufffd") <= max(8, len(text) // 20000):
+        return text
+    return None  # the declaration is wrong: let detection decide
 
 
 def _decode_detected(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
     best = from_bytes(body[:200_000]).best()
     if best is None or best.encoding is None:
         raise DecodingError("not HTML: cannot determine the character encoding of the input")

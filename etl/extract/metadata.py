@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import warnings
 from typing import NamedTuple
 from datetime import date
 from urllib.parse import urljoin
@@ -36,7 +37,10 @@ class PageMeta:
         self.head = root.find("head")
         for el in root.iter("meta", "link", "title", "script"):
             if el.tag == "meta":
-                self._read_meta(el)
+                # itemprop metas in the body describe their own item (a video, a photo):
+                # they are read with the article's markup, in scope.
+                if el.get("itemprop") is None or _in_head(el):
+                    self._read_meta(el)
             elif el.tag == "link":
                 rel = (el.get("rel") or "").lower()
                 href = el.get("href")
@@ -59,6 +63,10 @@ class PageMeta:
             if key in self.meta:
                 return self.meta[key]
         return None
+
+
+def _in_head(el) -> bool:
+    return any(ancestor.tag == "head" for ancestor in el.iterancestors())
 
 
 def _json_ld_objects(text: str) -> list[dict]:
@@ -252,6 +260,8 @@ def date_candidates(root) -> list[DateCandidate]:
 def _date_candidate_value(el) -> tuple[int, str] | None:
     itemprop = (el.get("itemprop") or "").lower()
     if itemprop in ("datepublished", "datecreated"):
+        if _describes_media(el):
+            return None
         return 0, el.get("content") or el.get("datetime") or el.text_content()
     marks = " ".join(filter(None, (el.get("class"), el.get("id"), el.getparent().get("class")
                                    if el.getparent() is not None else None))).lower()
@@ -264,6 +274,17 @@ def _date_candidate_value(el) -> tuple[int, str] | None:
         if 6 <= len(text.strip()) <= 80:
             return 2, text
     return None
+
+
+_MEDIA_ITEMTYPES = re.compile(r"video|image|photo|media|audio|clip|comment|review", re.I)
+
+
+def _describes_media(el) -> bool:
+    """True when the nearest microdata item around `el` is a video, photo, comment..."""
+    for ancestor in el.iterancestors():
+        if ancestor.get("itemscope") is not None:
+            return bool(_MEDIA_ITEMTYPES.search(ancestor.get("itemtype") or ""))
+    return False
 
 
 def published_date(page: PageMeta, candidates: list[DateCandidate], scope, url: str | None
@@ -363,7 +384,9 @@ def _parse_free_date(value: str) -> str | None:
     try:
         from dateutil import parser as dateutil_parser
 
-        parsed = dateutil_parser.parse(value, fuzzy=False)
+        with warnings.catch_warnings():  # unknown time zone names do not matter for a date
+            warnings.simplefilter("ignore")
+            parsed = dateutil_parser.parse(value, fuzzy=False)
     except (ValueError, OverflowError, TypeError):
         return None
     return _valid_date(parsed.year, parsed.month, parsed.day)

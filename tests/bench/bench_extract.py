@@ -84,16 +84,24 @@ def load_kremlin(limit: int | None) -> list[Page]:
 
 
 def kremlin_truth(body: bytes) -> dict:
-    """Title (h1.entry-title), date (time.read__published[datetime]) and the article text
-    block (div.entry-content, without its "publication status" box)."""
+    """Title (h1.entry-title), date (time.read__published[datetime], else the time of the
+    page's "Publication date" line) and the visible article
+    text block: div.entry-content without what the page itself marks as not being the text
+    (its "publication status" box, hidden tooltips, and `masha-ignore` parts: photo sliders,
+    "See also" boxes)."""
     tree = lxml_html.fromstring(body)
     title = tree.xpath("//h1[contains(@class, 'entry-title')]")
-    date = tree.xpath("//time[contains(@class, 'read__published')]/@datetime")
+    # Announcements have no read__published; their "Publication status" box states the date.
+    date = tree.xpath("//time[contains(@class, 'read__published')]/@datetime") \
+        or tree.xpath("//*[contains(@class, 'read__status')]//time/@datetime")
     text = tree.xpath("//div[contains(concat(' ', @class, ' '), ' entry-content ')]")
     body_text = ""
     if text:
-        for box in text[0].xpath(".//*[contains(@class, 'read__bottommeta')]"):
-            box.getparent().remove(box)
+        for box in text[0].xpath(
+                ".//*[contains(@class, 'read__bottommeta') or contains(@class, 'masha-ignore')"
+                " or contains(concat(' ', @class, ' '), ' hidden ')]"):
+            if box.getparent() is not None:
+                box.drop_tree()
         body_text = "\n".join(normalize_text(p.text_content()) for p in text[0].iter("p", "h2",
                                                                                       "h3", "li"))
     return {"title": normalize_text(title[0].text_content()) if title else None,
