@@ -39,6 +39,7 @@ class Site:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
 
             def do_GET(self):  # noqa: N802 - http.server's naming
                 path = self.path
@@ -360,3 +361,51 @@ def test_progress_summary_and_log_lines(caplog):
     bar = Progress(total=2, stream=terminal, tty=True)
     bar.advance("fetched")
     assert "[##############--------------] fetch: 1/2 pages" in terminal.getvalue()
+
+
+# -- incremental runs through the pipeline ------------------------------------------------------------
+
+def article_html(n: int) -> str:
+    return (f"<html lang='en'><head><title>Report {n}</title></head><body><article><h1>Report number {n}</h1>"
+            f"<p>The institute held round table number {n} in Minsk on regional security and trade.</p>"
+            f"<p>Experts from Belarus and Kazakhstan discussed cooperation for the coming years.</p>"
+            f"</article></body></html>")
+
+
+def test_second_run_fetches_no_article_and_refresh_revalidates(site, database_url):
+    import psycopg
+
+    from etl.migrate import migrate
+    from etl.pipeline import run_source
+
+    def versioned(n):
+        def reply(handler):
+            if handler.headers.get("If-None-Match") == f'"a{n}"':
+                return Reply(304, b"", {"ETag": f'"a{n}"'})
+            return Reply(200, article_html(n), {"Content-Type": "text/html; charset=utf-8", "ETag": f'"a{n}"'})
+        return reply
+
+    site.page("/news/", listing("/articles/1.html", "/articles/2.html", next_href="/news/page/2"))
+    site.page("/news/page/2", listing("/articles/3.html"))
+    for n in (1, 2, 3):
+        site.serve(f"/articles/{n}.html", versioned(n))
+    source = make_source(site)
+    migrate(database_url)
+
+    first = run_source(source, database_url)
+    assert first["discovered"] == 3 and first["fetched"] == 3
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM core.articles").fetchone()[0] == 3
+
+    site.hits.clear()
+    second = run_source(source, database_url)
+    assert second["discovered"] == 0 and not second.get("fetched")
+    assert site.hits["/news/"] == 1 and site.hits["/news/page/2"] == 0  # first listing page only
+    assert sum(site.hits[f"/articles/{n}.html"] for n in (1, 2, 3)) == 0
+
+    site.hits.clear()
+    refreshed = run_source(source, database_url, refresh=True)
+    assert refreshed["discovered"] == 3 and refreshed.get("not_modified") == 3 and not refreshed.get("fetched")
+    assert all(site.request_headers[f"/articles/{n}.html"][-1]["If-None-Match"] == f'"a{n}"' for n in (1, 2, 3))
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM core.articles").fetchone()[0] == 3
