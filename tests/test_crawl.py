@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from etl.crawl import Crawler
-from etl.crawl.fetch import DEFAULT_MAX_BYTES
+from etl.crawl.client import non_public_reason
+from etl.crawl.fetch import DEFAULT_MAX_BYTES, parse_retry_after
 from etl.progress import Progress
 from etl.sources import Source
 
@@ -222,6 +223,15 @@ def test_robots_txt_disallow_is_recorded_not_fetched_and_read_once(site):
     assert ua.startswith("thinktank-etl/") and "+http" in ua
 
 
+def test_unreachable_robots_txt_means_disallowed(site):
+    site.serve("/robots.txt", Reply(503, "maintenance"))
+    site.page("/articles/1.html", "<p>public</p>")
+    with crawler_for(site, max_retries=1) as crawler:
+        result = crawler.fetch(site.url("/articles/1.html"))
+    assert result.outcome == "skipped_robots" and "unreachable" in result.error
+    assert site.hits["/articles/1.html"] == 0 and site.hits["/robots.txt"] == 2
+
+
 def test_429_with_retry_after_then_success(site):
     site.serve("/articles/1.html", Reply(429, "slow down", {"Retry-After": "2"}), Reply(200, "<p>ok</p>"))
     site.serve("/articles/2.html", Reply(429, "go away", {"Retry-After": "7200"}))
@@ -234,6 +244,7 @@ def test_429_with_retry_after_then_success(site):
         refused = crawler.fetch(site.url("/articles/2.html"))
     assert refused.outcome == "failed" and refused.status == 429 and refused.attempts == 1
     assert "Retry-After 7200s" in refused.error and max(slept, default=0) < 1
+    assert parse_retry_after("5") == 5.0 and parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
 
 
 def test_500_then_success_and_a_page_that_keeps_failing(site):
@@ -338,6 +349,11 @@ def test_private_addresses_and_other_schemes_are_refused(site):
     assert named.outcome == "refused_url"
     assert ftp.outcome == "refused_url"
     assert site.hits["/articles/1.html"] == 0 and site.hits["/robots.txt"] == 0
+    # The same rule applies to every address a name resolves to, and again on each redirect hop.
+    for address in ("10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "::1", "::ffff:127.0.0.1",
+                    "fe80::1", "100.64.0.1", "0.0.0.0"):
+        assert non_public_reason(address), address
+    assert non_public_reason("93.184.216.34") is None and non_public_reason("2a00:1450:4001:80b::200e") is None
 
 
 def test_progress_summary_and_log_lines(caplog):

@@ -98,26 +98,27 @@ class Discovery:
             if result.outcome != "fetched":
                 self.stats.failed("listing page", url, result.error)
                 continue
-            base = result.final_url or url
             try:
-                soup = BeautifulSoup(result.body, "lxml", from_encoding=result.charset)
-            except Exception as exc:  # a listing page we cannot parse is one lost page, not a lost run
-                self.stats.failed("listing page", url, f"cannot parse: {exc}")
-                continue
-            base = _base_href(soup, base)
-            links = [link for a in soup.find_all("a", href=True) if (link := absolute_url(base, a["href"]))]
-            if self.source.is_article_url(url):
-                links.insert(0, url)
-            new = sum(self._offer(link) for link in links if self.source.is_article_url(link))
-            if not new:
-                log.info("discovery: no new article on %s, not paging further from it", url)
-                continue
-            next_pages = [absolute_url(base, el.get("href") or "") for el in soup.select(self.source.next_page)]
-            listings = [link for link in links if self.source.is_listing_url(link)]
-            for link in next_pages + listings:
-                if link and link not in queued and not self.source.is_article_url(link):
-                    queued.add(link)
-                    queue.append((link, chain))
+                self._read_listing(url, chain, result, queue, queued)
+            except Exception as exc:  # one unreadable listing page is one lost page, not a lost run
+                self.stats.failed("listing page", url, f"cannot read: {type(exc).__name__}: {exc}")
+
+    def _read_listing(self, url: str, chain: int, result: FetchResult, queue: deque, queued: set[str]) -> None:
+        soup = BeautifulSoup(result.body, "lxml", from_encoding=result.charset)
+        base = _base_href(soup, result.final_url or url)
+        links = [link for a in soup.find_all("a", href=True) if (link := absolute_url(base, a["href"]))]
+        if self.source.is_article_url(url):
+            links.insert(0, url)
+        new = sum(self._offer(link) for link in links if self.source.is_article_url(link))
+        if not new:
+            log.info("discovery: no new article on %s, not paging further from it", url)
+            return
+        next_pages = [absolute_url(base, el.get("href") or "") for el in soup.select(self.source.next_page)]
+        listings = [link for link in links if self.source.is_listing_url(link)]
+        for link in next_pages + listings:
+            if link and link not in queued and not self.source.is_article_url(link):
+                queued.add(link)
+                queue.append((link, chain))
 
     # -- feeds ----------------------------------------------------------------------------------------
 
@@ -129,7 +130,7 @@ class Discovery:
             return
         try:
             links = feed_links(result.body, result.final_url or url)
-        except ValueError as exc:
+        except Exception as exc:  # ValueError for a non-feed; anything else is still one lost feed
             self.stats.failed("feed", url, str(exc))
             return
         for link in links:
@@ -153,7 +154,7 @@ class Discovery:
                 continue
             try:
                 kind, locations = sitemap_entries(result.body, result.final_url or url)
-            except ValueError as exc:
+            except Exception as exc:  # ValueError for a non-sitemap; anything else is still one lost file
                 self.stats.failed("sitemap", url, str(exc))
                 continue
             if kind == "sitemapindex":
