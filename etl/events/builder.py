@@ -237,6 +237,8 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         for organizer in organizations.organizers_in(sentence.text, language):
             if all(_fold(o["name"]) != _fold(organizer["name"]) for o in organizers):
                 organizers.append(organizer)
+    if not organizers and draft.intro is not None:
+        organizers = organizations.subject_organizers(draft.intro.text, language)
     participants = next((c for c in (counts.participants_count(s.text, language) for s in ordered) if c), None)
     countries = next((c for c in (counts.countries_count(s.text, language) for s in ordered) if c), None)
 

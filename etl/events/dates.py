@@ -31,7 +31,7 @@ _YEAR = r"(\d{4})"
 
 # "14 March", "14-15 March 2022", "14 March - 2 April 2022", "from 14 to 15 March"
 _EN_DAY_FIRST = re.compile(
-    rf"\b{_DAY}(?:{_DASH}{_DAY})?\s+(?:of\s+)?({_EN_MONTH})"
+    rf"\b{_DAY}(?:{_DASH}{_DAY})?\s+(?:of\s+)?({_EN_MONTH})(?:,?\s+{_YEAR})?"
     rf"(?:{_DASH}{_DAY}\s+({_EN_MONTH}))?(?:,?\s+{_YEAR})?(?!\d)"
 )
 # "December 10, 2021", "December 10-11, 2021", "March 30 - April 2, 2022"
@@ -40,7 +40,7 @@ _EN_MONTH_FIRST = re.compile(
 )
 # "10 декабря 2021 года", "с 14 по 15 марта", "с 30 ноября по 2 декабря 2021 г."
 _RU_DATE = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:{_RU_DASH}(\d{{1,2}}))?\s+({_RU_MONTH})"
+    rf"(?<!\d)(\d{{1,2}})(?:{_RU_DASH}(\d{{1,2}}))?\s+({_RU_MONTH})(?:\s+{_YEAR}(?:\s*(?:года|г\.))?)?"
     rf"(?:{_RU_DASH}(\d{{1,2}})\s+({_RU_MONTH}))?(?:\s+{_YEAR})?(?!\d)",
     re.IGNORECASE,
 )
@@ -84,16 +84,17 @@ def find_dates(text: str, language: str, default_year: int | None,
     found: list[tuple[int, tuple]] = []
     if language == "ru":
         for m in _RU_DATE.finditer(text):
-            d1, d2, mon1, d3, mon2, year = m.groups()
+            d1, d2, mon1, year1, d3, mon2, year = m.groups()
             month1 = _RU_MONTHS[mon1.lower()]
             if d3:
-                found.append((m.start(), (year, month1, int(d1), _RU_MONTHS[mon2.lower()], int(d3))))
+                found.append((m.start(), (year1 or year, month1, int(d1), _RU_MONTHS[mon2.lower()], int(d3))))
             else:
-                found.append((m.start(), (year, month1, int(d1), month1, int(d2 or d1))))
+                found.append((m.start(), (year1 or year, month1, int(d1), month1, int(d2 or d1))))
     else:
         taken: list[tuple[int, int]] = []
         for m in _EN_DAY_FIRST.finditer(text):
-            d1, d2, mon1, d3, mon2, year = m.groups()
+            d1, d2, mon1, year1, d3, mon2, year = m.groups()
+            year = year1 or year
             month1 = _EN_MONTHS[mon1.rstrip(".").lower()]
             if d3:
                 parts = (year, month1, int(d1), _EN_MONTHS[mon2.rstrip(".").lower()], int(d3))

@@ -21,6 +21,8 @@ _GENERIC = {
     "bilateral", "trilateral", "meeting", "session", "anniversary", "jubilee", "academic", "research",
     "scientific-and-practical", "roundtable", "round", "table",
 }
+# "Forum of Belarus and Russia": a proper name may go on after its type noun.
+_EN_NAME_TAIL = re.compile(r"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:and|of|the|for|[A-Z][\w’'-]*))*)?")
 _EN_NAME_RUN = re.compile(r"(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the)(?:\s+(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the))*\s*$")
 
 
@@ -39,8 +41,12 @@ def event_name(sentence: str, mention: TypeMention, spans: list[Quote], language
             words = run.group(0).split()
             while words and (words[0].lower() in ("the", "of", "and", "for", "on") or re.match(r"^\d+(?:st|nd|rd|th)$|^[IVXLC]+$", words[0])):
                 words.pop(0)
-            if words and (words[0][:1].isupper()) and any(w.lower() not in _GENERIC for w in words):
-                return " ".join(words + [mention.text])
+            tail = _EN_NAME_TAIL.match(sentence[mention.end:])
+            tail_words = tail.group(0).split() if tail else []
+            while tail_words and tail_words[-1] in ("and", "of", "the", "for", "on"):
+                tail_words.pop()
+            if words and words[0][:1].isupper() and any(w.lower() not in _GENERIC for w in words + tail_words):
+                return " ".join(words + [mention.text] + tail_words)
     return None
 
 

@@ -65,7 +65,7 @@ KNOWN_ORGANIZATIONS: tuple[KnownOrganization, ...] = (
     KnownOrganization("swp", "German Institute for International and Security Affairs",
                       "Германский институт международной политики и безопасности", ("SWP",),
                       ("Stiftung Wissenschaft und Politik",)),
-    KnownOrganization("cis-isi", "Commonwealth of Independent States", "Содружество Независимых Государств",
+    KnownOrganization("cis", "Commonwealth of Independent States", "Содружество Независимых Государств",
                       ("CIS", "СНГ")),
     KnownOrganization("sco", "Shanghai Cooperation Organisation", "Шанхайская организация сотрудничества",
                       ("SCO", "ШОС"), ("Shanghai Cooperation Organization",)),
@@ -123,7 +123,7 @@ _ORGANIZER_INTRO = {
         r"(?P<list2>[^.;]+)",
         re.IGNORECASE),
     "ru": re.compile(
-        r"(?:[Оо]рганизатор(?:ами|ом)\s+(?:\w+\s+){0,3}?(?:выступил[аио]?|выступают|стал[аио]?|являются|является)\s+"
+        r"(?:[Оо]рганизатор(?:ами|ом)\s+(?:\w+\s+){0,3}?(?:выступ(?:ил[аио]?|ают|ает|ят|ит)|стал[аио]?|станут|являются|является)\s+"
         r"(?P<list>[^.;]+))"
         r"|(?:[Оо]рганизатор(?:ы|ом)?\s*(?:\w+\s+){0,3}?[-–—:]\s*(?P<list2>[^.;]+))"),
 }
@@ -191,3 +191,49 @@ def _with_acronym(item: str) -> tuple[str, str | None]:
     if m and m.group("acr").upper() == m.group("acr").replace("-", "").upper():
         return clean_fragment(m.group("name")), m.group("acr")
     return clean_fragment(item), None
+
+
+_EN_SUBJECT = re.compile(
+    r"(?P<org>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*)\s+"
+    r"(?:held|hosted|organi[sz]ed|convened|will hold|will host|is holding|is hosting|holds|hosts)\s+(?:a|an|the|its)\b")
+_RU_SUBJECT_VERB = re.compile(
+    r"(?<!\w)(?:провел[аио]?|провёл|проведет|проведёт|проводит|организовал[аио]?|организует)\s")
+
+
+def subject_organizers(sentence: str, language: str) -> list[dict]:
+    """The organization that holds the event as the sentence's subject: "the Russian International
+    Affairs Council held a round table", "БИСИ провел круглый стол" (only names of organizations)."""
+    if language == "en":
+        for match in _EN_SUBJECT.finditer(sentence):
+            words = match.group("org").split()
+            while words and words[0] in ("The", "On", "In", "At", "Last", "This"):
+                words.pop(0)
+            name = " ".join(words)
+            if name and _looks_like_organization(name, language):
+                return [{"name": name}]
+        return []
+    match = _RU_SUBJECT_VERB.search(sentence)
+    if not match:
+        return []
+    clause = re.split(r"[,;:()]", sentence[:match.start()])[-1].strip()
+    tokens = clause.split()
+    for start in range(len(tokens) - 1, -1, -1):
+        if not tokens[start][:1].isupper():
+            continue
+        name = " ".join(tokens[start:])
+        if _looks_like_organization(name, language):
+            return [{"name": clean_fragment(name)}]
+    return []
+
+
+def _looks_like_organization(name: str, language: str) -> bool:
+    return bool(_ORG_HEADS[language].search(name) or acronym_pattern().fullmatch(name) or known_organization(name))
+
+
+@functools.cache
+def known_alias_pattern(language: str) -> str:
+    """Regex alternation of the curated organizations' names in one script (longest first)."""
+    script = re.compile("[A-Za-z]") if language == "en" else re.compile("[А-Яа-яЁё]")
+    aliases = {a for org in KNOWN_ORGANIZATIONS for a in (org.name_en, org.name_ru, *org.aliases, *org.acronyms)
+               if script.search(a)}
+    return "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))

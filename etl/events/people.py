@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from etl.events.organizations import known_alias_pattern
 from etl.events.text import capitalize_first, clean_fragment, strip_article
 
 _EN_ROLE_HEADS = (
@@ -37,7 +38,7 @@ _EN_NOT_NAME = re.compile(
 
 # "BISR Director Oleg Makarov", "Director of the BISR Oleg Makarov", "Deputy Director Ivan Petrov"
 _EN_ROLE_BEFORE = re.compile(
-    rf"(?:(?P<org>{_EN_ACRONYM})\s+)?\b(?P<role>(?i:{_EN_ROLE}))"
+    rf"(?:(?P<org>{_EN_ACRONYM}|{known_alias_pattern('en')})\s+)?\b(?P<role>(?i:{_EN_ROLE}))"
     rf"(?:\s+(?:of|at)\s+(?:the\s+)?(?P<org2>(?:[A-Z][\w’'-]*|of|for|on|and|the|under)(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*?))?"
     rf"\s+(?P<name>{_EN_NAME})(?![\w])"
 )
@@ -73,12 +74,13 @@ PARTICIPATION = {
     "en": re.compile(r"\b(?:took part|take part|taking part|participated|participate|spoke|speak|speaking|"
                      r"made a (?:report|presentation|speech)|delivered|presented|addressed|moderated|chaired|"
                      r"gave a (?:lecture|talk|report)|attended|joined|speakers?\b|noted|stressed|said|"
-                     r"emphasi[sz]ed|shared|outlined|opened|welcomed|will (?:speak|present|deliver|moderate))",
+                     r"emphasi[sz]ed|shared|outlined|opened|welcomed|will (?:speak|present|deliver|moderate)|"
+                     r"headed by|led by|met with|met|visited|received)",
                      re.IGNORECASE),
     "ru": re.compile(r"(?<!\w)(?:принял[аи]?\s+участие|примут\s+участие|примет\s+участие|участвовал[аи]?|"
                      r"выступил[аи]?|выступит|выступят|сделал[аи]?\s+доклад|представил[аи]?|модерировал[аи]?|"
                      r"открыл[аи]?|отметил[аи]?|подчеркнул[аи]?|заявил[аи]?|спикер\w*|докладчик\w*|"
-                     r"приветствовал[аи]?|поделил\w+)",
+                     r"приветствовал[аи]?|поделил\w+|во главе с|встретил\w*|посетил[аи]?|принял[аи]?)",
                      re.IGNORECASE),
 }
 
