@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from tld import get_fld
 
@@ -29,11 +29,17 @@ def normalise_url(url: str) -> str | None:
     if scheme not in ALLOWED_SCHEMES or not parts.hostname:
         return None
     host = parts.hostname.lower()
+    if not host.isascii():
+        host = host.encode("idna").decode("ascii")  # кремль.рф -> xn--...: one spelling per host
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     port = parts.port
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    # Percent-encode what a browser would (Cyrillic slugs, spaces), leaving existing escapes alone, so
+    # the same page linked both ways is one URL.
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    query = quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def registered_domain(host: str) -> str:
