@@ -237,6 +237,17 @@ def test_robots_txt_disallow_is_recorded_not_fetched_and_read_once(site):
     assert ua.startswith("thinktank-etl/") and "+http" in ua
 
 
+def test_robots_crawl_delay_slows_the_host_down(site):
+    site.serve("/robots.txt", Reply(200, "User-agent: *\nCrawl-delay: 3\n", {"Content-Type": "text/plain"}))
+    site.page("/articles/1.html", "<p>one</p>")
+    site.page("/articles/2.html", "<p>two</p>")
+    slept = []
+    with crawler_for(site, sleep=slept.append) as crawler:  # the waits are recorded, not slept
+        assert crawler.fetch(site.url("/articles/1.html")).outcome == "fetched"
+        assert crawler.fetch(site.url("/articles/2.html")).outcome == "fetched"
+    assert len([s for s in slept if s > 2.5]) == 2  # before each article: robots.txt, article 1
+
+
 def test_unreachable_robots_txt_means_disallowed(site):
     site.serve("/robots.txt", Reply(503, "maintenance"))
     site.page("/articles/1.html", "<p>public</p>")
@@ -270,6 +281,21 @@ def test_500_then_success_and_a_page_that_keeps_failing(site):
     assert ok.outcome == "fetched" and ok.attempts == 2 and ok.body == b"<p>ok</p>"
     assert down.outcome == "failed" and down.status == 503 and down.attempts == 3
     assert "HTTP 503" in down.error and "gave up after 3 attempts" in down.error
+
+
+def test_connection_refused_is_retried_then_recorded():
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    source = Source(name="t", start_urls=(f"http://127.0.0.1:{port}/news/",), article_url_pattern=ARTICLE,
+                    allow_private_hosts=True, requests_per_second=1000.0)
+    with Crawler(source, backoff_base=0.01, max_retries=2) as crawler:
+        result = crawler.fetch(f"http://127.0.0.1:{port}/articles/1.html")
+        assert crawler.discover() == [] and crawler.stats["discovery_errors"] == 1
+    # robots.txt could not be fetched either: by RFC 9309 the site counts as disallowed, no article request
+    assert result.outcome == "skipped_robots" and "ConnectError" in result.error
 
 
 def test_timeout_is_retried_then_recorded(site):

@@ -15,6 +15,7 @@ class HostRateLimiter:
         self.interval = 1.0 / requests_per_second
         self._min_interval: dict[str, float] = {}
         self._next_slot: dict[str, float] = {}
+        self._last_slot: dict[str, float] = {}
         self._lock = threading.Lock()
         self._clock, self._sleep = clock, sleep
 
@@ -22,12 +23,15 @@ class HostRateLimiter:
         """A host asked for more room (robots.txt Crawl-delay): never go faster than that."""
         with self._lock:
             self._min_interval[host] = max(self._min_interval.get(host, 0.0), seconds)
+            if host in self._last_slot:  # the request that brought the news counts too
+                self._next_slot[host] = max(self._next_slot[host], self._last_slot[host] + seconds)
 
     def wait(self, host: str) -> float:
         """Block until a request to `host` is allowed; returns the seconds waited."""
         with self._lock:
             now = self._clock()
             slot = max(now, self._next_slot.get(host, now))
+            self._last_slot[host] = slot
             self._next_slot[host] = slot + max(self.interval, self._min_interval.get(host, 0.0))
         delay = slot - now
         if delay > 0:
