@@ -202,7 +202,7 @@ def test_sitemap_index_with_gzipped_sitemap(site):
     with crawler_for(site, source=source) as crawler:
         urls = crawler.discover()
     assert urls == [site.url("/articles/1.html"), site.url("/articles/2.html")]
-    assert crawler.stats["discovery_sitemaps"] == 3
+    assert crawler.stats["discovery_sitemaps"] == 3 and crawler.stats["discovery_read"] == 3
     assert crawler.stats["discovery_errors"] == 0
 
 
@@ -293,7 +293,8 @@ def test_connection_refused_is_retried_then_recorded():
                     allow_private_hosts=True, requests_per_second=1000.0)
     with Crawler(source, backoff_base=0.01, max_retries=2) as crawler:
         result = crawler.fetch(f"http://127.0.0.1:{port}/articles/1.html")
-        assert crawler.discover() == [] and crawler.stats["discovery_errors"] == 1
+        assert crawler.discover() == []
+        assert crawler.stats["discovery_errors"] == 1 and crawler.stats["discovery_read"] == 0  # site down
     # robots.txt could not be fetched either: by RFC 9309 the site counts as disallowed, no article request
     assert result.outcome == "skipped_robots" and "ConnectError" in result.error
 

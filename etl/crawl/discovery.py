@@ -27,7 +27,8 @@ class DiscoveryStats:
     listing_pages: int = 0
     feeds: int = 0
     sitemaps: int = 0
-    errors: int = 0
+    read: int = 0    # listing pages, feeds and sitemaps fetched and read
+    errors: int = 0  # ... and those that could not be (logged; 0 read with errors > 0: the site is down)
     error_samples: list[str] = field(default_factory=list)  # the first few, for the run's log
     found: int = 0   # article URLs seen, known or not
     new: int = 0     # of which not known
@@ -100,6 +101,7 @@ class Discovery:
                 continue
             try:
                 self._read_listing(url, chain, result, queue, queued)
+                self.stats.read += 1
             except Exception as exc:  # one unreadable listing page is one lost page, not a lost run
                 self.stats.failed("listing page", url, f"cannot read: {type(exc).__name__}: {exc}")
 
@@ -133,6 +135,7 @@ class Discovery:
         except Exception as exc:  # ValueError for a non-feed; anything else is still one lost feed
             self.stats.failed("feed", url, str(exc))
             return
+        self.stats.read += 1
         for link in links:
             if self.source.is_article_url(link):
                 self._offer(link)
@@ -157,6 +160,7 @@ class Discovery:
             except Exception as exc:  # ValueError for a non-sitemap; anything else is still one lost file
                 self.stats.failed("sitemap", url, str(exc))
                 continue
+            self.stats.read += 1
             if kind == "sitemapindex":
                 # The protocol keeps a sitemap on its own site; elsewhere is not ours to crawl.
                 queue.extend(loc for loc in locations if same_site(loc, self._site_domains))
