@@ -37,6 +37,11 @@ class AirflowHarnessError(RuntimeError):
     """A component died or a bounded wait ran out; the message carries the relevant log tails."""
 
 
+def fetch_pool_name(source_name: str) -> str:
+    """The pool a source's fetch task holds (one slot: one fetch at a time against that site)."""
+    return f"fetch__{source_name}"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -96,6 +101,11 @@ class AirflowHarness:
     api_port: int = field(default_factory=free_port)
     components: list[_Component] = field(default_factory=list)
     _token: str | None = None
+    _started_at: float = field(default_factory=time.monotonic)
+
+    def note(self, message: str) -> None:
+        """A timeline on stdout (pytest shows it when the test fails): where the time went."""
+        print(f"[airflow harness +{time.monotonic() - self._started_at:6.1f}s] {message}", flush=True)
 
     def __post_init__(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
@@ -150,6 +160,7 @@ class AirflowHarness:
 
     def cli(self, *args: str, timeout: float = 120) -> str:
         """Run `airflow ARGS...` with the harness environment; return stdout, raise with output on failure."""
+        self.note(f"airflow {' '.join(args[:2])}")
         result = subprocess.run(
             [sys.executable, "-m", "airflow", *args],
             env=self.env,
@@ -168,6 +179,7 @@ class AirflowHarness:
 
     def start(self, *names: str) -> None:
         for name in names:
+            self.note(f"starting {name}")
             log_path = self.home / "component-logs" / f"{name}.log"
             log = log_path.open("wb")
             process = subprocess.Popen(
@@ -196,8 +208,11 @@ class AirflowHarness:
     def all_log_tails(self) -> str:
         return "\n".join(f"--- {c.name} ---\n{self.log_tail(c.name)}" for c in self.components)
 
-    def stop(self, grace: float = 10) -> None:
-        """Stop every started process, their process groups and every descendant (task processes too)."""
+    def stop(self, grace: float = 10) -> list[psutil.Process]:
+        """Stop every started process, their process groups and every descendant (task processes too).
+
+        Returns the processes still alive afterwards (none, unless something ignores SIGKILL)."""
+        self.note("stopping every process")
         victims: dict[int, psutil.Process] = {}
         for component in self.components:
             try:
@@ -222,12 +237,16 @@ class AirflowHarness:
             except subprocess.TimeoutExpired:
                 pass
         self.components.clear()
+        self.note("stopped")
+        return [p for p in victims.values() if _is_running(p)]
 
     def __enter__(self) -> AirflowHarness:
         return self
 
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        survivors = self.stop()
+        if survivors and exc_type is None:
+            raise AirflowHarnessError(f"processes survived the shutdown: {[p.pid for p in survivors]}")
 
     # -- waiting --------------------------------------------------------------------------------
 
@@ -242,6 +261,7 @@ class AirflowHarness:
             except (httpx.HTTPError, AirflowHarnessError) as exc:
                 last_error, result = exc, None
             if result:
+                self.note(f"done waiting for {what}")
                 return result
             time.sleep(interval)
         raise AirflowHarnessError(
@@ -295,10 +315,10 @@ class AirflowHarness:
 
         return self.wait_for(f"run {run_id} of {dag_id} to finish", finished, timeout, interval=2)
 
-    def task_states(self, dag_id: str, run_id: str) -> dict[str, str]:
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
         response = self.api("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances")
         _raise_for(response)
-        return {ti["task_id"]: ti["state"] for ti in response.json()["task_instances"]}
+        return response.json()["task_instances"]
 
     def task_log_tails(self, dag_id: str, lines: int = 30) -> str:
         """The end of every task log of the DAG (written under AIRFLOW_HOME/logs by the task processes)."""
@@ -325,6 +345,13 @@ def _signal_process(proc: psutil.Process, sig: int) -> None:
         os.killpg(proc.pid, sig) if os.getpgid(proc.pid) == proc.pid else proc.send_signal(sig)
     except (ProcessLookupError, PermissionError, psutil.NoSuchProcess):
         pass
+
+
+def _is_running(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def _tail(text: str, lines: int = 40) -> str:
