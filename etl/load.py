@@ -104,7 +104,7 @@ def load_records(conn, rows: Iterable[Row], extractor_version: str) -> dict:
     publication date that is not an ISO date, are skipped with a warning (their raw extraction keeps them).
     """
     counts = {"inserted": 0, "updated": 0, "unchanged": 0, "skipped": 0, "versions_kept": 0}
-    latest, counts["skipped"] = _loadable_rows(rows)
+    latest, events, counts["skipped"] = _loadable_rows(rows)
     if not latest:
         return counts
     hashes = {url: content_hash(record) for url, (_, _, _, record) in latest.items()}
@@ -118,21 +118,24 @@ def load_records(conn, rows: Iterable[Row], extractor_version: str) -> dict:
             # A concurrent load may have written some of them first.
             counts["unchanged"] += len(changed) - len(written)
             counts["versions_kept"] = _keep_version_events(conn, written)
-            _replace_events(conn, written, latest, extractor_version)
+            _replace_events(conn, written, events)
             cur.execute(_LINK_TRANSLATIONS)
     return counts
 
 
-def _loadable_rows(rows: Iterable[Row]) -> tuple[dict[str, Row], int]:
-    """The rows that can be keyed, the latest fetch per URL; and how many were skipped."""
+def _loadable_rows(rows: Iterable[Row]) -> tuple[dict[str, Row], dict[str, list[dict]], int]:
+    """The rows that can be loaded, the latest fetch per URL; their validated events by URL; and how
+    many rows were skipped."""
     latest: dict[str, Row] = {}
+    events: dict[str, list[dict]] = {}
     skipped = 0
     for row in rows:
         record = row[3]
-        problem = _unloadable(record)
-        if problem:
+        try:
+            record_events = _validated(record)
+        except ValueError as exc:
             skipped += 1
-            log.warning("not loading %s: %s", record.get("url") or "a record without URL", problem)
+            log.warning("not loading %s: %s", record.get("url") or "a record without URL", exc)
             continue
         # Two pages with one canonical URL in a batch: the later fetch wins, as it would one at a time.
         url = record["url"]
@@ -141,19 +144,27 @@ def _loadable_rows(rows: Iterable[Row]) -> tuple[dict[str, Row], int]:
             if latest[url][2] > row[2]:
                 continue
         latest[url] = row
-    return latest, skipped
+        events[url] = record_events
+    return latest, events, skipped
 
 
-def _unloadable(record: dict) -> str | None:
+def _validated(record: dict) -> list[dict]:
+    """The record's events as the warehouse stores them; ValueError says what it cannot hold."""
+    from etl.load_events import _validated as validated_event
+
     if not record.get("url") or not record.get("source"):
-        return "no URL or source"
+        raise ValueError("no URL or source")
     published = record.get("published_at")
     if published is not None:
         try:
             date.fromisoformat(published)
         except (TypeError, ValueError):
-            return f"published_at is not an ISO date: {published!r}"
-    return None
+            raise ValueError(f"published_at is not an ISO date: {published!r}") from None
+    events = [validated_event(event, index) for index, event in enumerate(record.get("events") or [])]
+    for index, event in enumerate(events):
+        if event["start_date"] and event["end_date"] and event["end_date"] < event["start_date"]:
+            raise ValueError(f"event {index}: end_date {event['end_date']} is before start_date {event['start_date']}")
+    return events
 
 
 def _changed_urls(cur, latest: dict[str, Row], hashes: dict[str, str], extractor_version: str) -> list[str]:
@@ -178,7 +189,7 @@ class _Written(tuple):
 def _upsert_articles(cur, rows: list[Row], hashes: dict[str, str], extractor_version: str) -> list[_Written]:
     columns = ", ".join(f"{name} {type_}" for name, type_ in zip(_ARTICLE_COLUMNS, _ARTICLE_TYPES))
     cur.execute(f"CREATE TEMP TABLE load_articles ({columns}) ON COMMIT DROP")
-    with cur.copy(f"COPY load_articles ({', '.join(_ARTICLE_COLUMNS)}) FROM STDIN") as copy:
+    with cur.copy(f"COPY load_articles ({', '.join(_ARTICLE_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(list(_ARTICLE_TYPES))
         for page_id, first_seen, last_seen, record in rows:
             copy.write_row(_article_values(record, hashes[record["url"]], extractor_version, page_id,
@@ -190,10 +201,14 @@ def _article_values(record: dict, record_hash: str, extractor_version: str, page
                     first_seen: datetime, last_seen: datetime) -> tuple:
     return (
         record["url"], record["source"], record.get("language"), record.get("title"),
-        Jsonb(record.get("alt_titles") or {}), record.get("published_at"), record.get("translation_of_url"),
+        Jsonb(record.get("alt_titles") or {}), _date(record.get("published_at")), record.get("translation_of_url"),
         record.get("body_paragraphs") or [], record.get("countries_mentioned") or [],
         extractor_version, record_hash, page_id, first_seen, last_seen,
     )
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value is not None else None
 
 
 def _keep_version_events(conn, written: list[_Written]) -> int:
@@ -210,10 +225,106 @@ def _keep_version_events(conn, written: list[_Written]) -> int:
     return len(versions)
 
 
-def _replace_events(conn, written: list[_Written], latest: dict[str, Row], extractor_version: str) -> None:
-    """New or changed content brings its own events; a fetch-time-only update keeps the stored ones."""
+def _replace_events(conn, written: list[_Written], events: dict[str, list[dict]]) -> None:
+    """New or changed content brings its own events; a fetch-time-only update keeps the stored ones.
+
+    New articles have no stored events, so theirs are inserted in bulk; changed ones go through
+    `replace_events`, which rewrites only what differs.
+    """
     from etl.load_events import replace_events
 
+    new = {w.article_id: events[w.url] for w in written if w.inserted and events[w.url]}
+    if new:
+        _insert_new_events(conn, new)
     for w in written:
-        if w.inserted or w.content_changed:
-            replace_events(conn, w.article_id, latest[w.url][3].get("events") or [])
+        if w.content_changed and not w.inserted:
+            replace_events(conn, w.article_id, events[w.url])
+
+
+def _insert_new_events(conn, events_by_article: dict[int, list[dict]]) -> None:
+    """The events of articles that have none stored yet, by COPY: what `replace_events` would write.
+
+    Organizations and people are resolved once per distinct spelling (the same resolution as
+    `replace_events`), event ids drawn from the sequence in one query, and each table filled by one COPY.
+    """
+    from etl.load_events import _organization_id, _person_id
+
+    with conn.cursor() as cur:
+        organizations: dict[tuple[str, str | None], int] = {}
+        people: dict[str, int] = {}
+
+        def organization(name: str, acronym: str | None) -> int:
+            if (name, acronym) not in organizations:
+                organizations[(name, acronym)] = _organization_id(cur, name, acronym)
+            return organizations[(name, acronym)]
+
+        def person(name: str) -> int:
+            if name not in people:
+                people[name] = _person_id(cur, name)
+            return people[name]
+
+        total = sum(len(events) for events in events_by_article.values())
+        event_ids = iter([row[0] for row in cur.execute(
+            "SELECT nextval(pg_get_serial_sequence('core.events', 'event_id')) FROM generate_series(1, %s)", (total,))])
+        event_rows, organizer_rows, session_rows, speaker_rows = [], [], [], []
+        for article_id, events in events_by_article.items():
+            for position, event in enumerate(events):
+                event_id = next(event_ids)
+                event_rows.append((event_id, article_id, position, *(event[c] for c in _EVENT_COLUMNS)))
+                organizer_rows += [(event_id, n, organization(o["name"], o.get("acronym")), o["name"], o.get("acronym"))
+                                   for n, o in enumerate(event["organizers"])]
+                session_rows += [(event_id, n, s["name"], s.get("kind"), s.get("format"))
+                                 for n, s in enumerate(event["sessions"])]
+                speaker_rows += [(event_id, n, person(s["name"]), s["name"], s.get("role"),
+                                  organization(s["organization"], None) if s.get("organization") else None,
+                                  s.get("organization"), s.get("session"))
+                                 for n, s in enumerate(event["speakers"])]
+        _copy(cur, "core.events", ("event_id", "article_id", "position", *_EVENT_COLUMNS), event_rows)
+        _copy(cur, "core.event_organizers",
+              ("event_id", "position", "organization_id", "name_as_written", "acronym"), organizer_rows)
+        _copy(cur, "core.event_sessions", ("event_id", "position", "name", "kind", "format"), session_rows)
+        _copy(cur, "core.event_speakers", ("event_id", "position", "person_id", "name_as_written", "role",
+                                           "organization_id", "organization_as_written", "session_name"), speaker_rows)
+        cur.execute(_LINK_TRANSLATED_SPEAKERS, {"ids": list(events_by_article)})
+
+
+_EVENT_COLUMNS = ("name", "type", "start_date", "end_date", "city", "city_as_written", "country", "format",
+                  "occasion", "participants_count", "countries_count")
+
+# As load_events links them one article at a time: speakers at the same event and speaker positions
+# of an article and its translation (other language, other script) are one person.
+_LINK_TRANSLATED_SPEAKERS = """
+WITH pairs AS (
+    SELECT a.article_id, b.article_id AS other_id FROM core.articles a
+    JOIN core.articles b ON b.url = a.translation_of_url
+    WHERE a.article_id = ANY(%(ids)s) AND b.article_id <> a.article_id AND b.language IS DISTINCT FROM a.language
+    UNION
+    SELECT a.article_id, b.article_id FROM core.articles a
+    JOIN core.articles b ON b.translation_of_url = a.url
+    WHERE a.article_id = ANY(%(ids)s) AND b.article_id <> a.article_id AND b.language IS DISTINCT FROM a.language
+), speaker_counts AS (
+    SELECT event_id, count(*) AS speakers FROM core.event_speakers GROUP BY event_id
+)
+INSERT INTO core.person_links (person_id, other_person_id, evidence, article_id)
+SELECT DISTINCT ON (least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id))
+       least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id), 'translation_pair', pairs.article_id
+FROM pairs
+JOIN core.events e1 ON e1.article_id = pairs.article_id
+JOIN core.events e2 ON e2.article_id = pairs.other_id AND e2.position = e1.position
+JOIN core.event_speakers s1 ON s1.event_id = e1.event_id
+JOIN core.event_speakers s2 ON s2.event_id = e2.event_id AND s2.position = s1.position
+JOIN core.people p1 ON p1.person_id = s1.person_id
+JOIN core.people p2 ON p2.person_id = s2.person_id
+JOIN speaker_counts c1 ON c1.event_id = e1.event_id
+JOIN speaker_counts c2 ON c2.event_id = e2.event_id
+WHERE p1.script <> p2.script AND c1.speakers = c2.speakers
+ORDER BY least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id), pairs.article_id
+ON CONFLICT (person_id, other_person_id) DO NOTHING
+"""
+
+
+def _copy(cur, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    if rows:
+        with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
