@@ -105,7 +105,8 @@ def test_published_date_comes_from_the_article_never_from_sidebars_teasers_or_th
 
 def test_metadata_fallbacks_language_by_script_and_configured_selectors():
     page = ("<html lang='ru'><head><title>Grain corridors after the war – Black Sea Desk</title>"
-            "<meta property='og:url' content='/analysis/grain'></head><body>"
+            "<meta property='og:url' content='/analysis/grain'>"
+            "<meta name='date' content='2021-05-04'></head><body>"
             "<div class='headline'>Grain corridors, one year on</div>"
             "<div class='stamp'>Posted 5 May 2021</div>"
             "<div class='copy'><div>Shipping through the corridor has settled into a routine, "
@@ -116,7 +117,7 @@ def test_metadata_fallbacks_language_by_script_and_configured_selectors():
     assert generic.language == "en"  # the English body wins over the site's lang="ru"
     assert generic.title == "Grain corridors after the war"  # <title> minus the site name
     assert generic.url == "https://desk.example/analysis/grain"
-    assert generic.published_at is None
+    assert generic.published_at == "2021-05-04"
 
     configured = extract_article(page, "https://desk.example/x/", selectors={
         "title": ".headline", "body": ".copy > div", "published_at": ".stamp"})

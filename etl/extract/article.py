@@ -25,6 +25,7 @@ __all__ = ["Article", "ExtractionError", "decode_html", "extract_article"]
 # nested inside them.
 _ARTICLE_ITEMTYPES = ("article", "posting", "report")
 _FALLBACK_MIN_GAIN = 1.2
+_DATELINE_WITHIN = 3  # paragraphs from the top of the body
 
 
 class ExtractionError(Exception):
@@ -84,6 +85,7 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
     paragraphs = [p for p in content_stage.paragraphs_of(blocks) if p != title]
     if not configured and (found is None or not found.confident) and not _enough(paragraphs):
         paragraphs = _fallback_paragraphs(text, paragraphs, title)
+    dateline, paragraphs = _split_dateline(paragraphs)
     if not paragraphs and not title:
         if root.get("data-etl-too-deep"):
             raise ExtractionError("markup too deeply nested: the parser stops at 256 levels "
@@ -93,13 +95,14 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
     language = detect_language(" ".join(paragraphs) or title or "", [
         page.html_lang, page.get("og:locale", "content-language", "language", "dc.language")])
     page_url = metadata.canonical_url(page, url)
+    published_at = _published_date(root, page, stated_dates, scope, selectors, blocks,
+                                   page_url or url, dateline)
     return Article(
         url=page_url,
         language=language,
         title=title,
         alt_titles=metadata.alt_titles(other_language_headlines, scope, title, language),
-        published_at=_published_date(root, page, stated_dates, scope, selectors,
-                                     page_url or url),
+        published_at=published_at,
         translation_of_url=metadata.translation_url(page, language, page_url),
         body_paragraphs=paragraphs,
     )
@@ -121,6 +124,16 @@ def _article_scope(container):
         if next(el.iter("h1"), None) is not None:
             return el
     return container.getparent() if container.getparent() is not None else container
+
+
+def _split_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """A paragraph near the top that is only a date is the article's date line: a label for
+    the body, the publication date for the metadata."""
+    for index, paragraph in enumerate(paragraphs[:_DATELINE_WITHIN]):
+        found = metadata.dateline_date(paragraph)
+        if found:
+            return found, paragraphs[:index] + paragraphs[index + 1:]
+    return None, paragraphs
 
 
 def _enough(paragraphs: list[str]) -> bool:
@@ -145,13 +158,17 @@ def _fallback_paragraphs(text: str, paragraphs: list[str], title: str | None) ->
     return paragraphs
 
 
-def _published_date(root, page, stated_dates, scope, selectors: dict, url: str | None
-                    ) -> str | None:
+def _published_date(root, page, stated_dates, scope, selectors: dict, blocks: list,
+                    url: str | None, dateline: str | None) -> str | None:
     configured = _select_one(root, selectors.get("published_at"))
     if configured is not None:
         return metadata.parse_date(configured.get("datetime") or configured.get("content")
                                    or configured.text_content())
-    return metadata.published_date(page, stated_dates, scope, url)
+    # The article's text speaks of events, not of its own publication: out of the search.
+    for block in blocks:
+        if block.getparent() is not None:
+            block.getparent().remove(block)
+    return metadata.published_date(page, stated_dates, scope, root, url, dateline)
 
 
 def _select(root, selector: str | None) -> list:

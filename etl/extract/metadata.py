@@ -13,7 +13,7 @@ import re
 import warnings
 from typing import NamedTuple
 from datetime import date
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import html
 
@@ -69,11 +69,14 @@ def _in_head(el) -> bool:
     return any(ancestor.tag == "head" for ancestor in el.iterancestors())
 
 
+_JSONLD_FIELD = re.compile(r'"(@type|datePublished|dateCreated)"\s*:\s*"([^"]{1,100})"')
+
+
 def _json_ld_objects(text: str) -> list[dict]:
     try:
         data = json.loads(text)
     except ValueError:
-        return []
+        return [_json_ld_fields(text)]
     found: list[dict] = []
     stack = [data]
     while stack:
@@ -84,6 +87,14 @@ def _json_ld_objects(text: str) -> list[dict]:
             found.append(item)
             if "@graph" in item:
                 stack.append(item["@graph"])
+    return found
+
+
+def _json_ld_fields(text: str) -> dict:
+    """The first @type and dates of JSON-LD that is not valid JSON (trailing commas, ...)."""
+    found: dict = {}
+    for key, value in _JSONLD_FIELD.findall(text):
+        found.setdefault(key, value)
     return found
 
 
@@ -216,6 +227,7 @@ _SLASH_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 _DOTTED_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\D|$)")
 _WORDY_DATE = re.compile(r"\b(\d{1,2})\.?\s+([^\W\d_]{3,})\.?,?\s+(\d{4})\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _DATE_CLASS = re.compile(r"date|publish|posted|pubtime|time", re.I)
 # Month names by their first letters (Russian genitive and nominative share a stem).
 _MONTH_STEMS = (
@@ -287,9 +299,23 @@ def _describes_media(el) -> bool:
     return False
 
 
-def published_date(page: PageMeta, candidates: list[DateCandidate], scope, url: str | None
-                   ) -> str | None:
-    """ISO date of publication from the page's own statements, or None."""
+def dateline_date(paragraph: str) -> str | None:
+    """The date when a paragraph is nothing but a date ("January 18, 2020", "18.01.2020")."""
+    if len(paragraph) > 40 or len(paragraph.split()) > 6 or not _YEAR.search(paragraph):
+        return None
+    return parse_date(paragraph)
+
+
+def published_date(page: PageMeta, candidates: list[DateCandidate], scope, page_without_text,
+                   url: str | None, dateline: str | None = None) -> str | None:
+    """ISO date of publication from the page's own statements, or None.
+
+    `page_without_text` is the cleaned page (furniture with other articles' dates gone)
+    without the article's text (which speaks of events): what htmldate may search.
+    """
+    found = date_from_url(url)
+    if found:
+        return found
     for finder in (_date_from_meta, _date_from_jsonld):
         found = finder(page)
         if found:
@@ -298,8 +324,20 @@ def published_date(page: PageMeta, candidates: list[DateCandidate], scope, url: 
         found = _date_from_markup(candidates, scope)
         if found:
             return found
-        return _date_from_htmldate(page, scope, url)
-    return None
+    return dateline or _date_from_htmldate(page_without_text, url)
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+
+
+def date_from_url(url: str | None) -> str | None:
+    """A full date in the URL path (/2020/04/13/, /20200413/): the site's own filing date,
+    which is the local publication date where metadata often gives UTC."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    match = _URL_DATE.search(path)
+    return _valid_date(*(int(g) for g in match.groups())) if match else None
 
 
 def _date_from_meta(page: PageMeta) -> str | None:
@@ -340,22 +378,19 @@ def _date_from_markup(candidates: list[DateCandidate], scope) -> str | None:
     return None
 
 
-def _date_from_htmldate(page: PageMeta, scope, url: str | None) -> str | None:
-    """htmldate on the head plus the article's scope only, markup only: never a date from a
-    sidebar elsewhere on the page or from the article's text."""
+def _date_from_htmldate(root, url: str | None) -> str | None:
+    """htmldate (markup, URL and text rules) on what is left of the page: no sidebars, no
+    related news, no article text."""
     try:
         from htmldate import find_date
 
-        document = html.Element("html")
-        document.append(copy.deepcopy(page.head) if page.head is not None else html.Element("head"))
-        body = html.Element("body")
-        body.append(copy.deepcopy(scope))
-        document.append(body)
-        found = find_date(document, url=url, extensive_search=False, original_date=True,
-                          outputformat="%Y-%m-%d")
+        found = find_date(root, url=url, extensive_search=True,
+                          original_date=True, outputformat="%Y-%m-%d")
     except Exception:  # htmldate is a best-effort helper; a failure there is "no date"
         return None
-    return found or None
+    if not found or found.endswith("-01-01"):
+        return None  # a year alone (a copyright line) is htmldate's last resort, not a date
+    return found
 
 
 def parse_date(value: str | None) -> str | None:
@@ -373,7 +408,8 @@ def parse_date(value: str | None) -> str | None:
 
 
 def _parse_free_date(value: str) -> str | None:
-    if len(value) > 80 or not re.search(r"\d", value):
+    # Without a year dateutil fills in today's: only texts stating a year are dates.
+    if len(value) > 80 or not re.search(r"\b\d{4}\b", value):
         return None
     value = normalize_text(value)
     match = _WORDY_DATE.search(value)
