@@ -371,9 +371,10 @@ def _geonames_index() -> dict[str, dict[str, City]]:
         population = entry.get("population") or 0
         names = {"en": {entry["name"]}, "ru": set()}
         for alt in entry.get("alternatenames") or ():
-            if re.fullmatch(r"[A-Z][A-Za-z .'-]+", alt):
+            first = alt[:1]
+            if "A" <= first <= "Z" and alt.isascii():
                 names["en"].add(alt)
-            elif re.fullmatch(r"[А-ЯЁ][а-яёА-ЯЁ -]+", alt):
+            elif "А" <= first <= "Я" or first == "Ё":
                 names["ru"].add(alt.lower())
         for language, keys in names.items():
             for key in keys:

@@ -16,20 +16,24 @@ from dataclasses import dataclass, field
 
 from etl.events import counts, dates, names, organizations, people, places, sessions
 from etl.events.kinds import ONLINE, SESSION_NOUN, TypeMention, event_type_mentions
-from etl.events.text import quotes, sentences
+from etl.events.text import Prefiltered, quotes, sentences
 
 _REPORTING = {
-    "en": re.compile(
+    "en": Prefiltered(re.compile(
         r"\b(?:held|hosted|host|took place|take place|takes place|organi[sz]ed|convened|opened|kicked off|"
         r"took part|take part|participated|attended|will be held|is to be held|will hold|holds|"
         r"gathered|brought together|met|started|began|ended|concluded|paid|arrived)\b",
-        re.IGNORECASE),
-    "ru": re.compile(
+        re.IGNORECASE), ("held", "host", "place", "organi", "convened", "opened", "kicked", "took", "take",
+                         "particip", "attended", "hold", "gathered", "together", "met", "started", "began",
+                         "ended", "concluded", "paid", "arrived")),
+    "ru": Prefiltered(re.compile(
         r"(?<!\w)(?:состоял(?:ся|ась|ось|ись)|состоится|состоятся|прош(?:ел|ёл|ла|ло|ли)|пройд(?:ет|ёт|ут)|"
         r"провел[аи]?|провёл|проведет|проведёт|проводит|организовал[аи]?|принял[аи]?\s+участие|"
         r"примет\s+участие|примут\s+участие|открыл(?:ся|ась|ось)|стартовал[аи]?|начал[аи]?\s+работу|"
         r"собрал[аи]?|встретил(?:ся|ась|ись)|посетил[аи]?|прибыл[аи]?|участвовал[аи]?)",
-        re.IGNORECASE),
+        re.IGNORECASE), ("состо", "прош", "пройд", "провел", "провёл", "проведет", "проведёт", "проводит",
+                         "организовал", "участ", "открыл", "стартовал", "начал", "собрал", "встретил",
+                         "посетил", "прибыл")),
 }
 _PART_OF = {
     "en": re.compile(r"\b(?:as part of|within the framework of|in the framework of|on the sidelines of|"
@@ -40,12 +44,28 @@ _PART_OF = {
 _TITLE_LEAD = re.compile(r"^\s*(?:[\"«“][^\"»”]+[\"»”]\s*)?(?:\w+\s+){0,3}$")
 
 
+_UNSET = object()
+
+
 @dataclass
 class Sentence:
     text: str
     index: int
     mentions: list[TypeMention]
     quotes: list
+    about: bool = False  # names an event type or reports one ("held", "состоялся")
+    _dates: object = field(default=_UNSET, repr=False)
+    _place: object = field(default=_UNSET, repr=False)
+
+    def dates(self, context: "Context") -> list:
+        if self._dates is _UNSET:
+            self._dates = dates.find_dates(self.text, context.language, context.default_year, context.published)
+        return self._dates
+
+    def place(self, language: str):
+        if self._place is _UNSET:
+            self._place = places.city_in(self.text, language)
+        return self._place
 
 
 @dataclass
@@ -76,7 +96,8 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
             spans = quotes(text)
             mentions = [m for m in event_type_mentions(text, language)
                         if not any(q.start <= m.start < q.end for q in spans)]
-            all_sentences.append(Sentence(text, len(all_sentences), mentions, spans))
+            about = bool(mentions) or bool(_REPORTING[language].search(text))
+            all_sentences.append(Sentence(text, len(all_sentences), mentions, spans, about))
 
     drafts: list[EventDraft] = []
     current: EventDraft | None = None
@@ -154,12 +175,14 @@ def _is_session_noun(sentence: Sentence, mention: TypeMention, language: str) ->
 
 
 def _has_own_date_or_place(sentence: Sentence, drafts: list[EventDraft], context: Context) -> bool:
-    spans = dates.find_dates(sentence.text, context.language, context.default_year)
-    place = places.city_in(sentence.text, context.language)
+    spans = [s for s in sentence.dates(context) if s.has_year or context.default_year]
+    place = sentence.place(context.language)
     if not drafts:
         return bool(spans or place)
-    known_dates = {_event_dates(d, context) for d in drafts}
-    known_cities = {_event_place(d, context, 1).city for d in drafts}
+    # An event is told apart by what its introducing sentence says.
+    intros = [d.intro for d in drafts if d.intro is not None]
+    known_dates = {(i.dates(context)[0].start, i.dates(context)[0].end) for i in intros if i.dates(context)}
+    known_cities = {i.place(context.language).city for i in intros if i.place(context.language)}
     new_date = bool(spans) and (spans[0].start, spans[0].end) not in known_dates
     new_place = place is not None and place.city not in known_cities
     return new_date or new_place
@@ -192,15 +215,11 @@ def _fold(text: str) -> str:
 # ---------------------------------------------------------------- fields
 
 
-def _about_event(sentence: Sentence, language: str) -> bool:
-    return bool(sentence.mentions) or bool(_REPORTING[language].search(sentence.text))
-
-
 def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, dt.date | None]:
     candidates = [draft.intro] if draft.intro else []
-    candidates += [s for s in draft.sentences if s is not draft.intro and _about_event(s, context.language)]
+    candidates += [s for s in draft.sentences if s is not draft.intro and s.about]
     for sentence in candidates:
-        spans = dates.find_dates(sentence.text, context.language, context.default_year, context.published)
+        spans = sentence.dates(context)
         if spans:
             return spans[0].start, spans[0].end
     return None, None
@@ -213,9 +232,9 @@ def _event_place(draft: EventDraft, context: Context, position: int) -> places.P
         if stated is not None:
             return stated
     candidates = [draft.intro] if draft.intro else []
-    candidates += [s for s in draft.sentences if s is not draft.intro and _about_event(s, language)]
+    candidates += [s for s in draft.sentences if s is not draft.intro and s.about]
     for sentence in candidates:
-        place = places.city_in(sentence.text, language)
+        place = sentence.place(language)
         if place is not None:
             return place
     for sentence in candidates[:1]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from etl.events.text import lowered_text
+
 _EN_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -18,7 +20,8 @@ _RU_WORDS = {
     "двадцать": 20, "тридцати": 30, "тридцать": 30, "сорока": 40, "сорок": 40, "пятидесяти": 50,
     "пятьдесят": 50, "ста": 100, "сто": 100,
 }
-_NUMBER = r"(?P<n>\d{1,3}(?:[ \u00a0,]\d{3})+|\d+|[a-zа-яё]+)"
+_NUMBER = (r"(?P<n>\d{1,3}(?:[ \u00a0,]\d{3})+|\d+|"
+           + "|".join(sorted(set(_EN_WORDS) | set(_RU_WORDS), key=len, reverse=True)) + r")")
 _APPROX_EN = r"(?:(?:more than|over|about|around|some|nearly|almost|approximately|roughly|up to|at least)\s+)?"
 _APPROX_RU = r"(?:(?:более(?:\s+чем)?|свыше|около|порядка|почти|до|примерно|не менее)\s+)?"
 
@@ -56,6 +59,21 @@ def _number(text: str, language: str) -> int | None:
     return (_EN_WORDS if language == "en" else _RU_WORDS).get(text)
 
 
+# Cheap pre-checks: the words every pattern needs.
+_PARTICIPANT_WORDS = ("particip", "delegat", "attend", "people", "guest", "expert", "specialist", "represent",
+                      "scholar", "together", "gathered", "joined", "drew", "attract", "участ", "делегат",
+                      "человек", "гост", "эксперт", "специалист", "представител", "собрал", "объедин", "присутств")
+_COUNTRY_WORDS = ("countr", "nation", "states", "стран", "государств")
+
+
+def _holds(sentence: str, stems: tuple[str, ...]) -> bool:
+    lowered = lowered_text(sentence)
+    for stem in stems:
+        if stem in lowered:
+            return True
+    return False
+
+
 def _first_count(patterns, sentence: str, language: str) -> int | None:
     for pattern in patterns:
         for match in pattern.finditer(sentence):
@@ -67,8 +85,12 @@ def _first_count(patterns, sentence: str, language: str) -> int | None:
 
 
 def participants_count(sentence: str, language: str) -> int | None:
+    if not _holds(sentence, _PARTICIPANT_WORDS):
+        return None
     return _first_count(_PARTICIPANTS[language], sentence, language)
 
 
 def countries_count(sentence: str, language: str) -> int | None:
+    if not _holds(sentence, _COUNTRY_WORDS):
+        return None
     return _first_count(_COUNTRIES[language], sentence, language)

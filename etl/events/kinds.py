@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.events.text import Prefiltered, lowered_text
+
 _RU_NOUN = r"(?:а|ы|и|у|е|ой|ом|ей|ами|ам|ах|ов|ю|я|ям|ями|ях)?"
 
 # (canonical type, English pattern, Russian pattern). Order: longer phrases first.
@@ -55,9 +57,26 @@ class TypeMention:
     text: str
 
 
+# Cheap pre-check: most sentences name no event type at all.
+_STEMS = {
+    "en": ("round", "conferen", "forum", "fora", "summit", "seminar", "webinar", "workshop", "master",
+           "symposi", "congress", "reading", "talks", "negotiation", "visit", "briefing", "lecture",
+           "presentation", "exhibition", "ceremon", "consultation", "meeting", "gathering"),
+    "ru": ("кругл", "конференц", "форум", "саммит", "семинар", "вебинар", "мастер-класс", "симпозиум",
+           "съезд", "конгресс", "чтени", "переговор", "визит", "брифинг", "лекци", "презентац", "выставк",
+           "церемони", "консультац", "встреч", "совещани", "заседани"),
+}
+
+
 def event_type_mentions(text: str, language: str) -> list[TypeMention]:
     """Event-type nouns in `text` (a word inside a longer word is not one: "videoconference"
     is a format, not a conference)."""
+    lowered = lowered_text(text)
+    for stem in _STEMS[language]:
+        if stem in lowered:
+            break
+    else:
+        return []
     mentions = []
     for m in _EVENT_PATTERN[language].finditer(text):
         start, end = m.span()
@@ -72,26 +91,33 @@ def event_type_mentions(text: str, language: str) -> list[TypeMention]:
     return mentions
 
 
-SESSION_NOUN = {lang: re.compile(rf"(?<![\w]){p}(?!\w)", re.IGNORECASE) for lang, p in _SESSION_NOUNS.items()}
+_SESSION_STEMS = {"en": ("session", "panel", "section", "plenar"), "ru": ("сесси", "секци", "заседани", "панел")}
+SESSION_NOUN = {lang: Prefiltered(re.compile(rf"(?<![\w]){p}(?!\w)", re.IGNORECASE), _SESSION_STEMS[lang])
+                for lang, p in _SESSION_NOUNS.items()}
 
 # A session noun in a Russian compound keeps its qualifier: "онлайн-сессии", "онлайн-панельных".
 ONLINE = {
-    "en": re.compile(r"\b(?:online|on-line|virtual|remote(?:ly)?|via video ?conference|"
+    "en": Prefiltered(re.compile(r"\b(?:online|on-line|virtual|remote(?:ly)?|via video ?conference|"
                      r"by video ?conference|videoconference|webinars?|via video link|"
                      r"in (?:an? )?(?:online|virtual|videoconference) (?:format|mode))\b", re.IGNORECASE),
-    "ru": re.compile(r"(?<!\w)(?:онлайн|он-лайн|дистанционн\w*|виртуальн\w*|видеоконференц\w*|"
+                      ("online", "on-line", "virtual", "remote", "video", "webinar")),
+    "ru": Prefiltered(re.compile(r"(?<!\w)(?:онлайн|он-лайн|дистанционн\w*|виртуальн\w*|видеоконференц\w*|"
                      r"вебинар\w*|видеосвяз\w*|в режиме видео\w*|в онлайн-формате|в формате онлайн)",
-                     re.IGNORECASE),
+                     re.IGNORECASE), ("онлайн", "он-лайн", "дистанцион", "виртуальн", "видео", "вебинар")),
 }
 HYBRID = {
-    "en": re.compile(r"\b(?:hybrid|mixed format|both online and offline|offline and online|"
+    "en": Prefiltered(re.compile(r"\b(?:hybrid|mixed format|both online and offline|offline and online|"
                      r"in person and online|online and in person|online and offline)\b", re.IGNORECASE),
-    "ru": re.compile(r"(?<!\w)(?:гибридн\w*|смешанн\w+ формат\w*|очно-заочн\w*|"
+                      ("hybrid", "mixed", "online")),
+    "ru": Prefiltered(re.compile(r"(?<!\w)(?:гибридн\w*|смешанн\w+ формат\w*|очно-заочн\w*|"
                      r"офлайн и онлайн|онлайн и офлайн|очно и онлайн|онлайн и очно)", re.IGNORECASE),
+                      ("гибрид", "смешан", "очно", "онлайн")),
 }
 OFFLINE = {
-    "en": re.compile(r"\b(?:in[- ]person|offline|face[- ]to[- ]face)\b", re.IGNORECASE),
-    "ru": re.compile(r"(?<!\w)(?:очн(?:ом|ый|ая|ое|о)\b|офлайн|оффлайн)", re.IGNORECASE),
+    "en": Prefiltered(re.compile(r"\b(?:in[- ]person|offline|face[- ]to[- ]face)\b", re.IGNORECASE),
+                      ("person", "offline", "face")),
+    "ru": Prefiltered(re.compile(r"(?<!\w)(?:очн(?:ом|ый|ая|ое|о)\b|офлайн|оффлайн)", re.IGNORECASE),
+                      ("очн", "офлайн", "оффлайн")),
 }
 
 PLENARY = re.compile(r"plenar|пленарн", re.IGNORECASE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from etl.events.kinds import TypeMention
-from etl.events.text import Quote, clean_fragment, strip_article
+from etl.events.text import Prefiltered, Quote, clean_fragment, strip_article
 
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:titled|entitled|called|named|on the (?:topic|theme) of|on the (?:topic|theme)|under the (?:title|motto)|"
@@ -52,13 +52,16 @@ def event_name(sentence: str, mention: TypeMention, spans: list[Quote], language
 
 _OCCASION = {
     "en": (
-        re.compile(r"\b(?:dedicated|devoted)\s+to\s+(?P<x>[^,;.]+)", re.IGNORECASE),
-        re.compile(r"\b(?:on the occasion of|to mark|marking|in honou?r of|to commemorate|to celebrate|"
-                   r"timed to coincide with|timed to)\s+(?P<x>[^,;.]+)", re.IGNORECASE),
+        Prefiltered(re.compile(r"\b(?:dedicated|devoted)\s+to\s+(?P<x>[^,;.]+)", re.IGNORECASE),
+                    ("dedicated", "devoted")),
+        Prefiltered(re.compile(r"\b(?:on the occasion of|to mark|marking|in honou?r of|to commemorate|to celebrate|"
+                               r"timed to coincide with|timed to)\s+(?P<x>[^,;.]+)", re.IGNORECASE),
+                    ("occasion", "mark", "honor", "honour", "commemorate", "celebrate", "timed")),
     ),
     "ru": (
-        re.compile(r"(?<!\w)посвящ[её]нн\w*\s+(?P<x>[^,;.]+)", re.IGNORECASE),
-        re.compile(r"(?<!\w)(?:приурочен\w*\s+к|в честь|по случаю|в ознаменование)\s+(?P<x>[^,;.]+)", re.IGNORECASE),
+        Prefiltered(re.compile(r"(?<!\w)посвящ[её]нн\w*\s+(?P<x>[^,;.]+)", re.IGNORECASE), ("посвящ",)),
+        Prefiltered(re.compile(r"(?<!\w)(?:приурочен\w*\s+к|в честь|по случаю|в ознаменование)\s+(?P<x>[^,;.]+)",
+                               re.IGNORECASE), ("приурочен", "в честь", "по случаю", "в ознаменование")),
     ),
 }
 # "Dedicated to" also introduces topics ("dedicated to regional security"): an occasion is a

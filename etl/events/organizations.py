@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from etl.events.text import clean_fragment, quotes, strip_article
+from etl.events.text import Prefiltered, clean_fragment, quotes, strip_article
 
 
 @dataclass(frozen=True)
@@ -116,16 +116,16 @@ _ORG_HEADS = {
 }
 
 _ORGANIZER_INTRO = {
-    "en": re.compile(
+    "en": Prefiltered(re.compile(
         r"\b(?:(?:was|were|is|are|will be|has been|had been)\s+)?(?:co-)?(?:organi[sz]ed|hosted|convened|"
         r"held|arranged)\s+(?:jointly\s+)?by\s+(?P<list>[^.;]+)"
         r"|\b(?:organi[sz]ers?|co-organi[sz]ers?|hosts?)\s+(?:of\s+the\s+\w+(?:\s+\w+)?\s+)?(?:was|were|is|are|included)\s+"
         r"(?P<list2>[^.;]+)",
-        re.IGNORECASE),
-    "ru": re.compile(
+        re.IGNORECASE), ("organi", "hosted", "convened", "held", "arranged", "host")),
+    "ru": Prefiltered(re.compile(
         r"(?:[Оо]рганизатор(?:ами|ом)\s+(?:\w+\s+){0,3}?(?:выступ(?:ил[аио]?|ают|ает|ят|ит)|стал[аио]?|станут|являются|является)\s+"
         r"(?P<list>[^.;]+))"
-        r"|(?:[Оо]рганизатор(?:ы|ом)?\s*(?:\w+\s+){0,3}?[-–—:]\s*(?P<list2>[^.;]+))"),
+        r"|(?:[Оо]рганизатор(?:ы|ом)?\s*(?:\w+\s+){0,3}?[-–—:]\s*(?P<list2>[^.;]+))"), ("организатор",)),
 }
 _SPLIT_AND = {"en": re.compile(r",?\s+and\s+(?:the\s+)?"), "ru": re.compile(r",?\s+и\s+")}
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from etl.events.organizations import known_alias_pattern
-from etl.events.text import capitalize_first, clean_fragment, strip_article
+from etl.events.text import Prefiltered, capitalize_first, clean_fragment, strip_article
 
 _EN_ROLE_HEADS = (
     r"Director(?:[- ]General)?|Head|Chairman|Chairwoman|Chairperson|Chair|President|Vice[- ]President|"
@@ -42,6 +42,10 @@ _EN_ROLE_BEFORE = re.compile(
     rf"(?:\s+(?:of|at)\s+(?:the\s+)?(?P<org2>(?:[A-Z][\w’'-]*|of|for|on|and|the|under)(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*?))?"
     rf"\s+(?P<name>{_EN_NAME})(?![\w])"
 )
+_EN_ROLE_BEFORE_CHECKED = Prefiltered(_EN_ROLE_BEFORE, (
+    "director", "head", "chair", "president", "rector", "research", "fellow", "analyst", "expert", "professor",
+    "ambassador", "minister", "secretary", "editor", "dean", "advis", "ceo", "founder", "member", "coordinator",
+    "manager", "specialist", "moderator", "spokes", "governor", "mayor", "envoy", "rapporteur"))
 # "Oleg Makarov, Director of the BISR" / "Oleg Makarov, BISR Director"
 _EN_ROLE_AFTER = re.compile(
     rf"(?P<name>{_EN_NAME}),\s+(?:(?:the|a)\s+)?(?:(?P<org>{_EN_ACRONYM})\s+)?(?P<role>(?i:{_EN_ROLE}))"
@@ -71,17 +75,24 @@ _RU_WORD = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?|[А-ЯЁA-Z
 
 # Verbs of taking part or speaking: only there is a named person a speaker of the event.
 PARTICIPATION = {
-    "en": re.compile(r"\b(?:took part|take part|taking part|participated|participate|spoke|speak|speaking|"
+    "en": Prefiltered(re.compile(r"\b(?:took part|take part|taking part|participated|participate|spoke|speak|speaking|"
                      r"made a (?:report|presentation|speech)|delivered|presented|addressed|moderated|chaired|"
                      r"gave a (?:lecture|talk|report)|attended|joined|speakers?\b|noted|stressed|said|"
                      r"emphasi[sz]ed|shared|outlined|opened|welcomed|will (?:speak|present|deliver|moderate)|"
                      r"headed by|led by|met with|met|visited|received)",
                      re.IGNORECASE),
-    "ru": re.compile(r"(?<!\w)(?:принял[аи]?\s+участие|примут\s+участие|примет\s+участие|участвовал[аи]?|"
+                      ("part", "particip", "spoke", "speak", "made a", "delivered", "presented", "addressed",
+                       "moderated", "chaired", "gave a", "attended", "joined", "speaker", "noted", "stressed",
+                       "said", "emphasi", "shared", "outlined", "opened", "welcomed", "will", "by", "met",
+                       "visited", "received")),
+    "ru": Prefiltered(re.compile(r"(?<!\w)(?:принял[аи]?\s+участие|примут\s+участие|примет\s+участие|участвовал[аи]?|"
                      r"выступил[аи]?|выступит|выступят|сделал[аи]?\s+доклад|представил[аи]?|модерировал[аи]?|"
                      r"открыл[аи]?|отметил[аи]?|подчеркнул[аи]?|заявил[аи]?|спикер\w*|докладчик\w*|"
                      r"приветствовал[аи]?|поделил\w+|во главе с|встретил\w*|посетил[аи]?|принял[аи]?)",
                      re.IGNORECASE),
+                      ("принял", "примут", "примет", "участв", "выступ", "доклад", "представил", "модерир",
+                       "открыл", "отметил", "подчеркнул", "заявил", "спикер", "приветствовал", "поделил",
+                       "во главе", "встретил", "посетил")),
 }
 
 
@@ -122,7 +133,7 @@ def _english_speakers(sentence: str) -> list[Speaker]:
         for name_match in re.finditer(_EN_NAME, m.group("names")):
             start = m.start("names") + name_match.start()
             add((start, start + len(name_match.group(0))), Speaker(name_match.group(0), role, org))
-    for m in _EN_ROLE_BEFORE.finditer(sentence):
+    for m in _EN_ROLE_BEFORE_CHECKED.finditer(sentence):
         org = m.group("org") or (strip_article(m.group("org2")) if m.group("org2") else None)
         add(m.span("name"), Speaker(m.group("name"), _title_role(m.group("role")), org))
     for m in _EN_ROLE_AFTER.finditer(sentence):

@@ -1,0 +1,160 @@
+"""Event extraction over real en.kremlin.ru news pages: event city vs the page's stated place,
+and what event extraction costs on top of the article extraction.
+
+    python -m tests.bench.bench_events_kremlin [--limit N]
+
+Corpus: ETL_BENCH_DIR/kremlin/site (default ../shared/bench next to the project), read in
+place, never copied. Truth: `.read__place` of each page, when it states one. A page's city
+matches when the first event's city (canonical or as written) equals one of the place's
+comma-separated parts, case-folded, "the" dropped, through the gazetteer (St Petersburg =
+Saint Petersburg).
+
+Two city figures: from the record `extract_record` makes (today the article carries no
+place, so only the body speaks), and with the page's stated place given to the events as a
+dateline (`etl.events.dateline.stated_place`, generic markup: microformats `p-location`,
+schema.org `contentLocation`, `.dateline`), as the article extractor would once it fills
+`Article.place`. Speed: the whole corpus through `extract_record` with and without events,
+after a warm-up (lazy loading of pymorphy and GeoNames is reported apart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from etl.events import extract_events
+from etl.events.dateline import stated_place
+from etl.extract import extract_record
+from etl.extract.article import extract_article
+from etl.geo import resolve_city
+
+PROJECT = Path(__file__).resolve().parents[2]
+BENCH_DIR = Path(os.environ.get("ETL_BENCH_DIR", PROJECT.parent / "shared" / "bench"))
+RESULTS = Path(__file__).parent / "results" / "events_kremlin.json"
+
+
+@dataclass
+class Page:
+    key: str
+    url: str
+    body: bytes
+    place: str | None
+
+
+def load_pages(limit: int | None) -> list[Page]:
+    root = BENCH_DIR / "kremlin" / "site" / "events" / "president" / "news"
+    pages = []
+    for path in sorted(root.glob("*.html.gz"), key=lambda p: p.name):
+        key = path.name[: -len(".html.gz")]
+        if not key.isdigit():
+            continue  # listing pages
+        body = gzip.decompress(path.read_bytes())
+        place = lxml_html.fromstring(body).xpath("//*[contains(@class, 'read__place')]")
+        text = re.sub(r"\s+", " ", place[0].text_content()).strip() if place else None
+        pages.append(Page(key, f"http://en.kremlin.ru/events/president/news/{key}", body, text or None))
+        if limit and len(pages) >= limit:
+            break
+    return pages
+
+
+def _canonical(name: str) -> str:
+    name = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+    city = resolve_city(name, "en")
+    return (city.name if city else name).casefold()
+
+
+def city_matches(event_city: str | None, written: str | None, place: str) -> bool:
+    if not event_city:
+        return False
+    parts = {_canonical(p) for p in place.split(",") if p.strip()}
+    return _canonical(event_city) in parts or (written is not None and _canonical(written) in parts)
+
+
+def first_city(events: list[dict]) -> tuple[str | None, str | None]:
+    return (events[0]["city"], events[0]["city_as_written"]) if events else (None, None)
+
+
+def run(limit: int | None) -> dict:
+    pages = load_pages(limit)
+    placed = [p for p in pages if p.place]
+
+    # Cold start: first page with events pays the lazy loads (pymorphy, GeoNames index).
+    started = time.perf_counter()
+    extract_record(pages[0].body, pages[0].url)
+    resolve_city("Череповце", "ru")  # GeoNames index and pymorphy
+    cold = time.perf_counter() - started
+
+    timings = {}
+    for label, with_events in (("without_events", False), ("with_events", True)):
+        started = time.perf_counter()
+        records = [extract_record(p.body, p.url, with_events=with_events) for p in pages]
+        timings[label] = time.perf_counter() - started
+        if with_events:
+            by_key = {p.key: r for p, r in zip(pages, records)}
+
+    # Event extraction alone, on articles already extracted.
+    articles = [extract_article(p.body, p.url) for p in pages]
+    started = time.perf_counter()
+    for article in articles:
+        extract_events(article)
+    events_only = time.perf_counter() - started
+
+    body_hits, dateline_hits, with_event, rows = 0, 0, 0, []
+    for page, article in zip(placed, [a for p, a in zip(pages, articles) if p.place]):
+        record = by_key[page.key]
+        body_city = first_city(record["events"])
+        article.place = stated_place(lxml_html.fromstring(page.body))
+        dated_events = extract_events(article)
+        dateline_city = first_city(dated_events)
+        with_event += bool(dated_events)
+        body_ok = city_matches(*body_city, page.place)
+        dateline_ok = city_matches(*dateline_city, page.place)
+        body_hits += body_ok
+        dateline_hits += dateline_ok
+        rows.append({"page": page.key, "place": page.place, "body_city": body_city[0],
+                     "dateline_city": dateline_city[0], "body_ok": body_ok, "dateline_ok": dateline_ok})
+
+    n = len(pages)
+    return {
+        "pages": n,
+        "pages_with_place": len(placed),
+        "city_share_body_only": round(body_hits / len(placed), 3) if placed else None,
+        "city_share_with_dateline": round(dateline_hits / len(placed), 3) if placed else None,
+        "pages_with_place_and_an_event": with_event,
+        "pages_per_s_without_events": round(n / timings["without_events"], 1),
+        "pages_per_s_with_events": round(n / timings["with_events"], 1),
+        "events_share_of_extract_time": round(1 - timings["without_events"] / timings["with_events"], 3),
+        "events_only_ms_per_page": round(1000 * events_only / n, 2),
+        "events_only_share": round(events_only / (timings["without_events"] + events_only), 3),
+        "cold_start_s": round(cold, 2),
+        "rows": rows,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    args = parser.parse_args()
+    result = run(args.limit)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    for key, value in result.items():
+        if key != "rows":
+            print(f"{key:34} {value}")
+    misses = [r for r in result["rows"] if not r["dateline_ok"]]
+    if misses:
+        print("\nmisses with the dateline (place -> city):")
+        for row in misses[:15]:
+            print(f"  {row['page']}: {row['place']!r} -> {row['dateline_city']!r}")
+
+
+if __name__ == "__main__":
+    main()
