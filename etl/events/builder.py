@@ -197,6 +197,13 @@ def _indefinite(text: str, mention: TypeMention, language: str) -> bool:
     return not re.search(r"\b(?:the|this|that|these|its|their)\b", phrase, re.IGNORECASE)
 
 
+# "Vladimir Putin arrives in Israel", "Визит в Ташкент": a title that reports a visit by its verb.
+_TITLE_VISIT = {
+    "en": re.compile(r"\b(?:arrives? in|arrived in|visits|visited|toured|tours|working trip to|trip to)\s+[A-Z]"),
+    "ru": re.compile(r"(?<!\w)(?:прибыл[аи]? в|посетил[аи]?|посещает|рабоч\w+ поездк\w+ в|поездк\w+ в)\s+[А-ЯЁ]"),
+}
+
+
 def _title_event(title: str | None, language: str) -> EventDraft | None:
     if not title:
         return None
@@ -205,6 +212,8 @@ def _title_event(title: str | None, language: str) -> EventDraft | None:
             spans = quotes(title)
             name = names.event_name(title, mention, spans, language)
             return EventDraft(mention.type, name, None, from_title=True)
+    if _TITLE_VISIT[language].search(title):
+        return EventDraft("visit", None, None, from_title=True)
     return None
 
 

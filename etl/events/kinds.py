@@ -26,9 +26,13 @@ _EVENT_TYPES: tuple[tuple[str, str, str], ...] = (
     ("lecture", r"lectures?", r"лекци(?:я|и|ю|ей|ях|ям|ями)"),
     ("presentation", r"presentations?", r"презентаци(?:я|и|ю|ей|ях|ям|ями)"),
     ("exhibition", r"exhibitions?", r"выставк(?:а|и|у|е|ой|ах|ам|ами)"),
-    ("ceremony", r"ceremon(?:y|ies)", r"церемони(?:я|и|ю|ей)"),
+    ("ceremony", r"ceremon(?:y|ies)|ceremonial", r"церемони(?:я|и|ю|ей)|торжественн(?:ое|ого|ом|ому)\s+собрани(?:е|я|и|ю)"),
+    ("concert", r"concerts?", r"концерт" + _RU_NOUN),
+    ("parade", r"parades?", r"парад" + _RU_NOUN),
+    ("reception", r"receptions?", r"при[её]м(?:а|е|у|ом)?"),
+    ("tournament", r"tournaments?|championships?", r"турнир" + _RU_NOUN + r"|чемпионат" + _RU_NOUN),
     ("consultations", r"consultations", r"консультаци(?:и|й|ях|ям|ями)"),
-    ("meeting", r"meetings?|gatherings?",
+    ("meeting", r"meetings?|gatherings?|video ?link(?:up)?s?",
      r"(?:встреч(?:а|и|у|е|ей|ам|ами|ах)?|совещани(?:е|я|ю|ем|и|й)|заседани(?:е|я|ю|ем|и|й|ях))"),
 )
 
@@ -61,10 +65,12 @@ class TypeMention:
 _STEMS = {
     "en": ("round", "conferen", "forum", "fora", "summit", "seminar", "webinar", "workshop", "master",
            "symposi", "congress", "reading", "talks", "negotiation", "visit", "briefing", "lecture",
-           "presentation", "exhibition", "ceremon", "consultation", "meeting", "gathering"),
+           "presentation", "exhibition", "ceremon", "video", "consultation", "meeting", "gathering", "concert",
+           "parade", "reception", "tournament", "championship"),
     "ru": ("кругл", "конференц", "форум", "саммит", "семинар", "вебинар", "мастер-класс", "симпозиум",
            "съезд", "конгресс", "чтени", "переговор", "визит", "брифинг", "лекци", "презентац", "выставк",
-           "церемони", "консультац", "встреч", "совещани", "заседани"),
+           "церемони", "консультац", "встреч", "совещани", "заседани", "торжествен", "концерт", "парад",
+           "прием", "приём", "турнир", "чемпионат"),
 }
 
 
