@@ -1,4 +1,4 @@
-"""One DAG per source of the sources file: discover -> fetch -> extract -> load.
+"""One DAG per source of the sources file: discover -> fetch -> extract -> load -> check.
 
 Thin orchestration over `etl.pipeline`: tasks exchange batch ids and counts (XCom), never page bodies;
 the raw store in the warehouse is the hand-off. Importing this file reads the sources file and nothing
@@ -81,7 +81,18 @@ def build_dag(source: Source):
             pipeline.finish(extracted["batch_id"], loaded, warehouse_dsn())
             return loaded
 
-        load(extract(fetch(discover())))
+        # A failed check is a data problem, not a transient one: no retries.
+        @task(retries=0)
+        def check(loaded: dict) -> dict:
+            """Data quality checks on this source's rows; fails naming the checks and offending rows."""
+            from etl import db
+            from etl.checks import check_warehouse
+
+            with db.connect(warehouse_dsn()) as conn:
+                results = check_warehouse(conn, [source], source.name)
+            return {"checks_passed": len(results)}
+
+        check(load(extract(fetch(discover()))))
 
     return think_tank_news()
 

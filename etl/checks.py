@@ -85,32 +85,76 @@ ARTICLE_CHECKS = (
 )
 
 
-def event_checks(events_table: str = "core.events") -> tuple[Check, ...]:
-    scope = f"""{_SOURCE_FILTER.format(column="a.source")}"""
-    base = f"FROM {events_table} e JOIN core.articles a USING (article_id)"
-    return (
-        Check(
-            "event_dates_out_of_range",
-            "events starting or ending before 1990 or more than two years from today",
-            f"""SELECT e.event_id, a.url, e.name, e.start_date, e.end_date {base}
-                WHERE (e.start_date NOT BETWEEN DATE '1990-01-01' AND current_date + interval '2 years'
-                       OR e.end_date NOT BETWEEN DATE '1990-01-01' AND current_date + interval '2 years')
-                  AND {scope}
-                ORDER BY e.event_id""",
-        ),
-        Check(
-            "events_ending_before_start",
-            "events whose end date is before their start date",
-            f"""SELECT e.event_id, a.url, e.name, e.start_date, e.end_date {base}
-                WHERE e.end_date < e.start_date AND {scope} ORDER BY e.event_id""",
-        ),
-        Check(
-            "negative_counts",
-            "events with a negative participants or countries count",
-            f"""SELECT e.event_id, a.url, e.name, e.participants_count, e.countries_count {base}
-                WHERE (e.participants_count < 0 OR e.countries_count < 0) AND {scope} ORDER BY e.event_id""",
-        ),
-    )
+# The events of the latest extraction of the latest page of every URL: what the next load would
+# store. The loader refuses records whose events break the warehouse's rules (end before start, a
+# negative count), so those are only visible here.
+_EXTRACTED_EVENTS = """
+WITH latest_pages AS (
+    SELECT DISTINCT ON (url) page_id, url, source FROM raw.pages ORDER BY url, last_fetched_at DESC
+), latest AS (
+    SELECT DISTINCT ON (e.page_id) e.page_id, p.url, p.source, e.record
+    FROM raw.extractions e JOIN latest_pages p USING (page_id)
+    WHERE e.error IS NULL
+    ORDER BY e.page_id, e.extracted_at DESC
+)
+SELECT latest.page_id, latest.url, latest.source, ev.event, ev.n - 1 AS position
+FROM latest CROSS JOIN LATERAL jsonb_array_elements(
+    CASE WHEN jsonb_typeof(latest.record -> 'events') = 'array' THEN latest.record -> 'events' ELSE '[]' END
+) WITH ORDINALITY AS ev(event, n)
+"""
+
+
+def _json_number(field: str) -> str:
+    return f"CASE WHEN jsonb_typeof(x.event -> '{field}') = 'number' THEN (x.event ->> '{field}')::numeric END"
+
+
+EVENT_CHECKS = (
+    Check(
+        "event_dates_out_of_range",
+        "events starting or ending before 1990 or more than two years from today",
+        f"""SELECT e.event_id, a.url, e.name, e.start_date, e.end_date
+            FROM core.events e JOIN core.articles a USING (article_id)
+            WHERE (e.start_date NOT BETWEEN DATE '1990-01-01' AND current_date + interval '2 years'
+                   OR e.end_date NOT BETWEEN DATE '1990-01-01' AND current_date + interval '2 years')
+              AND {_SOURCE_FILTER.format(column="a.source")}
+            ORDER BY e.event_id""",
+    ),
+    Check(
+        "events_ending_before_start",
+        "events whose end date is before their start date (in the warehouse, or extracted and refused by the loader)",
+        f"""SELECT 'core.events' AS found_in, e.event_id AS id, a.url, e.name, e.start_date::text, e.end_date::text
+            FROM core.events e JOIN core.articles a USING (article_id)
+            WHERE e.end_date < e.start_date AND {_SOURCE_FILTER.format(column="a.source")}
+            UNION ALL
+            SELECT 'raw.extractions', x.page_id, x.url, x.event ->> 'name', x.event ->> 'start_date', x.event ->> 'end_date'
+            FROM ({_EXTRACTED_EVENTS}) x
+            -- ISO dates compare correctly as text, and a malformed one cannot break the check.
+            WHERE x.event ->> 'end_date' < x.event ->> 'start_date' AND {_SOURCE_FILTER.format(column="x.source")}
+            ORDER BY 1, 2""",
+    ),
+    Check(
+        "negative_counts",
+        "negative participants or countries counts (events stored or extracted) or run statistics",
+        f"""SELECT 'core.events' AS found_in, e.event_id AS id, a.url, c.field, c.value
+            FROM core.events e JOIN core.articles a USING (article_id)
+            CROSS JOIN LATERAL (VALUES ('participants_count', e.participants_count::numeric),
+                                       ('countries_count', e.countries_count::numeric)) AS c(field, value)
+            WHERE c.value < 0 AND {_SOURCE_FILTER.format(column="a.source")}
+            UNION ALL
+            SELECT 'raw.extractions', x.page_id, x.url, 'events[' || x.position || '].' || c.field, c.value
+            FROM ({_EXTRACTED_EVENTS}) x
+            CROSS JOIN LATERAL (VALUES ('participants_count', {_json_number("participants_count")}),
+                                       ('countries_count', {_json_number("countries_count")})) AS c(field, value)
+            WHERE c.value < 0 AND {_SOURCE_FILTER.format(column="x.source")}
+            UNION ALL
+            SELECT 'raw.batches', b.batch_id, NULL, 'stats.' || s.key, s.number
+            FROM raw.batches b CROSS JOIN LATERAL (
+                SELECT key, CASE WHEN jsonb_typeof(value) = 'number' THEN value::text::numeric END AS number
+                FROM jsonb_each(b.stats)) AS s
+            WHERE s.number < 0 AND {_SOURCE_FILTER.format(column="b.source")}
+            ORDER BY 1, 2""",
+    ),
+)
 
 
 _SILENT_SOURCES = Check(
@@ -128,7 +172,7 @@ _SILENT_SOURCES = Check(
 
 
 def all_checks() -> tuple[Check, ...]:
-    return ARTICLE_CHECKS + event_checks() + (_SILENT_SOURCES,)
+    return ARTICLE_CHECKS + EVENT_CHECKS + (_SILENT_SOURCES,)
 
 
 def silent_after(schedule: str | None) -> timedelta | None:

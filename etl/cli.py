@@ -68,6 +68,20 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="serve the sample site, run the DAG once with `airflow dags test`, summarise")
     p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("reprocess", help="re-extract every stored page with the current extractor (no network)")
+    p.add_argument("--source", metavar="NAME", help="only this source's pages")
+    p.add_argument("--config", metavar="SOURCES", help="sources file for selector overrides (default: shipped)")
+    p.set_defaults(handler=cmd_reprocess)
+
+    p = sub.add_parser("check", help="run the data quality checks; exit status 1 when one fails")
+    p.add_argument("--source", metavar="NAME", help="only this source's rows")
+    p.add_argument("--config", metavar="SOURCES", help="sources file: which sources should be running (default: shipped)")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("report", help="print the main reporting views")
+    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.set_defaults(handler=cmd_report)
     return parser
 
 
@@ -168,3 +182,34 @@ def cmd_demo(args) -> int:
     from etl.demo import run_demo
 
     return run_demo()
+
+
+def cmd_reprocess(args) -> None:
+    from etl.migrate import migrate
+    from etl.reprocess import reprocess
+    from etl.sources import load_sources
+
+    sources = load_sources(args.config)
+    migrate()
+    _print_json(reprocess(source=args.source, sources=sources))
+
+
+def cmd_check(args) -> int:
+    from etl import db
+    from etl.checks import run_checks
+    from etl.sources import load_sources
+
+    sources = load_sources(args.config)
+    with db.connect() as conn:
+        results = run_checks(conn, sources, args.source)
+    for result in results:
+        print(result.describe())
+    return 0 if all(result.passed for result in results) else 1
+
+
+def cmd_report(args) -> None:
+    from etl import db
+    from etl.reporting import render, report_tables
+
+    with db.connect() as conn:
+        print(render(report_tables(conn), args.format), end="")
