@@ -148,3 +148,22 @@ def test_decode_html_prefers_bom_then_http_header_then_page_declaration_then_det
 ])
 def test_broken_quotes_are_repaired(broken, repaired):
     assert repair_quotes(broken) == repaired
+
+
+def test_dates_from_url_and_utc_stamps_are_the_publishers_local_dates():
+    def page(head: str, lang: str = "en") -> str:
+        return (f"<html lang='{lang}'><head>{head}</head><body><article><h1>Port talks</h1>"
+                "<p>Delegations from the Caspian states discussed ferry schedules, tariffs and "
+                "the new container terminal for most of the day.</p></article></body></html>")
+
+    stamp = "<meta property='article:published_time' content='2020-05-02T02:54:29Z'>"
+    # 02:54 UTC is still 1 May in New York: the publisher's date, from its locale region.
+    assert extract_article(page(stamp, "en-US"), "https://news.example/a").published_at \
+        == "2020-05-01"
+    # A country domain says where the publisher is too (Moscow: already 2 May at 02:54 UTC).
+    assert extract_article(page(stamp), "https://news.example.ru/a").published_at == "2020-05-02"
+    # Nothing says where: the date as stated.
+    assert extract_article(page(stamp), "https://news.example/a").published_at == "2020-05-02"
+    # The site's filing date in the URL comes first.
+    assert extract_article(page(stamp), "https://news.example/2020/04/30/a").published_at \
+        == "2020-04-30"

@@ -9,9 +9,10 @@ Stages, each in its own module:
 
 from __future__ import annotations
 
-from lxml import etree, html
+from lxml import etree
 
 from etl.extract import content as content_stage
+from etl.extract import dates
 from etl.extract import metadata
 from etl.extract.content import normalize_text
 from etl.extract.decoding import DecodingError, decode_html
@@ -64,11 +65,11 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
         root = parse_html(text)
     except (ValueError, etree.ParserError) as exc:
         raise ExtractionError(f"not HTML: the markup cannot be parsed ({exc})") from exc
-    page = metadata.PageMeta(root)
+    page = metadata.PageMeta(root, text)
     drop_junk(root)
     headlines = frozenset(root.iter("h1"))
     other_language_headlines = metadata.headline_candidates(root)
-    stated_dates = metadata.date_candidates(root)
+    stated_dates = dates.date_candidates(root)
     drop_boilerplate(root, keep=headlines)
 
     configured = _select(root, selectors.get("body"))
@@ -130,7 +131,7 @@ def _split_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     """A paragraph near the top that is only a date is the article's date line: a label for
     the body, the publication date for the metadata."""
     for index, paragraph in enumerate(paragraphs[:_DATELINE_WITHIN]):
-        found = metadata.dateline_date(paragraph)
+        found = dates.dateline_date(paragraph)
         if found:
             return found, paragraphs[:index] + paragraphs[index + 1:]
     return None, paragraphs
@@ -162,13 +163,13 @@ def _published_date(root, page, stated_dates, scope, selectors: dict, blocks: li
                     url: str | None, dateline: str | None) -> str | None:
     configured = _select_one(root, selectors.get("published_at"))
     if configured is not None:
-        return metadata.parse_date(configured.get("datetime") or configured.get("content")
+        return dates.parse_date(configured.get("datetime") or configured.get("content")
                                    or configured.text_content())
     # The article's text speaks of events, not of its own publication: out of the search.
     for block in blocks:
         if block.getparent() is not None:
             block.getparent().remove(block)
-    return metadata.published_date(page, stated_dates, scope, root, url, dateline)
+    return dates.published_date(page, stated_dates, scope, root, url, dateline)
 
 
 def _select(root, selector: str | None) -> list:

@@ -1,26 +1,20 @@
-"""Stage 5: metadata — canonical URL, translation link, title, alt titles, publication date.
+"""Stage 5: metadata — page statements, canonical URL, translation link, title, alt titles.
 
 Everything here reads the page's own statements (link/meta tags, JSON-LD, the article's
-markup). Dates are taken only from the article's scope or page-level metadata, never from
-sidebars, teasers or the body text, which speak of other articles and of events.
+markup). The publication date has its own module (dates.py).
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import re
-import warnings
-from typing import NamedTuple
-from datetime import date
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import html
 
 from etl.extract.content import normalize_text
 from etl.extract.language import language_of_text, normalize_language_code
 from etl.extract.quotes import repair_quotes
-from etl.extract.tree import is_foreign
 
 # ---------------------------------------------------------------- page-level statements
 
@@ -28,13 +22,17 @@ from etl.extract.tree import is_foreign
 class PageMeta:
     """The <head> statements of a page and its JSON-LD, read once before cleaning."""
 
-    def __init__(self, root: html.HtmlElement):
+    def __init__(self, root: html.HtmlElement, text: str = ""):
         self.meta: dict[str, str] = {}
         self.links: list[tuple[str, str, str | None]] = []  # (rel, href, hreflang)
-        self.html_lang = normalize_language_code(root.get("lang") or root.get("xml:lang"))
+        self.html_lang_raw = (root.get("lang") or root.get("xml:lang") or "").strip()
+        self.html_lang = normalize_language_code(self.html_lang_raw)
         self.title_tag: str | None = None
         self.jsonld: list[dict] = []
         self.head = root.find("head")
+        # Blog engines state the date in an RDF block inside an HTML comment (trackback).
+        rdf = _RDF_DATE.search(text) if "rdf:Description" in text else None
+        self.rdf_date = rdf.group(1) if rdf else None
         for el in root.iter("meta", "link", "title", "script"):
             if el.tag == "meta":
                 # itemprop metas in the body describe their own item (a video, a photo):
@@ -69,6 +67,7 @@ def _in_head(el) -> bool:
     return any(ancestor.tag == "head" for ancestor in el.iterancestors())
 
 
+_RDF_DATE = re.compile(r'<rdf:Description[^>]{0,2000}?dc:date="([^"]{8,40})"', re.S)
 _JSONLD_FIELD = re.compile(r'"(@type|datePublished|dateCreated)"\s*:\s*"([^"]{1,100})"')
 
 
@@ -208,231 +207,3 @@ def alt_titles(candidates, scope, title: str | None, language: str | None) -> di
             continue
         found[code] = repair_quotes(text)
     return found
-
-
-# ---------------------------------------------------------------- publication date
-
-_DATE_META_KEYS = (
-    "article:published_time", "og:article:published_time", "og:published_time",
-    "datepublished", "article.published", "published_time", "publishdate", "publish-date",
-    "publish_date", "pubdate", "pub_date", "parsely-pub-date", "sailthru.date",
-    "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dc.date.created",
-    "dcterms.created", "citation_publication_date", "citation_date", "date",
-    "article_date_original", "cxenseparse:recs:publishtime", "originalpublicationdate",
-    "og:pubdate", "ya:ovs:upload_date", "release_date", "created",
-)
-_ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog|webpage|creativework", re.I)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_SLASH_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
-_DOTTED_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\D|$)")
-_WORDY_DATE = re.compile(r"\b(\d{1,2})\.?\s+([^\W\d_]{3,})\.?,?\s+(\d{4})\b")
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_DATE_CLASS = re.compile(r"date|publish|posted|pubtime|time", re.I)
-# Month names by their first letters (Russian genitive and nominative share a stem).
-_MONTH_STEMS = (
-    ("jan", "янв"), ("feb", "фев"), ("mar", "мар"), ("apr", "апр"), ("may", "ма"),
-    ("jun", "июн"), ("jul", "июл"), ("aug", "авг"), ("sep", "сен"), ("oct", "окт"),
-    ("nov", "ноя"), ("dec", "дек"),
-)
-
-
-def _month_number(word: str) -> int | None:
-    word = word.lower()
-    for number, stems in enumerate(_MONTH_STEMS, start=1):
-        if any(word.startswith(stem) for stem in stems):
-            return number
-    return None
-
-
-class DateCandidate(NamedTuple):
-    rank: int  # 0 itemprop=datePublished, 1 time[datetime], 2 an element classed as a date
-    value: str
-    ancestors: frozenset
-    foreign: bool  # inside a sidebar, related-news block, menu, footer...
-
-
-def date_candidates(root) -> list[DateCandidate]:
-    """Dates stated in the page's markup, read before furniture is removed (bylines are
-    furniture for the body but hold the date), each marked foreign or not."""
-    found = []
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        candidate = _date_candidate_value(el)
-        if candidate is None:
-            continue
-        rank, value = candidate
-        ancestors = list(el.iterancestors())
-        foreign = is_foreign(el) or any(is_foreign(a) for a in ancestors)
-        found.append(DateCandidate(rank, value, frozenset(ancestors), foreign))
-    return found
-
-
-def _date_candidate_value(el) -> tuple[int, str] | None:
-    itemprop = (el.get("itemprop") or "").lower()
-    if itemprop in ("datepublished", "datecreated"):
-        if _describes_media(el):
-            return None
-        return 0, el.get("content") or el.get("datetime") or el.text_content()
-    marks = " ".join(filter(None, (el.get("class"), el.get("id"), el.getparent().get("class")
-                                   if el.getparent() is not None else None))).lower()
-    if "updat" in marks or "modif" in marks or "edit" in marks:
-        return None
-    if el.tag == "time" and el.get("datetime"):
-        return 1, el.get("datetime")
-    if _DATE_CLASS.search(el.get("class") or "") and len(el) <= 3:
-        text = el.text_content()
-        if 6 <= len(text.strip()) <= 80:
-            return 2, text
-    return None
-
-
-_MEDIA_ITEMTYPES = re.compile(r"video|image|photo|media|audio|clip|comment|review", re.I)
-
-
-def _describes_media(el) -> bool:
-    """True when the nearest microdata item around `el` is a video, photo, comment..."""
-    for ancestor in el.iterancestors():
-        if ancestor.get("itemscope") is not None:
-            return bool(_MEDIA_ITEMTYPES.search(ancestor.get("itemtype") or ""))
-    return False
-
-
-def dateline_date(paragraph: str) -> str | None:
-    """The date when a paragraph is nothing but a date ("January 18, 2020", "18.01.2020")."""
-    if len(paragraph) > 40 or len(paragraph.split()) > 6 or not _YEAR.search(paragraph):
-        return None
-    return parse_date(paragraph)
-
-
-def published_date(page: PageMeta, candidates: list[DateCandidate], scope, page_without_text,
-                   url: str | None, dateline: str | None = None) -> str | None:
-    """ISO date of publication from the page's own statements, or None.
-
-    `page_without_text` is the cleaned page (furniture with other articles' dates gone)
-    without the article's text (which speaks of events): what htmldate may search.
-    """
-    found = date_from_url(url)
-    if found:
-        return found
-    for finder in (_date_from_meta, _date_from_jsonld):
-        found = finder(page)
-        if found:
-            return found
-    if scope is not None:
-        found = _date_from_markup(candidates, scope)
-        if found:
-            return found
-    return dateline or _date_from_htmldate(page_without_text, url)
-
-
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
-
-
-def date_from_url(url: str | None) -> str | None:
-    """A full date in the URL path (/2020/04/13/, /20200413/): the site's own filing date,
-    which is the local publication date where metadata often gives UTC."""
-    if not url:
-        return None
-    path = urlsplit(url).path
-    match = _URL_DATE.search(path)
-    return _valid_date(*(int(g) for g in match.groups())) if match else None
-
-
-def _date_from_meta(page: PageMeta) -> str | None:
-    for key in _DATE_META_KEYS:
-        value = page.meta.get(key)
-        if value:
-            found = parse_date(value)
-            if found:
-                return found
-    return None
-
-
-def _date_from_jsonld(page: PageMeta) -> str | None:
-    fallback = None
-    for item in page.jsonld:
-        value = item.get("datePublished") or item.get("dateCreated")
-        if not isinstance(value, str):
-            continue
-        found = parse_date(value)
-        if not found:
-            continue
-        kind = item.get("@type")
-        kinds = " ".join(kind) if isinstance(kind, list) else str(kind or "")
-        if _ARTICLE_TYPES.search(kinds):
-            return found
-        fallback = fallback or found
-    return fallback
-
-
-def _date_from_markup(candidates: list[DateCandidate], scope) -> str | None:
-    """The best-ranked date stated inside the article, outside foreign blocks."""
-    for candidate in sorted(candidates, key=lambda c: c.rank):  # stable: page order per rank
-        if candidate.foreign or scope not in candidate.ancestors:
-            continue
-        found = parse_date(candidate.value)
-        if found:
-            return found
-    return None
-
-
-def _date_from_htmldate(root, url: str | None) -> str | None:
-    """htmldate (markup, URL and text rules) on what is left of the page: no sidebars, no
-    related news, no article text."""
-    try:
-        from htmldate import find_date
-
-        found = find_date(root, url=url, extensive_search=True,
-                          original_date=True, outputformat="%Y-%m-%d")
-    except Exception:  # htmldate is a best-effort helper; a failure there is "no date"
-        return None
-    if not found or found.endswith("-01-01"):
-        return None  # a year alone (a copyright line) is htmldate's last resort, not a date
-    return found
-
-
-def parse_date(value: str | None) -> str | None:
-    """YYYY-MM-DD from an ISO/slashed/dotted/compact date string, if plausible."""
-    if not value:
-        return None
-    value = value.strip()
-    for pattern, order in ((_ISO_DATE, "ymd"), (_SLASH_DATE, "ymd"), (_DOTTED_DATE, "dmy"),
-                           (_COMPACT_DATE, "ymd")):
-        match = pattern.search(value)
-        if match:
-            parts = dict(zip(order, (int(g) for g in match.groups())))
-            return _valid_date(parts["y"], parts["m"], parts["d"])
-    return _parse_free_date(value)
-
-
-def _parse_free_date(value: str) -> str | None:
-    # Without a year dateutil fills in today's: only texts stating a year are dates.
-    if len(value) > 80 or not re.search(r"\b\d{4}\b", value):
-        return None
-    value = normalize_text(value)
-    match = _WORDY_DATE.search(value)
-    if match:
-        month = _month_number(match.group(2))
-        if month:
-            return _valid_date(int(match.group(3)), month, int(match.group(1)))
-    try:
-        from dateutil import parser as dateutil_parser
-
-        with warnings.catch_warnings():  # unknown time zone names do not matter for a date
-            warnings.simplefilter("ignore")
-            parsed = dateutil_parser.parse(value, fuzzy=False)
-    except (ValueError, OverflowError, TypeError):
-        return None
-    return _valid_date(parsed.year, parsed.month, parsed.day)
-
-
-def _valid_date(year: int, month: int, day: int) -> str | None:
-    try:
-        found = date(year, month, day)
-    except ValueError:
-        return None
-    if not 1990 <= found.year <= date.today().year + 1:
-        return None
-    return found.isoformat()

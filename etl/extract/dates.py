@@ -1,0 +1,349 @@
+"""Stage 5b: the publication date, from the page's own statements only.
+
+Order: a full date in the URL (the site's filing date), page metadata (meta tags, JSON-LD,
+RDF), dates marked up inside the article (itemprop, time, date-classed fields), a date line
+at the top of the body, then htmldate on what is left of the page once sidebars, related
+news and the article's text are gone. Never a date from a sidebar, a teaser, or the text
+(which speaks of events). Timestamps stated in UTC are turned into the publisher's local
+date when the page says where it is (locale region or country domain).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import date, datetime, timedelta, timezone
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from etl.extract.content import normalize_text
+from etl.extract.metadata import PageMeta
+from etl.extract.tree import is_foreign
+
+_DATE_META_KEYS = (
+    "article:published_time", "og:article:published_time", "og:published_time",
+    "datepublished", "article.published", "published_time", "publishdate", "publish-date",
+    "publish_date", "pubdate", "pub_date", "parsely-pub-date", "sailthru.date",
+    "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dc.date.created",
+    "dcterms.created", "citation_publication_date", "citation_date", "date",
+    "article_date_original", "cxenseparse:recs:publishtime", "originalpublicationdate",
+    "og:pubdate", "ya:ovs:upload_date", "release_date", "created",
+)
+_ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog|webpage|creativework", re.I)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_SLASH_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+_DOTTED_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\D|$)")
+_WORDY_DATE = re.compile(r"\b(\d{1,2})\.?\s+([^\W\d_]{3,})\.?,?\s+(\d{4})\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_DATE_CLASS = re.compile(r"date|publish|posted|pubtime|time", re.I)
+# Month names by their first letters (Russian genitive and nominative share a stem).
+_MONTH_STEMS = (
+    ("jan", "янв"), ("feb", "фев"), ("mar", "мар"), ("apr", "апр"), ("may", "ма"),
+    ("jun", "июн"), ("jul", "июл"), ("aug", "авг"), ("sep", "сен"), ("oct", "окт"),
+    ("nov", "ноя"), ("dec", "дек"),
+)
+
+
+def _month_number(word: str) -> int | None:
+    word = word.lower()
+    for number, stems in enumerate(_MONTH_STEMS, start=1):
+        if any(word.startswith(stem) for stem in stems):
+            return number
+    return None
+
+
+class DateCandidate(NamedTuple):
+    rank: int  # 0 itemprop=datePublished, 1 time[datetime], 2 an element classed as a date
+    value: str
+    ancestors: frozenset
+    foreign: bool  # inside a sidebar, related-news block, menu, footer...
+
+
+def date_candidates(root) -> list[DateCandidate]:
+    """Dates stated in the page's markup, read before furniture is removed (bylines are
+    furniture for the body but hold the date), each marked foreign or not."""
+    found = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        candidate = _date_candidate_value(el)
+        if candidate is None:
+            continue
+        rank, value = candidate
+        ancestors = list(el.iterancestors())
+        foreign = is_foreign(el) or any(is_foreign(a) for a in ancestors)
+        found.append(DateCandidate(rank, value, frozenset(ancestors), foreign))
+    return found
+
+
+def _date_candidate_value(el) -> tuple[int, str] | None:
+    itemprop = (el.get("itemprop") or "").lower()
+    if itemprop in ("datepublished", "datecreated"):
+        if _describes_media(el):
+            return None
+        return 0, el.get("content") or el.get("datetime") or el.text_content()
+    marks = " ".join(filter(None, (el.get("class"), el.get("id"), el.getparent().get("class")
+                                   if el.getparent() is not None else None))).lower()
+    if "updat" in marks or "modif" in marks or "edit" in marks:
+        return None
+    if el.tag == "time" and el.get("datetime"):
+        return 1, el.get("datetime")
+    if _DATE_CLASS.search(el.get("class") or "") and len(el) <= 3:
+        text = el.text_content()
+        if 6 <= len(text.strip()) <= 80:
+            return 2, text
+    return None
+
+
+_MEDIA_ITEMTYPES = re.compile(r"video|image|photo|media|audio|clip|comment|review", re.I)
+
+
+def _describes_media(el) -> bool:
+    """True when the nearest microdata item around `el` is a video, photo, comment..."""
+    for ancestor in el.iterancestors():
+        if ancestor.get("itemscope") is not None:
+            return bool(_MEDIA_ITEMTYPES.search(ancestor.get("itemtype") or ""))
+    return False
+
+
+def dateline_date(paragraph: str) -> str | None:
+    """The date when a paragraph is nothing but a date ("January 18, 2020", "18.01.2020")."""
+    if len(paragraph) > 40 or len(paragraph.split()) > 6 or not _YEAR.search(paragraph):
+        return None
+    return parse_date(paragraph)
+
+
+def published_date(page: PageMeta, candidates: list[DateCandidate], scope, page_without_text,
+                   url: str | None, dateline: str | None = None) -> str | None:
+    """ISO date of publication from the page's own statements, or None.
+
+    `page_without_text` is the cleaned page (furniture with other articles' dates gone)
+    without the article's text (which speaks of events): what htmldate may search.
+    """
+    found = date_from_url(url)
+    if found:
+        return found
+    zone = publisher_zone(page, url)
+    for finder in (_date_from_meta, _date_from_jsonld, _date_from_rdf):
+        found = finder(page, zone)
+        if found:
+            return found
+    if scope is not None:
+        found = _date_from_markup(candidates, scope, zone)
+        if found:
+            return found
+    return dateline or _date_from_htmldate(page_without_text, url)
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+
+
+def date_from_url(url: str | None) -> str | None:
+    """A full date in the URL path (/2020/04/13/, /20200413/): the site's own filing date,
+    which is the local publication date where metadata often gives UTC."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    match = _URL_DATE.search(path)
+    return _valid_date(*(int(g) for g in match.groups())) if match else None
+
+
+def _date_from_meta(page: PageMeta, zone) -> str | None:
+    for key in _DATE_META_KEYS:
+        value = page.meta.get(key)
+        if value:
+            found = parse_date(value, zone)
+            if found:
+                return found
+    return None
+
+
+def _date_from_rdf(page: PageMeta, zone) -> str | None:
+    return parse_date(page.rdf_date, zone)
+
+
+def _date_from_jsonld(page: PageMeta, zone) -> str | None:
+    fallback = None
+    for item in page.jsonld:
+        value = item.get("datePublished") or item.get("dateCreated")
+        if not isinstance(value, str):
+            continue
+        found = parse_date(value, zone)
+        if not found:
+            continue
+        kind = item.get("@type")
+        kinds = " ".join(kind) if isinstance(kind, list) else str(kind or "")
+        if _ARTICLE_TYPES.search(kinds):
+            return found
+        fallback = fallback or found
+    return fallback
+
+
+def _date_from_markup(candidates: list[DateCandidate], scope, zone) -> str | None:
+    """The best-ranked date stated inside the article, outside foreign blocks."""
+    for candidate in sorted(candidates, key=lambda c: c.rank):  # stable: page order per rank
+        if candidate.foreign or scope not in candidate.ancestors:
+            continue
+        found = parse_date(candidate.value, zone)
+        if found:
+            return found
+    return None
+
+
+def _date_from_htmldate(root, url: str | None) -> str | None:
+    """htmldate (markup, URL and text rules) on what is left of the page: no sidebars, no
+    related news, no article text."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(root, url=url, extensive_search=True,
+                          original_date=True, outputformat="%Y-%m-%d")
+    except Exception:  # htmldate is a best-effort helper; a failure there is "no date"
+        return None
+    if not found or found.endswith("-01-01"):
+        return None  # a year alone (a copyright line) is htmldate's last resort, not a date
+    return found
+
+
+def parse_date(value: str | None, zone=None) -> str | None:
+    """YYYY-MM-DD from an ISO/slashed/dotted/compact date string, if plausible.
+
+    A timestamp in UTC becomes the date in `zone` (the publisher's), when given.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if zone is not None:
+        local = _local_date_of_utc_stamp(value, zone)
+        if local:
+            return local
+    for pattern, order in ((_ISO_DATE, "ymd"), (_SLASH_DATE, "ymd"), (_DOTTED_DATE, "dmy"),
+                           (_COMPACT_DATE, "ymd")):
+        match = pattern.search(value)
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups())))
+            return _valid_date(parts["y"], parts["m"], parts["d"])
+    return _parse_free_date(value)
+
+
+def _parse_free_date(value: str) -> str | None:
+    # Without a year dateutil fills in today's: only texts stating a year are dates.
+    if len(value) > 80 or not re.search(r"\b\d{4}\b", value):
+        return None
+    value = normalize_text(value)
+    match = _WORDY_DATE.search(value)
+    if match:
+        month = _month_number(match.group(2))
+        if month:
+            return _valid_date(int(match.group(3)), month, int(match.group(1)))
+    try:
+        from dateutil import parser as dateutil_parser
+
+        with warnings.catch_warnings():  # unknown time zone names do not matter for a date
+            warnings.simplefilter("ignore")
+            parsed = dateutil_parser.parse(value, fuzzy=False)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return _valid_date(parsed.year, parsed.month, parsed.day)
+
+
+def _valid_date(year: int, month: int, day: int) -> str | None:
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    if not 1990 <= found.year <= date.today().year + 1:
+        return None
+    return found.isoformat()
+
+
+# ---------------------------------------------------------------- the publisher's time zone
+
+_UTC_STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{1,2}(?:\.\d+)?)?"
+                        r"\s*(?:Z|[+-]00:?00|UTC|GMT)$", re.I)
+# One zone per country: the capital's, or the most populous one's for countries spanning
+# several (a publication date is the date where most of the readers are).
+_COUNTRY_ZONES = {
+    "US": "America/New_York", "CA": "America/Toronto", "MX": "America/Mexico_City",
+    "BR": "America/Sao_Paulo", "AR": "America/Argentina/Buenos_Aires", "CL": "America/Santiago",
+    "CO": "America/Bogota", "PE": "America/Lima", "VE": "America/Caracas",
+    "GB": "Europe/London", "IE": "Europe/Dublin", "FR": "Europe/Paris", "DE": "Europe/Berlin",
+    "IT": "Europe/Rome", "ES": "Europe/Madrid", "PT": "Europe/Lisbon", "NL": "Europe/Amsterdam",
+    "BE": "Europe/Brussels", "CH": "Europe/Zurich", "AT": "Europe/Vienna", "PL": "Europe/Warsaw",
+    "CZ": "Europe/Prague", "SE": "Europe/Stockholm", "NO": "Europe/Oslo", "DK": "Europe/Copenhagen",
+    "FI": "Europe/Helsinki", "GR": "Europe/Athens", "RO": "Europe/Bucharest", "BG": "Europe/Sofia",
+    "HU": "Europe/Budapest", "RS": "Europe/Belgrade", "HR": "Europe/Zagreb", "BA": "Europe/Sarajevo",
+    "UA": "Europe/Kyiv", "BY": "Europe/Minsk", "RU": "Europe/Moscow", "TR": "Europe/Istanbul",
+    "KZ": "Asia/Almaty", "UZ": "Asia/Tashkent", "KG": "Asia/Bishkek", "TJ": "Asia/Dushanbe",
+    "AZ": "Asia/Baku", "GE": "Asia/Tbilisi", "AM": "Asia/Yerevan", "IL": "Asia/Jerusalem",
+    "EG": "Africa/Cairo", "SA": "Asia/Riyadh", "AE": "Asia/Dubai", "IR": "Asia/Tehran",
+    "IN": "Asia/Kolkata", "PK": "Asia/Karachi", "CN": "Asia/Shanghai", "TW": "Asia/Taipei",
+    "HK": "Asia/Hong_Kong", "JP": "Asia/Tokyo", "KR": "Asia/Seoul", "ID": "Asia/Jakarta",
+    "MY": "Asia/Kuala_Lumpur", "SG": "Asia/Singapore", "PH": "Asia/Manila", "TH": "Asia/Bangkok",
+    "VN": "Asia/Ho_Chi_Minh", "AU": "Australia/Sydney", "NZ": "Pacific/Auckland",
+    "ZA": "Africa/Johannesburg", "NG": "Africa/Lagos", "KE": "Africa/Nairobi",
+}
+# Country-code domains used as generic ones: they say nothing about where a site is.
+_GENERIC_CCTLDS = frozenset({"io", "co", "tv", "me", "fm", "ai", "cc", "ly", "ws", "to", "gg",
+                             "la", "am", "nu", "su"})
+_LOCALE_REGION = re.compile(r"^[a-z]{2,3}[-_]([A-Za-z]{2})\b")
+# Facebook's pan-regional locales: the "region" is not a country.
+_PSEUDO_LOCALES = frozenset({"ar_ar", "es_la"})
+_OFFSET = re.compile(r"T\d{2}:\d{2}(?::\d{1,2}(?:\.\d+)?)?\s*([+-])(\d{2}):?(\d{2})$")
+
+
+def publisher_zone(page: PageMeta, url: str | None):
+    """The publisher's time zone: the offset its other timestamps state, else the zone of
+    the page's locale region, else of its country domain."""
+    stated = _stated_offset(page)
+    if stated is not None:
+        return stated
+    country = None
+    for locale in (page.get("og:locale"), page.html_lang_raw):
+        if (locale or "").lower() in _PSEUDO_LOCALES:
+            continue
+        match = _LOCALE_REGION.match(locale or "")
+        if match:
+            country = match.group(1).upper()
+            break
+    if country is None and url:
+        suffix = (urlsplit(url).hostname or "").rsplit(".", 1)[-1].lower()
+        if len(suffix) == 2 and suffix not in _GENERIC_CCTLDS:
+            country = "GB" if suffix == "uk" else suffix.upper()
+    name = _COUNTRY_ZONES.get(country or "")
+    if name is None:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except Exception:  # no time zone database on this machine: dates stay as stated
+        return None
+
+
+def _stated_offset(page: PageMeta):
+    """A non-zero UTC offset stated by one of the page's own timestamps, as a zone."""
+    values = [page.meta.get(key) for key in _DATE_META_KEYS]
+    values += [item.get(key) for item in page.jsonld for key in ("datePublished", "dateModified")]
+    for value in values:
+        match = _OFFSET.search(value) if isinstance(value, str) else None
+        if match:
+            sign, hours, minutes = match.groups()
+            offset = timedelta(hours=int(hours), minutes=int(minutes))
+            if offset:
+                return timezone(offset if sign == "+" else -offset)
+    return None
+
+
+def _local_date_of_utc_stamp(value: str, zone) -> str | None:
+    match = _UTC_STAMP.match(value)
+    if not match:
+        return None
+    year, month, day, hour, minute = (int(g) for g in match.groups())
+    try:
+        stamp = datetime(year, month, day, hour, minute, tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    local = stamp.astimezone(zone)
+    return _valid_date(local.year, local.month, local.day)
