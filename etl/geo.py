@@ -406,14 +406,14 @@ def resolve_city(name: str, language: str | None = None) -> City | None:
 
 def _russian_place_lemma(name: str) -> str | None:
     """"Череповце" -> "череповец", "Нижнем Тагиле" -> "нижний тагил" (pymorphy, Geox parses)."""
-    from etl.events.people import _morph
+    from etl.events.russian import parses
 
     words = []
     for word in name.split(" "):
         parts = word.split("-")
         last = parts[-1]
-        parses = _morph().parse(last)
-        geo = [p for p in parses if "Geox" in p.tag] or [p for p in parses if {"ADJF"} & set(p.tag.grammemes)]
+        found = parses(last)
+        geo = [p for p in found if "Geox" in p.tag] or [p for p in found if {"ADJF"} & set(p.tag.grammemes)]
         if not geo:
             return None
         parts[-1] = geo[0].normal_form

@@ -118,8 +118,13 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
     if not drafts and title_event is not None:
         title_event.sentences = all_sentences
         drafts.append(title_event)
-    elif drafts and title_event is not None and not drafts[0].from_title:
-        drafts[0].from_title = True  # the title names the article's main event
+    elif drafts and title_event is not None:
+        # The title names the article's main event: "Визит делегации ..." over the body's
+        # "встреча" for an event the body does not name.
+        drafts[0].from_title = True
+        if drafts[0].name is None and title_event.type != drafts[0].type:
+            drafts[0].type = title_event.type
+            drafts[0].name = title_event.name
     return [_finish(draft, index, context) for index, draft in enumerate(drafts)]
 
 
@@ -280,7 +285,8 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
             offline_parts |= mention.offline or (mention.kind == "plenary" and not mention.online)
             for session_name in mention.names:
                 _add_session(session_list, session_name, mention)
-        if people.PARTICIPATION[language].search(sentence.text):
+        # Speakers: people named with a role where they take part, speak or are met.
+        if sentence.mentions or people.PARTICIPATION[language].search(sentence.text):
             named = [n for m in mentions for n in m.names]
             for speaker in people.speakers_in(sentence.text, language):
                 speaker.session = named[0] if len(named) == 1 else None

@@ -119,9 +119,10 @@ _ORGANIZER_INTRO = {
     "en": Prefiltered(re.compile(
         r"\b(?:(?:was|were|is|are|will be|has been|had been)\s+)?(?:co-)?(?:organi[sz]ed|hosted|convened|"
         r"held|arranged)\s+(?:jointly\s+)?by\s+(?P<list>[^.;]+)"
+        r"|\b(?:at|on) the initiative of\s+(?P<list3>[^.;]+)"
         r"|\b(?:organi[sz]ers?|co-organi[sz]ers?|hosts?)\s+(?:of\s+the\s+\w+(?:\s+\w+)?\s+)?(?:was|were|is|are|included)\s+"
         r"(?P<list2>[^.;]+)",
-        re.IGNORECASE), ("organi", "hosted", "convened", "held", "arranged", "host")),
+        re.IGNORECASE), ("organi", "hosted", "convened", "held", "arranged", "host", "initiative")),
     "ru": Prefiltered(re.compile(
         r"(?:[Оо]рганизатор(?:ами|ом)\s+(?:\w+\s+){0,3}?(?:выступ(?:ил[аио]?|ают|ает|ят|ит)|стал[аио]?|станут|являются|является)\s+"
         r"(?P<list>[^.;]+))"
@@ -130,13 +131,30 @@ _ORGANIZER_INTRO = {
 _SPLIT_AND = {"en": re.compile(r",?\s+and\s+(?:the\s+)?"), "ru": re.compile(r",?\s+и\s+")}
 
 
+# Russian organizers in an oblique case: "организована Белорусским институтом ...",
+# "по инициативе Белорусского института ..." (put in the nominative).
+_RU_OBLIQUE = Prefiltered(re.compile(
+    r"(?<!\w)(?:организован[аоы]?|организованн\w+|по инициативе|при организационной поддержке)\s+(?P<list>[^.;]+)"),
+    ("организован", "по инициативе", "организационной"))
+
+
 def organizers_in(sentence: str, language: str) -> list[dict]:
     """Organizers named in a sentence such as "organized by A, the B, and the C" or
-    "Организаторами выступили А, Б и В"; names as written."""
+    "Организаторами выступили А, Б и В"; names as written (Russian ones in the nominative)."""
     match = _ORGANIZER_INTRO[language].search(sentence)
+    oblique = False
+    if not match and language == "ru":
+        match = _RU_OBLIQUE.search(sentence)
+        oblique = True
     if not match:
         return []
-    items = _split_list(match.group("list") or match.group("list2"), language)
+    groups = match.groupdict()
+    items = _split_list(groups.get("list") or groups.get("list2") or groups.get("list3"), language)
+    if oblique:
+        from etl.events.russian import nominative_phrase
+
+        items = [nominative_phrase(i) if not acronym_pattern().fullmatch(i) else i
+                 for i in items if i[:1].isupper()]
     organizers = []
     for item in items:
         name, acronym = _with_acronym(item)

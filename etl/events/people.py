@@ -8,11 +8,11 @@ in the nominative ("Олега Макарова" -> "Олег Макаров").
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
-from etl.events.organizations import known_alias_pattern
+from etl.events.organizations import acronym_pattern, known_alias_pattern
+from etl.events.russian import morph, nominative_phrase, parses
 from etl.events.text import Prefiltered, capitalize_first, clean_fragment, strip_article
 
 _EN_ROLE_HEADS = (
@@ -57,16 +57,18 @@ _EN_PLURAL = re.compile(
     rf"\s+(?P<names>{_EN_NAME}(?:(?:,\s+|,?\s+and\s+){_EN_NAME})*)"
 )
 
+_M = r"(?:а|у|ом|е)?"          # singular case endings of директор, эксперт, ...
+_SOFT = r"(?:ь|я|ю|ем|е)"       # ... of руководитель, председатель, секретарь
 _RU_ROLE = (
-    r"(?:(?:[Пп]ерв(?:ый|ого)\s+)?[Зз]аместител(?:ь|я)\s+(?:директора|председателя|руководителя|министра|"
-    r"начальника|главы|генерального\s+директора)|[Гг]енеральн(?:ый|ого)\s+(?:директор|секретар)(?:а|ь|я)?|"
-    r"[Ии]сполнительн(?:ый|ого)\s+директор(?:а)?|[Гг]лавн(?:ый|ого)\s+редактор(?:а)?|"
-    r"[Нн]аучн(?:ый|ого)\s+(?:руководител(?:ь|я)|директор(?:а)?)|"
-    r"(?:(?:[Сс]тарш|[Вв]едущ|[Гг]лавн)(?:ий|его|ий)\s+)?[Нн]аучн(?:ый|ого)\s+сотрудник(?:а)?|"
-    r"[Дд]иректор(?:а)?|[Рр]уководител(?:ь|я)|[Пп]редседател(?:ь|я)|[Пп]резидент(?:а)?|[Вв]ице-президент(?:а)?|"
-    r"[Рр]ектор(?:а)?|[Пп]роректор(?:а)?|[Аа]налитик(?:а)?|[Ээ]ксперт(?:а)?|[Пп]рофессор(?:а)?|[Пп]осол|[Пп]осла|"
-    r"[Мм]инистр(?:а)?|[Сс]екретар(?:ь|я)|[Дд]екан(?:а)?|[Сс]оветник(?:а)?|[Зз]аведующ(?:ий|его)\s+\w+|"
-    r"[Нн]ачальник(?:а)?\s+\w+|[Мм]одератор(?:ом)?|[Гг]лав(?:а|ы))"
+    rf"(?:(?:[Пп]ерв\w+\s+)?[Зз]аместител{_SOFT}\s+(?:директора|председателя|руководителя|министра|"
+    rf"начальника|главы|генерального\s+директора)|[Гг]енеральн\w+\s+(?:директор{_M}|секретар{_SOFT})|"
+    rf"[Ии]сполнительн\w+\s+директор{_M}|[Гг]лавн\w+\s+редактор{_M}|"
+    rf"[Нн]аучн\w+\s+(?:руководител{_SOFT}|директор{_M})|"
+    rf"(?:(?:[Сс]тарш|[Вв]едущ|[Гг]лавн)\w+\s+)?[Нн]аучн\w+\s+сотрудник{_M}|"
+    rf"[Дд]иректор{_M}|[Рр]уководител{_SOFT}|[Пп]редседател{_SOFT}|[Пп]резидент{_M}|[Вв]ице-президент{_M}|"
+    rf"[Рр]ектор{_M}|[Пп]роректор{_M}|[Аа]налитик{_M}|[Ээ]ксперт{_M}|[Пп]рофессор{_M}|[Пп]осол|[Пп]осл(?:а|у|ом)|"
+    rf"[Мм]инистр{_M}|[Сс]екретар{_SOFT}|[Дд]екан{_M}|[Сс]оветник{_M}|[Зз]аведующ\w+\s+\w+|"
+    rf"[Нн]ачальник{_M}\s+\w+|[Мм]одератор{_M}|(?<!во\s)[Гг]лав(?:а|ы|ой))"
 )
 _RU_ROLE_PLURAL = r"(?:[Ээ]ксперты|[Аа]налитики|[Сс]отрудники|[Пп]редставители|[Уу]ч[её]ные)"
 _RU_ROLE_PATTERN = re.compile(rf"(?<![\w-])(?P<role>{_RU_ROLE})(?![\w-])")
@@ -154,19 +156,12 @@ def _singular(plural: str) -> str:
 # ---------------------------------------------------------------- Russian
 
 
-@functools.cache
-def _morph():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
 def _name_tags(word: str) -> set[str]:
     """Which of Name/Surn/Patr some parse of a capitalized word has."""
     if not word[:1].isupper() or word.isupper():
         return set()
     tags = set()
-    for parse in _morph().parse(word)[:4]:
+    for parse in parses(word)[:4]:
         for grammeme in ("Name", "Surn", "Patr"):
             if grammeme in parse.tag:
                 tags.add(grammeme)
@@ -189,14 +184,39 @@ def _russian_name_at(tokens: list[re.Match], index: int) -> tuple[int, str] | No
     tag_sets = [_name_tags(w) for w in words]
     if not ("Name" in tag_sets[0] or "Name" in tag_sets[1]):
         return None
-    return j, " ".join(_nominative(w) for w in words)
+    case, gender = _case_and_gender(words)
+    return j, " ".join(_nominative(w, case, gender) for w in words)
 
 
-def _nominative(word: str) -> str:
-    parses = [p for p in _morph().parse(word) if {"Name", "Surn", "Patr"} & set(p.tag.grammemes)]
-    if not parses or "nomn" in parses[0].tag:
+def _case_and_gender(words: list[str]) -> tuple[str | None, str | None]:
+    """Case and gender of a name, from its best-known part (a dictionary surname or name)."""
+    for grammeme in ("Surn", "Name", "Patr"):
+        for word in words:
+            if not morph().word_is_known(word):
+                continue
+            for parse in parses(word):
+                if grammeme in parse.tag:
+                    return parse.tag.case, parse.tag.gender
+    return None, None
+
+
+# Case endings of names pymorphy does not know (Элдором -> Элдор, Гульнарой -> Гульнара).
+_UNKNOWN_NAME_ENDINGS = {
+    "masc": {"gent": ("а", ""), "datv": ("у", ""), "accs": ("а", ""), "ablt": ("ом", ""), "loct": ("е", "")},
+    "femn": {"gent": ("ы", "а"), "datv": ("е", "а"), "accs": ("у", "а"), "ablt": ("ой", "а"), "loct": ("е", "а")},
+}
+
+
+def _nominative(word: str, case: str | None = None, gender: str | None = None) -> str:
+    if case and case != "nomn" and not morph().word_is_known(word):
+        ending, replacement = _UNKNOWN_NAME_ENDINGS.get(gender or "", {}).get(case, (None, None))
+        if ending and word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)] + replacement
         return word
-    inflected = parses[0].inflect({"nomn"})
+    named = [p for p in parses(word) if {"Name", "Surn", "Patr"} & set(p.tag.grammemes)]
+    if not named or "nomn" in named[0].tag:
+        return word
+    inflected = named[0].inflect({"nomn"})
     if inflected is None:
         return word
     return "-".join(capitalize_first(part) for part in inflected.word.split("-"))
@@ -247,16 +267,26 @@ def _russian_speakers(sentence: str) -> list[Speaker]:
         role_match = re.match(rf"\s*(?P<role>{_RU_ROLE})\s+(?P<org>[^,;()]+?)(?=[,;)]|$)", rest)
         if role_match:
             used_names.add(i)
-            speakers.append(Speaker(found[1], _russian_role(role_match.group("role"), False),
-                                    clean_fragment(role_match.group("org"))))
+            org = clean_fragment(role_match.group("org"))
+            org = _organization_phrase(org) if re.search("[A-ZА-ЯЁ]", org) else None
+            speakers.append(Speaker(found[1], _russian_role(role_match.group("role"), False), org))
     order = {id(s): sentence.find(s.name.split()[0][:4]) for s in speakers}
     return sorted(speakers, key=lambda s: order[id(s)])
 
 
 def _org_between(sentence: str, tokens: list[re.Match], start: int, name_start: int) -> str | None:
+    """The organization written between a role and a name: an acronym as is, a name (always in
+    the genitive there: "директор Белорусского института ...") in the nominative."""
     if name_start <= start:
         return None
-    return clean_fragment(sentence[tokens[start].start():tokens[name_start - 1].end()]) or None
+    org = clean_fragment(sentence[tokens[start].start():tokens[name_start - 1].end()])
+    return _organization_phrase(org) if org else None
+
+
+def _organization_phrase(org: str) -> str:
+    if org.isupper() or acronym_pattern().fullmatch(org) or not re.match(r"[а-яёА-ЯЁ]", org):
+        return org
+    return capitalize_first(nominative_phrase(org))
 
 
 def _russian_role(role: str, plural: bool) -> str:
@@ -266,9 +296,6 @@ def _russian_role(role: str, plural: bool) -> str:
                     "представители": "представитель", "ученые": "ученый", "учёные": "учёный"}
         role = singular.get(role.lower(), role)
     else:
-        # A role in the genitive ("директора БИСИ Олега Макарова") reads as the nominative.
-        words = role.split(" ")
-        head = _morph().parse(words[-1] if len(words) == 1 else words[0])[0]
-        if len(words) == 1 and "gent" in head.tag and head.inflect({"nomn"}):
-            role = head.inflect({"nomn"}).word
+        # "директором", "заместителя директора" read as "директор", "заместитель директора".
+        role = nominative_phrase(role)
     return capitalize_first(role)
