@@ -68,7 +68,8 @@ WITH incoming AS (
         first_seen = LEAST(a.first_seen, EXCLUDED.first_seen),
         last_seen = GREATEST(a.last_seen, EXCLUDED.last_seen)
     WHERE {_DIFFERS.format(new="EXCLUDED")}
-    RETURNING a.article_id, a.url, a.content_hash, a.page_id, a.valid_from, (a.xmax = 0) AS inserted
+    RETURNING a.article_id, a.url, a.content_hash, a.page_id, a.valid_from, a.extractor_version,
+              (a.xmax = 0) AS inserted
 ), kept AS (
     INSERT INTO core.article_versions (article_id, url, source, language, title, alt_titles, published_at,
                                        translation_of_url, body_paragraphs, countries_mentioned,
@@ -80,7 +81,8 @@ WITH incoming AS (
     WHERE NOT up.inserted AND {_NEW_PAGE_VERSION.format(old="old", new="up")}
     RETURNING article_id, version_id
 )
-SELECT up.article_id, up.url, up.inserted, old.content_hash IS DISTINCT FROM up.content_hash, kept.version_id
+SELECT up.article_id, up.url, up.inserted, old.content_hash IS DISTINCT FROM up.content_hash, kept.version_id,
+       old.extractor_version IS DISTINCT FROM up.extractor_version
 FROM up LEFT JOIN core.articles old USING (article_id) LEFT JOIN kept USING (article_id)
 """
 
@@ -100,8 +102,11 @@ def content_hash(record: dict) -> str:
 def load_records(conn, rows: Iterable[Row], extractor_version: str) -> dict:
     """Upsert (page_id, first_seen, last_seen, record) rows in one transaction. Returns counts.
 
-    Idempotent: loading the same rows again writes nothing. Records without URL or source, or with a
-    publication date that is not an ISO date, are skipped with a warning (their raw extraction keeps them).
+    Counts: inserted; updated (content or extractor version changed); unchanged (same content, fetch
+    times may have moved); skipped; versions_kept (previous versions saved because the page changed).
+    Idempotent: loading the same rows again writes nothing. A record the warehouse cannot hold (no URL
+    or source, a date that is not ISO, an event ending before it starts, ...) is skipped with a warning
+    naming it; its raw extraction keeps it and `python -m etl check` reports it.
     """
     counts = {"inserted": 0, "updated": 0, "unchanged": 0, "skipped": 0, "versions_kept": 0}
     latest, events, counts["skipped"] = _loadable_rows(rows)
@@ -114,9 +119,9 @@ def load_records(conn, rows: Iterable[Row], extractor_version: str) -> dict:
         if changed:
             written = _upsert_articles(cur, [latest[url] for url in changed], hashes, extractor_version)
             counts["inserted"] = sum(1 for w in written if w.inserted)
-            counts["updated"] = len(written) - counts["inserted"]
-            # A concurrent load may have written some of them first.
-            counts["unchanged"] += len(changed) - len(written)
+            counts["updated"] = sum(1 for w in written if not w.inserted and (w.content_changed or w.extractor_changed))
+            # Only fetch times moved (the page was fetched again, same content): nothing to report.
+            counts["unchanged"] += len(changed) - counts["inserted"] - counts["updated"]
             counts["versions_kept"] = _keep_version_events(conn, written)
             _replace_events(conn, written, events)
             cur.execute(_LINK_TRANSLATIONS)
@@ -184,6 +189,7 @@ class _Written(tuple):
     inserted = property(lambda self: self[2])
     content_changed = property(lambda self: self[3])
     version_id = property(lambda self: self[4])
+    extractor_changed = property(lambda self: self[5])
 
 
 def _upsert_articles(cur, rows: list[Row], hashes: dict[str, str], extractor_version: str) -> list[_Written]:
