@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from htmldate import find_date
 from lxml import html as lxml_html
 
@@ -64,6 +66,21 @@ def test_bad_input_gives_a_clear_error_or_a_best_effort_article():
     assert truncated.title == "Notes from the Minsk expert club"
     assert len(truncated.body_paragraphs) == 2
     assert truncated.body_paragraphs[1].endswith("the value of the goods carri")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cut=st.integers(0, 20000), noise=st.lists(st.tuples(st.integers(0, 20000),
+                                                          st.integers(0, 255)), max_size=40))
+def test_corrupted_pages_give_an_article_or_an_extraction_error(cut, noise):
+    page = bytearray((REFERENCE / "page.ru.html").read_bytes())
+    for position, byte in noise:
+        page[position % len(page)] = byte
+    try:
+        article = extract_article(bytes(page[:cut]), "https://bisr.gov.by/x")
+    except ExtractionError as exc:
+        assert str(exc)
+    else:
+        assert all(isinstance(p, str) and p for p in article.body_paragraphs)
 
 
 def test_huge_and_deeply_nested_markup_does_not_crash():

@@ -41,6 +41,9 @@ def extract_article(html_input: bytes | str, url: str | None = None,
         return _extract(text, url, selectors or {})
     except RecursionError as exc:
         raise ExtractionError("markup too deeply nested to process") from exc
+    except (ValueError, etree.LxmlError) as exc:
+        # Malformed markup the parser accepted but the tree cannot hold (odd characters...).
+        raise ExtractionError(f"cannot process the markup: {exc}") from exc
 
 
 def _as_text(html_input: bytes | str) -> str:

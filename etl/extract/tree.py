@@ -63,6 +63,11 @@ CONTENT_CLASS = re.compile(
 )
 
 
+# C0 controls other than tab/newline/return are never text, and lxml refuses them in any
+# string set on the tree later; lone surrogates (broken UTF-16) likewise.
+_CONTROL_CHARACTERS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)], None)
+
+
 class TooDeep(ValueError):
     """The markup nests deeper than the parser's safety limit; parsing stopped there."""
 
@@ -75,7 +80,7 @@ def parse_html(text: str) -> html.HtmlElement:
     """
     parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                              remove_blank_text=False, default_doctype=False)
-    data = text.encode("utf-8", errors="replace")
+    data = text.translate(_CONTROL_CHARACTERS).encode("utf-8", errors="replace")
     root = etree.fromstring(data, parser=parser) if data else None
     too_deep = any("Excessive depth" in error.message for error in parser.error_log)
     if root is None:
