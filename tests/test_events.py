@@ -10,6 +10,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, REFERENCE
 from etl.events.dates import find_dates
@@ -140,3 +142,60 @@ def test_places_in_any_case_form_and_historical_names():
         ["BY", "KR", "KZ", "US"]
     assert countries_mentioned(["Kazakhstan's experience and the Republic of Belarus; a turkey dinner on china plates"],
                                "en") == ["BY", "KZ"]
+
+
+def test_page_stated_place_gives_the_main_event_city():
+    from lxml import html as lxml_html
+
+    from etl.events import extract_events
+    from etl.events.dateline import stated_place
+    from etl.record import Article
+
+    microformat = lxml_html.fromstring('<html><body><article class="h-entry"><h1>Meeting</h1>'
+                                       '<div class="read__place p-location"><i></i> Novo-Ogaryovo, Moscow Region </div>'
+                                       '</article></body></html>')
+    assert stated_place(microformat) == "Novo-Ogaryovo, Moscow Region"
+    json_ld = lxml_html.fromstring('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+                                   '"contentLocation": {"@type": "Place", "name": "Minsk"}}</script></head>'
+                                   '<body><p>x</p></body></html>')
+    assert stated_place(json_ld) == "Minsk"
+    assert stated_place(lxml_html.fromstring("<html><body><p>No place here.</p></body></html>")) is None
+
+    article = Article(url=None, language="en", title="Meeting with Minister of Agriculture Dmitry Patrushev",
+                      published_at="2020-01-24",
+                      body_paragraphs=["The discussion focused on the results of the year in agriculture."])
+    assert extract_events(article)[0]["city"] is None  # the body names no place: never guessed
+    article.place = "The Kremlin, Moscow"
+    event = extract_events(article)[0]
+    assert (event["type"], event["city"], event["city_as_written"], event["country"]) == \
+        ("meeting", "Moscow", "Moscow", "RU")
+    article.place = "Novo-Ogaryovo, Moscow Region"
+    event = extract_events(article)[0]
+    assert (event["city"], event["country"]) == ("Novo-Ogaryovo", "RU")
+
+
+_WORDS = ["On", "10", "December", "2021", "декабря", "с", "по", "14-15", "March", "conference", "форум",
+          "круглый стол", "«Лидерство»", '"Progress"', "in", "в", "Minsk", "Минске", "Нур-Султане", "held",
+          "состоялся", "organized by", "Организаторами выступили", "BISR", "БИСИ", "Director", "Директор",
+          "Oleg Makarov", "Олег Макаров", "online", "онлайн-сессии", "plenary session", "attended by 500",
+          "из 12 стран", "dedicated to the 30th anniversary", ",", ".", "и", "and", "(", ")", "«", '"', "—"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_WORDS), max_size=30).map(" ".join), max_size=6),
+       st.sampled_from(["en", "ru", None]), st.one_of(st.none(), st.dates().map(lambda d: d.isoformat())))
+def test_any_text_gives_well_formed_events(paragraphs, language, published_at):
+    from etl.events import EVENT_FIELDS, extract_events
+    from etl.record import Article
+
+    events = extract_events(Article(url=None, language=language, title=None, published_at=published_at,
+                                    body_paragraphs=paragraphs))
+    assert isinstance(events, list)
+    for event in events:
+        assert tuple(event) == EVENT_FIELDS
+        if event["start_date"] is not None:
+            assert event["end_date"] >= event["start_date"]
+        assert event["format"] in (None, "offline", "online", "hybrid")
+        assert all(o.get("name") for o in event["organizers"])
+        assert all(s.get("name") and s.get("kind") for s in event["sessions"])
+        assert all(set(s) == {"name", "role", "organization", "session"} for s in event["speakers"])

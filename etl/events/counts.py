@@ -74,7 +74,13 @@ def _holds(sentence: str, stems: tuple[str, ...]) -> bool:
     return False
 
 
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile(r"(?<!\w)(?:" + "|".join(sorted(set(_EN_WORDS) | set(_RU_WORDS), key=len, reverse=True)) + r")(?!\w)")
+
+
 def _first_count(patterns, sentence: str, language: str) -> int | None:
+    if not _DIGIT.search(sentence) and not _NUMBER_WORD.search(lowered_text(sentence)):
+        return None
     for pattern in patterns:
         for match in pattern.finditer(sentence):
             value = _number(match.group("n"), language)
