@@ -58,7 +58,7 @@ def find_content(root: html.HtmlElement) -> Content | None:
     if not scores:
         return None
     best, best_score = max(scores.items(), key=lambda item: item[1])
-    blocks = _with_sibling_blocks(best, best_score, scores)
+    blocks = _with_same_class_blocks(_with_sibling_blocks(best, best_score, scores), best, root)
     text_chars = sum(len(b.text_content()) for b in blocks)
     return Content(blocks, confident=text_chars >= CONFIDENT_CHARS)
 
@@ -134,12 +134,34 @@ def _with_sibling_blocks(best, best_score: float, scores: dict) -> list:
             blocks.append(sibling)
         elif not isinstance(sibling.tag, str):
             continue
-        elif scores.get(sibling, 0.0) >= threshold:
+        elif scores.get(sibling, 0.0) >= threshold and link_density(sibling) < 0.3:
             blocks.append(sibling)
         elif sibling.tag == "p" and link_density(sibling) < 0.25 \
                 and len(normalize_text(sibling.text_content())) >= 80:
             blocks.append(sibling)
     return blocks
+
+
+def _with_same_class_blocks(blocks: list, best, root) -> list:
+    """Add the other parts of an article a CMS split into identical containers around
+    embeds and pull quotes (same tag and class as the winner), in document order."""
+    css_class = best.get("class")
+    if not css_class or not css_class.strip():
+        return blocks
+    chosen = set(blocks)
+    found = []
+    for el in root.iter(best.tag):
+        if el.get("class") != css_class or el in chosen:
+            continue
+        if any(a in chosen for a in el.iterancestors()) or any(b in chosen for b in el.iter()):
+            continue
+        text = normalize_text(el.text_content())
+        if len(text) >= MIN_PARAGRAPH_CHARS * 4 and link_density(el) < 0.3:
+            found.append(el)
+    if not found:
+        return blocks
+    order = {el: index for index, el in enumerate(root.iter())}
+    return sorted([*blocks, *found], key=order.__getitem__)
 
 
 def drop_link_lists(container) -> None:
