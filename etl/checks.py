@@ -92,7 +92,7 @@ _EXTRACTED_EVENTS = """
 WITH latest_pages AS (
     SELECT DISTINCT ON (url) page_id, url, source FROM raw.pages ORDER BY url, last_fetched_at DESC
 ), latest AS (
-    SELECT DISTINCT ON (e.page_id) e.page_id, p.url, p.source, e.record
+    SELECT DISTINCT ON (e.page_id) e.page_id, coalesce(e.record ->> 'url', p.url) AS url, p.source, e.record
     FROM raw.extractions e JOIN latest_pages p USING (page_id)
     WHERE e.error IS NULL
     ORDER BY e.page_id, e.extracted_at DESC

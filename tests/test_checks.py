@@ -1,0 +1,108 @@
+"""Data quality checks: pass on the loaded sample, fire on crafted bad rows, fail the command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+from conftest import PROJECT_DIR, SAMPLE_SOURCES
+from etl.checks import run_checks, silent_after
+from etl.sources import load_sources
+
+ROUND_TABLE = "https://bisr.gov.by/en/provedyonnye-meropriyatiya/round-table-regional-security-2022"
+
+
+def etl_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=PROJECT_DIR, capture_output=True, text=True)
+
+
+@pytest.fixture
+def loaded_sample(sample_site, database_url) -> str:
+    assert etl_cli("run", "--config", str(SAMPLE_SOURCES)).returncode == 0
+    return database_url
+
+
+def sources_file(tmp_path, *extra: tuple[str, str]) -> str:
+    """The sample sources plus sources named `extra` (name, schedule) that never deliver anything."""
+    text = SAMPLE_SOURCES.read_text(encoding="utf-8")
+    for name, schedule in extra:
+        text += (f"  - name: {name}\n    start_urls: ['http://127.0.0.1:9/{name}/']\n"
+                 f"    article_url_pattern: '/news/'\n    schedule: '{schedule}'\n")
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_checks_pass_on_the_loaded_sample(loaded_sample):
+    result = etl_cli("check", "--config", str(SAMPLE_SOURCES))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 6 and all(line.startswith("ok    ") for line in lines)
+
+
+def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
+    with psycopg.connect(loaded_sample) as conn:
+        article_id, page_id = conn.execute("SELECT article_id, page_id FROM core.articles WHERE url = %s",
+                                           (ROUND_TABLE,)).fetchone()
+        # The same page under a spelling of its URL that differs only in scheme, www. and trailing slash.
+        conn.execute("""INSERT INTO core.articles (url, source, language, title, body_paragraphs, extractor_version,
+                                                   content_hash, first_seen, last_seen, valid_from)
+                        SELECT 'http://www.bisr.gov.by/en/provedyonnye-meropriyatiya/round-table-regional-security-2022/',
+                               source, language, title, body_paragraphs, extractor_version, content_hash,
+                               first_seen, last_seen, valid_from FROM core.articles WHERE article_id = %s""",
+                     (article_id,))
+        conn.execute("""INSERT INTO core.articles (url, source, language, title, body_paragraphs, extractor_version,
+                                                   content_hash, first_seen, last_seen, valid_from)
+                        VALUES ('https://bisr.gov.by/en/empty', 'bisr', 'en', '  ', '{}', 'v', 'h', now(), now(), now())""")
+        conn.execute("""INSERT INTO core.events (article_id, position, name, start_date, end_date)
+                        VALUES (%s, 7, 'Congress of 1985', '1985-05-01', '1985-05-02')""", (article_id,))
+        # The warehouse's constraints refuse an end before the start or a negative count, so the
+        # loader skips such records: they are found in the extraction the loader refused.
+        record = conn.execute("SELECT record FROM raw.extractions WHERE page_id = %s", (page_id,)).fetchone()[0]
+        record["events"][0].update(start_date="2022-03-15", end_date="2022-03-14", participants_count=-40)
+        conn.execute("UPDATE raw.extractions SET record = %s WHERE page_id = %s", (Jsonb(record), page_id))
+        conn.execute("UPDATE raw.batches SET stats = stats || '{\"fetched\": -1}'")
+        # A daily source whose last successful run is five days old, and a weekly one that never ran.
+        conn.execute("""INSERT INTO raw.batches (source, started_at, finished_at)
+                        VALUES ('quiet', now() - interval '5 days', now() - interval '5 days' + interval '1 minute')""")
+        conn.commit()
+
+        sources = load_sources(sources_file(tmp_path, ("quiet", "@daily"), ("never_ran", "@weekly")))
+        results = {r.check.name: r for r in run_checks(conn, sources)}
+
+    assert {name for name, r in results.items() if r.passed} == set()
+    assert results["duplicate_canonical_urls"].offending == 1
+    assert results["duplicate_canonical_urls"].sample[0]["urls"] == [
+        "http://www.bisr.gov.by/en/provedyonnye-meropriyatiya/round-table-regional-security-2022/", ROUND_TABLE]
+    assert [r["url"] for r in results["articles_without_title_or_body"].sample] == ["https://bisr.gov.by/en/empty"]
+    assert [r["name"] for r in results["event_dates_out_of_range"].sample] == ["Congress of 1985"]
+    assert [(r["found_in"], r["url"], r["end_date"]) for r in results["events_ending_before_start"].sample] == [
+        ("raw.extractions", ROUND_TABLE, "2022-03-14")]
+    assert sorted((r["found_in"], r["field"], int(r["value"])) for r in results["negative_counts"].sample) == [
+        ("raw.batches", "stats.fetched", -1), ("raw.extractions", "events[0].participants_count", -40)]
+    assert [(r["source"], r["last_successful_run_at"] is None) for r in results["silent_sources"].sample] == [
+        ("never_ran", True), ("quiet", False)]
+
+    # Scoped to one source, the checks see only its rows.
+    with psycopg.connect(loaded_sample) as conn:
+        scoped = {r.check.name: r.passed for r in run_checks(conn, sources, source="quiet")}
+    assert scoped == {name: name != "silent_sources" for name in scoped}
+
+    # The command fails and names each check with a few offending rows.
+    result = etl_cli("check", "--config", sources_file(tmp_path, ("quiet", "@daily")))
+    assert result.returncode == 1
+    for name in results:
+        assert f"FAIL  {name}:" in result.stdout
+    assert "Congress of 1985" in result.stdout and "source=quiet" in result.stdout
+
+
+def test_how_long_a_source_may_be_silent_follows_its_schedule():
+    assert silent_after("@daily") == timedelta(days=3)
+    assert silent_after("@hourly") == timedelta(hours=3)
+    assert silent_after("30 6 * * 1-5") == timedelta(days=9)  # weekdays: Friday to Monday is the longest gap
+    assert silent_after("@once") is None
