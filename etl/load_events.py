@@ -5,7 +5,8 @@ idempotent and writes only what differs: the same events again change nothing (n
 consumed); a changed event is updated in place at its position and its children rewritten;
 events past the new count are deleted. Organizations and people are resolved to one row per
 organization (any alias) and per spelling; when the article's translation is loaded too, the
-speakers at the same position of the same event are linked as one person.
+speakers (and organizers) at the same position of the same event are linked as one person
+(organization).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def replace_events(conn, article_id: int, events: list[dict]) -> None:
             event_id = _upsert_event(cur, article_id, position, event)
             _write_children(cur, event_id, event)
         cur.execute("DELETE FROM core.events WHERE article_id = %s AND position >= %s", (article_id, len(events)))
-        _link_translated_speakers(cur, article_id)
+        link_translations(cur, [article_id])
 
 
 def events_for_articles(conn, article_ids: list[int]) -> dict[int, list[dict]]:
@@ -210,28 +211,47 @@ def _person_id(cur, name: str) -> int:
     return row[0]
 
 
-def _link_translated_speakers(cur, article_id: int) -> None:
-    """Link the speakers of this article's events with those at the same event and speaker
-    positions of its translation (the other language version), when that one is loaded."""
-    cur.execute(
-        """INSERT INTO core.person_links (person_id, other_person_id, evidence, article_id)
-           SELECT DISTINCT least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id),
-                  'translation_pair', a.article_id
+# The same event in an article and in its translation (the other language version, when loaded).
+_TRANSLATED_EVENTS = """
            FROM core.articles a
            JOIN core.articles b ON (b.url = a.translation_of_url OR b.translation_of_url = a.url)
                                AND b.article_id <> a.article_id
                                AND b.language IS DISTINCT FROM a.language
            JOIN core.events e1 ON e1.article_id = a.article_id
            JOIN core.events e2 ON e2.article_id = b.article_id AND e2.position = e1.position
+"""
+
+
+def link_translations(cur, article_ids: list[int]) -> None:
+    """Link the speakers (people) and organizers (organizations) of these articles' events with
+    those at the same positions of the same events in their translations, when loaded.
+    Positions only correspond when both lists have the same length. Writes nothing twice."""
+    cur.execute(
+        f"""INSERT INTO core.person_links (person_id, other_person_id, evidence, article_id)
+           SELECT DISTINCT least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id),
+                  'translation_pair', a.article_id
+           {_TRANSLATED_EVENTS}
            JOIN core.event_speakers s1 ON s1.event_id = e1.event_id
            JOIN core.event_speakers s2 ON s2.event_id = e2.event_id AND s2.position = s1.position
            JOIN core.people p1 ON p1.person_id = s1.person_id
            JOIN core.people p2 ON p2.person_id = s2.person_id
-           WHERE a.article_id = %s AND p1.script <> p2.script
+           WHERE a.article_id = ANY(%s) AND p1.script <> p2.script
              AND (SELECT count(*) FROM core.event_speakers x WHERE x.event_id = e1.event_id)
                = (SELECT count(*) FROM core.event_speakers y WHERE y.event_id = e2.event_id)
            ON CONFLICT (person_id, other_person_id) DO NOTHING""",
-        (article_id,))
+        (list(article_ids),))
+    cur.execute(
+        f"""INSERT INTO core.organization_links (organization_id, other_organization_id, evidence, article_id)
+           SELECT DISTINCT least(o1.organization_id, o2.organization_id),
+                  greatest(o1.organization_id, o2.organization_id), 'translation_pair', a.article_id
+           {_TRANSLATED_EVENTS}
+           JOIN core.event_organizers o1 ON o1.event_id = e1.event_id
+           JOIN core.event_organizers o2 ON o2.event_id = e2.event_id AND o2.position = o1.position
+           WHERE a.article_id = ANY(%s) AND o1.organization_id <> o2.organization_id
+             AND (SELECT count(*) FROM core.event_organizers x WHERE x.event_id = e1.event_id)
+               = (SELECT count(*) FROM core.event_organizers y WHERE y.event_id = e2.event_id)
+           ON CONFLICT (organization_id, other_organization_id) DO NOTHING""",
+        (list(article_ids),))
 
 
 # ---------------------------------------------------------------- reading helpers

@@ -14,7 +14,7 @@ from etl import db
 from etl.export import export_records
 from etl.extract import EXTRACTOR_VERSION, extract_record
 from etl.load import load_records
-from etl.load_events import EventsError, events_for_articles, replace_events
+from etl.load_events import EventsError, events_for_articles, link_translations, replace_events
 from etl.migrate import migrate
 
 T0 = dt.datetime(2021, 12, 11, 9, 0, tzinfo=dt.timezone.utc)
@@ -41,6 +41,7 @@ def _snapshot(conn) -> dict:
         "aliases": "SELECT * FROM core.organization_aliases ORDER BY alias_folded",
         "people": "SELECT * FROM core.people ORDER BY person_id",
         "links": "SELECT * FROM core.person_links ORDER BY person_id, other_person_id",
+        "organization_links": "SELECT * FROM core.organization_links ORDER BY organization_id, other_organization_id",
         "serials": """SELECT (SELECT last_value FROM core.events_event_id_seq),
                              (SELECT last_value FROM core.people_person_id_seq),
                              (SELECT last_value FROM core.organizations_organization_id_seq)""",
@@ -82,6 +83,21 @@ def test_reference_events_round_trip_and_link_across_languages(database_url):
                                 JOIN core.people p2 ON p2.person_id = l.other_person_id""").fetchall()
         assert sorted([tuple(sorted(link[:2])) + (link[2],) for link in links]) == \
             [("Oleg Makarov", "Олег Макаров", "translation_pair")]
+
+        # Organizers at the same positions are linked across languages, unless one row already
+        # holds both spellings (the curated KISI). (replace_events links; so does link_translations,
+        # which a bulk insert of new articles calls.)
+        with conn.transaction(), conn.cursor() as cur:
+            link_translations(cur, [_article_id(conn, records[lang]["url"]) for lang in ("en", "ru")])
+        org_links = conn.execute("""SELECT o1.name_en, o2.name_ru FROM core.organization_links l
+                                    JOIN core.organizations o1 ON o1.organization_id = l.organization_id
+                                    JOIN core.organizations o2 ON o2.organization_id = l.other_organization_id
+                                    ORDER BY 1""").fetchall()
+        assert org_links == [
+            ("Library of the First President of the Republic of Kazakhstan — Elbasy",
+             "Библиотека Первого Президента Республики Казахстан – Елбасы"),
+            ("Nursultan Nazarbayev Foundation", "Фонд Нурсултана Назарбаева"),
+        ]
 
         # Loading the same records again, and replacing events with the same events, changes nothing.
         before = _snapshot(conn)
