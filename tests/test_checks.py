@@ -106,3 +106,25 @@ def test_how_long_a_source_may_be_silent_follows_its_schedule():
     assert silent_after("@hourly") == timedelta(hours=3)
     assert silent_after("30 6 * * 1-5") == timedelta(days=9)  # weekdays: Friday to Monday is the longest gap
     assert silent_after("@once") is None
+
+
+def test_a_failing_check_fails_the_dag_run_after_the_load(airflow_metadata_db, sample_site, database_url, monkeypatch,
+                                                            capfd):
+    from airflow.dag_processing.dagbag import DagBag
+
+    from etl.migrate import migrate
+
+    migrate(database_url)
+    with psycopg.connect(database_url) as conn:
+        conn.execute("""INSERT INTO core.articles (url, source, title, extractor_version, content_hash,
+                                                   first_seen, last_seen, valid_from)
+                        VALUES ('https://bisr.gov.by/en/untitled', 'bisr', NULL, 'v', 'h', now(), now(), now())""")
+    monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
+    dag = DagBag(dag_folder=str(PROJECT_DIR / "dags" / "think_tank_news.py")).dags["think_tank_news__bisr"]
+    dag_run = dag.test()
+    states = {ti.task_id: ti.state for ti in dag_run.get_task_instances()}
+    assert dag_run.state == "failed"
+    assert states == {"discover": "success", "fetch": "success", "extract": "success", "load": "success",
+                      "check": "failed"}
+    output = "".join(capfd.readouterr())
+    assert "articles_without_title_or_body" in output and "https://bisr.gov.by/en/untitled" in output
