@@ -37,9 +37,9 @@ class AirflowHarnessError(RuntimeError):
     """A component died or a bounded wait ran out; the message carries the relevant log tails."""
 
 
-def fetch_pool_name(source_name: str) -> str:
-    """The pool a source's fetch task holds (one slot: one fetch at a time against that site)."""
-    return f"fetch__{source_name}"
+def crawl_pool_name(source_name: str) -> str:
+    """The pool a source's crawling tasks (discover, fetch) hold: one slot, one crawler at a time per site."""
+    return f"crawl__{source_name}"
 
 
 def free_port() -> int:
@@ -99,9 +99,9 @@ class AirflowHarness:
     dags_folder: Path
     extra_env: dict[str, str] = field(default_factory=dict)
     api_port: int = field(default_factory=free_port)
-    components: list[_Component] = field(default_factory=list)
-    _token: str | None = None
-    _started_at: float = field(default_factory=time.monotonic)
+    components: list[_Component] = field(default_factory=list, init=False)
+    _token: str | None = field(default=None, init=False)
+    _started_at: float = field(default_factory=time.monotonic, init=False)
 
     def note(self, message: str) -> None:
         """A timeline on stdout (pytest shows it when the test fails): where the time went."""
@@ -149,6 +149,7 @@ class AirflowHarness:
                 ),
                 "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_STORAGE_PATH": str(self.home / "bundles"),
                 "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+                # Its health server listens on a fixed port (8974): off, so two harnesses never collide.
                 "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
                 "PYTHONUNBUFFERED": "1",
             }
@@ -309,11 +310,25 @@ class AirflowHarness:
         return response.json()["dag_run_id"]
 
     def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 180) -> dict:
+        seen: dict[str, tuple] = {}
+
         def finished():
+            self._note_task_changes(dag_id, seen)
             run = self.api("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}").json()
             return run if run.get("state") in TERMINAL_RUN_STATES else None
 
         return self.wait_for(f"run {run_id} of {dag_id} to finish", finished, timeout, interval=2)
+
+    def _note_task_changes(self, dag_id: str, seen: dict[str, tuple]) -> None:
+        """Every task state change of every run of the DAG, on the timeline (retries show up here)."""
+        response = self.api("GET", f"/api/v2/dags/{dag_id}/dagRuns/~/taskInstances")
+        if response.is_error:
+            return
+        for ti in response.json()["task_instances"]:
+            key, value = f"{ti['dag_run_id']} {ti['task_id']}", (ti["state"], ti["try_number"])
+            if seen.get(key) != value:
+                seen[key] = value
+                self.note(f"{key}: {value[0]} (try {value[1]})")
 
     def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
         response = self.api("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances")

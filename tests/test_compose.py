@@ -4,7 +4,7 @@ Docker does not run here, so the file is checked the way `docker compose config`
 variables interpolated (from .env.example plus stand-in secrets), then validated by a Compose
 Specification parser (compose_spec, strict: unknown keys and dangling references are errors).
 The init service's pool script is run for real against the sample sources file, and its pool names
-are checked against the pools the real DAG's fetch tasks hold.
+are checked against the pools the real DAG's crawling tasks (discover, fetch) hold.
 """
 
 from __future__ import annotations
@@ -205,12 +205,15 @@ def test_init_service_creates_the_connection_and_the_pools_the_dag_uses(monkeypa
     printed = subprocess.run([sys.executable, "-c", init_pool_script()], capture_output=True, text=True,
                              check=True, timeout=60).stdout
     pools = json.loads(printed)
-    assert {name: pool["slots"] for name, pool in pools.items()} == {"fetch__bisr": 1}
-    assert pools["fetch__bisr"]["description"].endswith("127.0.0.1")
+    assert {name: pool["slots"] for name, pool in pools.items()} == {"crawl__bisr": 1}
+    assert pools["crawl__bisr"]["description"].endswith("127.0.0.1")
 
     from airflow.dag_processing.dagbag import DagBag
 
     dagbag = DagBag(dag_folder=str(PROJECT_DIR / "dags" / "think_tank_news.py"))
     assert dagbag.import_errors == {}
-    fetch_pools = {dag.get_task("fetch").pool for dag in dagbag.dags.values()}
-    assert fetch_pools == set(pools), "the DAG's fetch tasks must hold the pools airflow-init creates"
+    for dag in dagbag.dags.values():
+        crawling = {dag.get_task("discover").pool, dag.get_task("fetch").pool}
+        assert len(crawling) == 1, f"{dag.dag_id}: discover and fetch must share their source's pool"
+    crawl_pools = {dag.get_task("fetch").pool for dag in dagbag.dags.values()}
+    assert crawl_pools == set(pools), "the DAG's crawling tasks must hold the pools airflow-init creates"

@@ -2,8 +2,8 @@
 
 What `dag.test()` cannot show: the DAG parses in the dag-processor, the scheduler queues it on the
 LocalExecutor, task processes reach the api-server's execution API, the `etl_warehouse` connection
-(created the way the compose init service does) is what the tasks load into, and the fetch task
-holds its source's pool. Metadata in PostgreSQL on the test server, a trigger through the REST API.
+(created the way the compose init service does) is what the tasks load into, and the crawling tasks
+hold their source's pool. Metadata in PostgreSQL on the test server, a trigger through the REST API.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import uuid
 import psycopg
 import pytest
 
-from airflow_harness import AirflowHarness, fetch_pool_name, fresh_database
+from airflow_harness import AirflowHarness, crawl_pool_name, fresh_database
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
 
 DAG_ID = "think_tank_news__bisr"
@@ -26,21 +26,16 @@ def test_scheduler_runs_the_sample_source_dag(pg_server_url, database_url, sampl
     # embedded database and the rows below would not appear.
     monkeypatch.delenv("ETL_DATABASE_URL")
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
-    warehouse = psycopg.conninfo.conninfo_to_dict(database_url)
     pools_file = tmp_path / "pools.json"
-    pools_file.write_text(json.dumps({fetch_pool_name("bisr"): {"slots": 1, "description": "bisr"}}))
+    pools_file.write_text(json.dumps({crawl_pool_name("bisr"): {"slots": 1, "description": "bisr"}}))
 
     with (
         fresh_database(pg_server_url, f"airflow_meta_{uuid.uuid4().hex[:12]}") as metadata_dsn,
         AirflowHarness(tmp_path / "airflow", metadata_dsn, PROJECT_DIR / "dags") as airflow,
     ):
         airflow.cli("db", "migrate")
-        airflow.cli(
-            "connections", "add", "etl_warehouse", "--conn-type", "postgres",
-            "--conn-host", str(warehouse.get("host") or "127.0.0.1"), "--conn-port", str(warehouse.get("port") or 5432),
-            "--conn-schema", warehouse["dbname"], "--conn-login", warehouse.get("user") or "postgres",
-            "--conn-password", warehouse.get("password") or "",
-        )
+        # As airflow-init does it (docker-compose.yml); the host may be a unix-socket directory.
+        airflow.cli("connections", "add", "etl_warehouse", "--conn-type", "postgres", *connection_options(database_url))
         airflow.cli("pools", "import", str(pools_file))
         airflow.start("api-server", "scheduler", "dag-processor")
         airflow.wait_until_api_ready(timeout=90)
@@ -53,11 +48,18 @@ def test_scheduler_runs_the_sample_source_dag(pg_server_url, database_url, sampl
         states = {ti["task_id"]: ti["state"] for ti in task_instances}
         assert run["state"] == "success", f"{states}\n{airflow.task_log_tails(DAG_ID)}\n{airflow.all_log_tails()}"
         assert {"discover", "fetch", "extract", "load"} <= {t for t, s in states.items() if s == "success"}
-        pools = {ti["task_id"]: ti["pool"] for ti in task_instances}
-        assert pools["fetch"] == fetch_pool_name("bisr"), "the fetch task must hold its source's pool"
 
     with psycopg.connect(database_url) as conn:
         rows = conn.execute("SELECT url, language, title FROM core.articles ORDER BY url").fetchall()
     assert rows, "the run succeeded but loaded no articles"
     assert {language for _, language, _ in rows} == {"en", "ru"}
     assert all(title for _, _, title in rows)
+    pools = {ti["task_id"]: ti["pool"] for ti in task_instances}
+    assert pools["discover"] == pools["fetch"] == crawl_pool_name("bisr"), f"crawling tasks outside their pool: {pools}"
+
+
+def connection_options(dsn: str) -> list[str]:
+    info = psycopg.conninfo.conninfo_to_dict(dsn)
+    options = {"--conn-host": info.get("host"), "--conn-port": info.get("port"), "--conn-schema": info.get("dbname"),
+               "--conn-login": info.get("user"), "--conn-password": info.get("password")}
+    return [part for option, value in options.items() if value for part in (option, str(value))]
