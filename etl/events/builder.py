@@ -186,9 +186,10 @@ def _has_own_date_or_place(sentence: Sentence, drafts: list[EventDraft], context
         return bool(spans or place)
     # An event is told apart by what its introducing sentence says.
     intros = [d.intro for d in drafts if d.intro is not None]
-    known_dates = {(i.dates(context)[0].start, i.dates(context)[0].end) for i in intros if i.dates(context)}
+    known_dates = [(i.dates(context)[0].start, i.dates(context)[0].end) for i in intros if i.dates(context)]
     known_cities = {i.place(context.language).city for i in intros if i.place(context.language)}
-    new_date = bool(spans) and (spans[0].start, spans[0].end) not in known_dates
+    # A day within a known event's dates ("the plenary on 16 May" of a 15-16 May forum) is that event's.
+    new_date = bool(spans) and not any(start <= spans[0].start and spans[0].end <= end for start, end in known_dates)
     new_place = place is not None and place.city not in known_cities
     return new_date or new_place
 

@@ -142,12 +142,13 @@ def published_date(published_at: str | None) -> dt.date | None:
 
 
 def context_year(paragraphs: list[str], language: str, published: dt.date | None) -> int | None:
-    """Year for dates written without one: the publication's, else the first year written
-    in a full date of the article itself."""
-    if published is not None:
-        return published.year
+    """Year for dates written without one: the first year the article writes in a full date
+    ("15-16 May 2024 ... the plenary on 16 May") when it is near the publication's (a date of
+    history is not the event's), else the publication's."""
     for paragraph in paragraphs:
+        if not re.search(r"\d{4}", paragraph):
+            continue
         for span in find_dates(paragraph, language, None):
-            if span.has_year:
+            if span.has_year and (published is None or abs(span.start.year - published.year) <= 1):
                 return span.start.year
-    return None
+    return published.year if published is not None else None

@@ -45,9 +45,73 @@ def event_name(sentence: str, mention: TypeMention, spans: list[Quote], language
             tail_words = tail.group(0).split() if tail else []
             while tail_words and tail_words[-1] in ("and", "of", "the", "for", "on"):
                 tail_words.pop()
-            if words and words[0][:1].isupper() and any(w.lower() not in _GENERIC for w in words + tail_words):
+            if (not words or words[0][:1].isupper()) and any(w.lower() not in _GENERIC for w in words + tail_words):
                 return " ".join(words + [mention.text] + tail_words)
+    if language == "ru":
+        return _russian_proper_name(sentence, mention)
     return None
+
+
+_RU_GENERIC = {"международный", "научно-практический", "ежегодный", "экспертный", "республиканский",
+               "региональный", "межрегиональный", "открытый", "итоговый", "научный", "практический",
+               "тематический", "онлайн", "совместный", "двусторонний", "расширенный", "пленарный",
+               "выездной", "традиционный", "очередной", "первый", "второй", "третий", "юбилейный"}
+_RU_TOKEN = re.compile(r"\s*([А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*)")
+
+
+def _russian_proper_name(sentence: str, mention: TypeMention) -> str | None:
+    """Unquoted Russian names: "Форум регионов Беларуси и России" (a capitalized type noun and its
+    genitive complements) or "Петербургский международный экономический форум" (capitalized
+    adjectives before it); put in the nominative."""
+    from etl.events.russian import nominative_phrase, parses
+
+    before = _adjectives_before(sentence, mention.start, parses)
+    tail = []
+    if mention.text[:1].isupper() and (mention.start > 0 or before):
+        position = mention.end
+        pending_and = False
+        while True:
+            match = _RU_TOKEN.match(sentence, position)
+            if not match:
+                break
+            word = match.group(1)
+            if word == "и" and tail and not pending_and:
+                pending_and, position = True, match.end()
+                continue
+            first = parses(word)[0]
+            if not ({"NOUN", "ADJF"} & set(first.tag.grammemes)) or "gent" not in first.tag:
+                break
+            if pending_and:
+                tail.append("и")
+                pending_and = False
+            tail.append(word)
+            position = match.end()
+    if before:
+        words = before + [mention.text] + tail
+        if any(w.lower() not in _RU_GENERIC for w in (parses(b)[0].normal_form for b in before)):
+            return nominative_phrase(" ".join(words))
+    if tail:
+        return nominative_phrase(" ".join([mention.text] + tail))
+    return None
+
+
+def _adjectives_before(sentence: str, start: int, parses) -> list[str]:
+    """Capitalized adjective chain right before the type noun ("Петербургском международном")."""
+    words = sentence[:start].split()
+    chain: list[str] = []
+    while words:
+        word = words[-1].strip("«»\"(")
+        parse = parses(word)[0] if re.fullmatch(r"[А-ЯЁа-яё-]+", word) else None
+        if parse is None or not ({"ADJF", "PRTF"} & set(parse.tag.grammemes)):
+            break
+        chain.insert(0, word)
+        words.pop()
+    while chain and not chain[0][:1].isupper():
+        chain.pop(0)
+    # A capital that only starts the sentence does not make a name.
+    if chain and sentence[:start].strip().split()[0] == chain[0] and len(chain) == len(sentence[:start].split()):
+        return []
+    return chain
 
 
 _OCCASION = {

@@ -46,6 +46,9 @@ _EN_ROLE_BEFORE_CHECKED = Prefiltered(_EN_ROLE_BEFORE, (
     "director", "head", "chair", "president", "rector", "research", "fellow", "analyst", "expert", "professor",
     "ambassador", "minister", "secretary", "editor", "dean", "advis", "ceo", "founder", "member", "coordinator",
     "manager", "specialist", "moderator", "spokes", "governor", "mayor", "envoy", "rapporteur"))
+_EN_ORG_AFTER_NAME = re.compile(
+    r"\s+(?:of|from|at)\s+(?:the\s+)?(?P<org>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*)")
+_HONORIFIC = re.compile(r"^(?:Dr|Prof|Mr|Mrs|Ms|Sir|Dame)\.?\s+")
 # "Oleg Makarov, Director of the BISR" / "Oleg Makarov, BISR Director"
 _EN_ROLE_AFTER = re.compile(
     rf"(?P<name>{_EN_NAME}),\s+(?:(?:the|a)\s+)?(?:(?P<org>{_EN_ACRONYM})\s+)?(?P<role>(?i:{_EN_ROLE}))"
@@ -124,6 +127,9 @@ def _english_speakers(sentence: str) -> list[Speaker]:
     def add(span, speaker):
         if any(a < span[1] and span[0] < b for a, b in taken):
             return
+        speaker.name = _HONORIFIC.sub("", speaker.name)
+        if " " not in speaker.name:
+            return
         if _EN_NOT_NAME.search(speaker.name):
             return
         taken.append(span)
@@ -137,6 +143,9 @@ def _english_speakers(sentence: str) -> list[Speaker]:
             add((start, start + len(name_match.group(0))), Speaker(name_match.group(0), role, org))
     for m in _EN_ROLE_BEFORE_CHECKED.finditer(sentence):
         org = m.group("org") or (strip_article(m.group("org2")) if m.group("org2") else None)
+        if org is None:  # "Professor John Brown of the University of Oxford"
+            after = _EN_ORG_AFTER_NAME.match(sentence, m.end("name"))
+            org = strip_article(clean_fragment(after.group("org"))) if after else None
         add(m.span("name"), Speaker(m.group("name"), _title_role(m.group("role")), org))
     for m in _EN_ROLE_AFTER.finditer(sentence):
         org = m.group("org") or (strip_article(clean_fragment(m.group("org2"))) if m.group("org2") else None)
