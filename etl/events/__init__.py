@@ -27,6 +27,8 @@ def extract_events(article: Article) -> list[dict]:
     from etl.events.dates import context_year, published_date
     from etl.events.text import detect_language, normalize
 
+    if article.language not in (None, "en", "ru"):
+        return []  # the patterns are English and Russian; other languages are not guessed at
     paragraphs = [normalize(p) for p in (article.body_paragraphs or []) if p and p.strip()]
     if not paragraphs:
         return []
