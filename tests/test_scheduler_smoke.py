@@ -42,7 +42,7 @@ def test_scheduler_runs_the_sample_source_dag(pg_server_url, database_url, sampl
         airflow.wait_for_dag(DAG_ID, timeout=60)
 
         run_id = airflow.trigger(DAG_ID)
-        run = airflow.wait_for_run(DAG_ID, run_id, timeout=120)
+        run = airflow.wait_for_run(DAG_ID, run_id, timeout=150)
 
         task_instances = airflow.task_instances(DAG_ID, run_id)
         states = {ti["task_id"]: ti["state"] for ti in task_instances}
