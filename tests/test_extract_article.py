@@ -136,11 +136,20 @@ def test_metadata_fallbacks_language_by_script_and_configured_selectors():
     assert generic.url == "https://desk.example/analysis/grain"
     assert generic.published_at == "2021-05-04"
 
+    # Without the meta tag the byline stamp is found (htmldate, outside the article's text).
+    assert extract_article(page.replace("<meta name='date' content='2021-05-04'>", ""),
+                           "https://desk.example/x/").published_at == "2021-05-05"
+
     configured = extract_article(page, "https://desk.example/x/", selectors={
         "title": ".headline", "body": ".copy > div", "published_at": ".stamp"})
     assert configured.title == "Grain corridors, one year on"
     assert configured.published_at == "2021-05-05"
     assert len(configured.body_paragraphs) == 2
+
+    # A CMS that escaped twice: the headline is decoded once more.
+    assert extract_article(page.replace("Grain corridors, one year on",
+                                        "Grain &amp;#039;corridors&amp;#039;"),
+                           selectors={"title": ".headline"}).title == "Grain 'corridors'"
 
     with pytest.raises(ExtractionError, match="bad CSS selector"):
         extract_article(page, selectors={"body": "div[[["})

@@ -17,7 +17,7 @@ from etl.extract import metadata
 from etl.extract.content import normalize_text
 from etl.extract.decoding import DecodingError, decode_html
 from etl.extract.language import detect_language
-from etl.extract.tree import drop_boilerplate, drop_junk, parse_html
+from etl.extract.tree import drop_boilerplate, drop_junk, parse_html, text_of
 from etl.record import Article
 
 __all__ = ["Article", "ExtractionError", "decode_html", "extract_article"]
@@ -167,7 +167,7 @@ def _published_date(root, page, stated_dates, scope, selectors: dict, blocks: li
     configured = _select_one(root, selectors.get("published_at"))
     if configured is not None:
         return dates.parse_date(configured.get("datetime") or configured.get("content")
-                                   or configured.text_content())
+                                   or text_of(configured))
     # The article's text speaks of events, not of its own publication: out of the search.
     for block in blocks:
         if block.getparent() is not None:

@@ -13,9 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from lxml import etree, html
+from lxml import etree
 
-from etl.extract.tree import BOILERPLATE_CLASS, CONTENT_CLASS
+from etl.extract.tree import BOILERPLATE_CLASS, CONTENT_CLASS, text_of
 
 PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "td", "dd", "li", "h2", "h3", "h4"})
 BLOCK_TAGS = frozenset({
@@ -33,6 +33,7 @@ MIN_PARAGRAPH_CHARS = 25
 # A container this short is not convincing on its own: the caller may fall back.
 CONFIDENT_CHARS = 400
 MARKED_MIN_CHARS = 50
+SPLIT_PART_MIN_CHARS = 300
 
 
 def normalize_text(text: str) -> str:
@@ -49,7 +50,7 @@ class Content:
     confident: bool
 
 
-def find_content(root: html.HtmlElement) -> Content | None:
+def find_content(root: etree._Element) -> Content | None:
     """The main content container(s) of a cleaned tree, or None when there is no text."""
     marked = _marked_article_body(root)
     if marked is not None:
@@ -59,28 +60,28 @@ def find_content(root: html.HtmlElement) -> Content | None:
         return None
     best, best_score = max(scores.items(), key=lambda item: item[1])
     blocks = _with_same_class_blocks(_with_sibling_blocks(best, best_score, scores), best, root)
-    text_chars = sum(len(b.text_content()) for b in blocks)
+    text_chars = sum(len(text_of(b)) for b in blocks)
     return Content(blocks, confident=text_chars >= CONFIDENT_CHARS)
 
 
-def _marked_article_body(root: html.HtmlElement):
+def _marked_article_body(root: etree._Element):
     """The element marked itemprop=articleBody, when there is one with real text."""
     marked = [el for el in root.iter() if isinstance(el.tag, str)
               and "articlebody" in (el.get("itemprop") or "").lower()]
     if not marked:
         return None
-    best = max(marked, key=lambda el: len(el.text_content()))
+    best = max(marked, key=lambda el: len(text_of(el)))
     # An explicit marker is strong evidence: a short notice is still the article.
-    return best if len(normalize_text(best.text_content())) >= MARKED_MIN_CHARS else None
+    return best if len(normalize_text(text_of(best))) >= MARKED_MIN_CHARS else None
 
 
-def _score_candidates(root: html.HtmlElement) -> dict:
+def _score_candidates(root: etree._Element) -> dict:
     """Readability-style content scores of the ancestors of paragraph-like elements."""
     scores: dict = {}
     for el in root.iter(*PARAGRAPH_TAGS, "div"):
         if el.tag == "div" and not _has_own_text(el):
             continue
-        text = el.text_content()
+        text = text_of(el)
         length = len(text.strip())
         if length < MIN_PARAGRAPH_CHARS:
             continue
@@ -115,10 +116,10 @@ def _prior(el) -> float:
 
 
 def link_density(el) -> float:
-    text_length = len(el.text_content())
+    text_length = len(text_of(el))
     if not text_length:
         return 1.0
-    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    linked = sum(len(text_of(a)) for a in el.iter("a"))
     return min(linked / text_length, 1.0)
 
 
@@ -137,7 +138,7 @@ def _with_sibling_blocks(best, best_score: float, scores: dict) -> list:
         elif scores.get(sibling, 0.0) >= threshold and link_density(sibling) < 0.3:
             blocks.append(sibling)
         elif sibling.tag == "p" and link_density(sibling) < 0.25 \
-                and len(normalize_text(sibling.text_content())) >= 80:
+                and len(normalize_text(text_of(sibling))) >= 80:
             blocks.append(sibling)
     return blocks
 
@@ -155,8 +156,9 @@ def _with_same_class_blocks(blocks: list, best, root) -> list:
             continue
         if any(a in chosen for a in el.iterancestors()) or any(b in chosen for b in el.iter()):
             continue
-        text = normalize_text(el.text_content())
-        if len(text) >= MIN_PARAGRAPH_CHARS * 4 and link_density(el) < 0.3:
+        text = normalize_text(text_of(el))
+        # Real continuations carry paragraphs; teaser cards sharing a class are short.
+        if len(text) >= SPLIT_PART_MIN_CHARS and link_density(el) < 0.2:
             found.append(el)
     if not found:
         return blocks
@@ -168,7 +170,7 @@ def drop_link_lists(container) -> None:
     """Remove blocks inside the content that are mostly links (related stories, tag lists)."""
     doomed = []
     for el in container.iter("ul", "ol", "div", "section", "p", "li", "table"):
-        text = normalize_text(el.text_content())
+        text = normalize_text(text_of(el))
         if not text:
             continue
         if link_density(el) >= 0.65 and len(text) < 400:

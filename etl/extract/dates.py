@@ -16,9 +16,11 @@ from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from etl.extract.content import normalize_text
 from etl.extract.metadata import PageMeta
-from etl.extract.tree import is_foreign
+from etl.extract.tree import is_foreign, text_of
 
 _DATE_META_KEYS = (
     "article:published_time", "og:article:published_time", "og:published_time",
@@ -64,17 +66,32 @@ def date_candidates(root) -> list[DateCandidate]:
     """Dates stated in the page's markup, read before furniture is removed (bylines are
     furniture for the body but hold the date), each marked foreign or not."""
     found = []
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    foreign_memo: dict = {}
+    # XPath preselects the few elements that can state a date (a Python loop over every
+    # element costs more than the rest of this stage).
+    for el in root.xpath(_MAY_STATE_A_DATE):
         candidate = _date_candidate_value(el)
         if candidate is None:
             continue
         rank, value = candidate
         ancestors = list(el.iterancestors())
-        foreign = is_foreign(el) or any(is_foreign(a) for a in ancestors)
+        foreign = any(_cached(foreign_memo, a) for a in (el, *ancestors))
         found.append(DateCandidate(rank, value, frozenset(ancestors), foreign))
     return found
+
+
+def _cached(memo: dict, el) -> bool:
+    if el not in memo:
+        memo[el] = is_foreign(el)
+    return memo[el]
+
+
+_MAY_STATE_A_DATE = (
+    "//*[@itemprop='datePublished' or @itemprop='dateCreated' or @itemprop='datepublished'"
+    " or @itemprop='datecreated'] | //time[@datetime] | //*[@class and (contains(@class, 'date')"
+    " or contains(@class, 'Date') or contains(@class, 'publish') or contains(@class, 'posted')"
+    " or contains(@class, 'time') or contains(@class, 'Time'))]"
+)
 
 
 def _date_candidate_value(el) -> tuple[int, str] | None:
@@ -82,7 +99,7 @@ def _date_candidate_value(el) -> tuple[int, str] | None:
     if itemprop in ("datepublished", "datecreated"):
         if _describes_media(el):
             return None
-        return 0, el.get("content") or el.get("datetime") or el.text_content()
+        return 0, el.get("content") or el.get("datetime") or text_of(el)
     marks = " ".join(filter(None, (el.get("class"), el.get("id"), el.getparent().get("class")
                                    if el.getparent() is not None else None))).lower()
     if "updat" in marks or "modif" in marks or "edit" in marks:
@@ -90,7 +107,7 @@ def _date_candidate_value(el) -> tuple[int, str] | None:
     if el.tag == "time" and el.get("datetime"):
         return 1, el.get("datetime")
     if _DATE_CLASS.search(el.get("class") or "") and len(el) <= 3:
-        text = el.text_content()
+        text = text_of(el)
         if 6 <= len(text.strip()) <= 80:
             return 2, text
     return None
@@ -197,7 +214,9 @@ def _date_from_htmldate(root, url: str | None) -> str | None:
     try:
         from htmldate import find_date
 
-        found = find_date(root, url=url, extensive_search=True,
+        # htmldate takes lxml.html trees or text; ours is a plain etree tree.
+        page = etree.tostring(root, encoding="unicode", method="html")
+        found = find_date(page, url=url, extensive_search=True,
                           original_date=True, outputformat="%Y-%m-%d")
     except Exception:  # htmldate is a best-effort helper; a failure there is "no date"
         return None

@@ -7,6 +7,7 @@ disagrees with the body loses to a guess from the script itself.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Script of the languages we are likely to meet; anything unlisted is treated as Latin.
@@ -41,8 +42,21 @@ def normalize_language_code(code: str | None) -> str | None:
     return primary if len(primary) in (2, 3) and primary.isalpha() else None
 
 
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_CYRILLIC = re.compile(r"[\u0400-\u052f]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def dominant_script(text: str) -> str | None:
     """The script most letters of the text are written in (on a sample), or None."""
+    sample = text[:_SAMPLE_CHARS * 2]
+    letters = len(_LETTER.findall(sample))
+    if not letters:
+        return None
+    # Fast path: Latin or Cyrillic text (nearly all of ours) is settled with two regexes.
+    for pattern, script in ((_LATIN, "latin"), (_CYRILLIC, "cyrillic")):
+        if len(pattern.findall(sample)) > letters * 0.6:
+            return script
     counts: dict[str, int] = {}
     seen = 0
     for char in text:

@@ -6,13 +6,15 @@ markup). The publication date has its own module (dates.py).
 
 from __future__ import annotations
 
+import html as html_entities
 import json
 import re
 from urllib.parse import urljoin
 
-from lxml import html
+from lxml import etree
 
 from etl.extract.content import normalize_text
+from etl.extract.tree import text_of
 from etl.extract.language import language_of_text, normalize_language_code
 from etl.extract.quotes import repair_quotes
 
@@ -22,7 +24,7 @@ from etl.extract.quotes import repair_quotes
 class PageMeta:
     """The <head> statements of a page and its JSON-LD, read once before cleaning."""
 
-    def __init__(self, root: html.HtmlElement, text: str = ""):
+    def __init__(self, root: etree._Element, text: str = ""):
         self.meta: dict[str, str] = {}
         self.links: list[tuple[str, str, str | None]] = []  # (rel, href, hreflang)
         self.html_lang_raw = (root.get("lang") or root.get("xml:lang") or "").strip()
@@ -46,7 +48,7 @@ class PageMeta:
                     self.links.append((rel, href.strip(), el.get("hreflang")))
             elif el.tag == "title":
                 if self.title_tag is None:
-                    self.title_tag = normalize_text(el.text_content()) or None
+                    self.title_tag = normalize_text(text_of(el)) or None
             elif (el.get("type") or "").lower() == "application/ld+json":
                 self.jsonld.extend(_json_ld_objects(el.text or ""))
 
@@ -129,25 +131,34 @@ def _absolute(href: str, base: str | None) -> str:
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|•·:/\\»«~]|::|[-–—]{1,2})\s+")
 
 
-def find_headline(root, scope) -> html.HtmlElement | None:
+def find_headline(root, scope) -> etree._Element | None:
     """The article's h1: inside the article's scope when possible, else the page's only h1."""
     if scope is not None:
         for h1 in scope.iter("h1"):
-            if normalize_text(h1.text_content()):
+            if normalize_text(text_of(h1)):
                 return h1
-    h1s = [h1 for h1 in root.iter("h1") if normalize_text(h1.text_content())]
+    h1s = [h1 for h1 in root.iter("h1") if normalize_text(text_of(h1))]
     return h1s[0] if len(h1s) == 1 else None
 
 
 def clean_title(headline, page: PageMeta) -> str | None:
     if headline is not None:
-        return normalize_text(headline.text_content())
-    og_title = page.get("og:title", "twitter:title")
-    if og_title:
-        return normalize_text(og_title)
-    if page.title_tag:
-        return strip_site_name(page.title_tag, page.get("og:site_name"))
-    return None
+        title = normalize_text(text_of(headline))
+    elif page.get("og:title", "twitter:title"):
+        title = normalize_text(page.get("og:title", "twitter:title"))
+    elif page.title_tag:
+        title = strip_site_name(page.title_tag, page.get("og:site_name"))
+    else:
+        return None
+    return _unescape_leftover_entities(title) or None
+
+
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
+
+
+def _unescape_leftover_entities(text: str) -> str:
+    """CMSs that escape twice leave '&#039;' in headlines: decode what is left."""
+    return html_entities.unescape(text) if _ENTITY.search(text) else text
 
 
 def strip_site_name(title: str, site_name: str | None) -> str:
@@ -174,7 +185,7 @@ def headline_candidates(root) -> list[tuple[str, frozenset]]:
         if el.tag == "img":
             texts = [el.get("alt"), el.get("title")]
         elif el.tag in ("figcaption", "h1", "h2") or "caption" in (el.get("class") or ""):
-            texts = [el.text_content()]
+            texts = [text_of(el)]
         for text in filter(None, (normalize_text(t or "") for t in texts)):
             if len(text) < 300 and len(text.split()) >= 3:
                 found.append((text, frozenset(el.iterancestors())))

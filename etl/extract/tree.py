@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html
+from functools import lru_cache
+
+from lxml import etree
 
 # Never content, never metadata we read from the body.
 JUNK_TAGS = frozenset({
@@ -64,31 +66,34 @@ CONTENT_CLASS = re.compile(
 
 
 # C0 controls other than tab/newline/return are never text, and lxml refuses them in any
-# string set on the tree later; lone surrogates (broken UTF-16) likewise.
-_CONTROL_CHARACTERS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)], None)
+# string set on the tree later.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class TooDeep(ValueError):
     """The markup nests deeper than the parser's safety limit; parsing stopped there."""
 
 
-def parse_html(text: str) -> html.HtmlElement:
+def parse_html(text: str) -> etree._Element:
     """Parse a page into an lxml tree (lenient: truncated markup still gives a tree).
 
     libxml2 stops at 256 levels of nesting (a guard against hostile pages); the tree up to
     there is kept and `root.too_deep` says it happened.
     """
-    parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                             remove_blank_text=False, default_doctype=False)
-    data = text.translate(_CONTROL_CHARACTERS).encode("utf-8", errors="replace")
+    # A plain etree parser: lxml.html's element classes cost a lookup per element visited.
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                              remove_blank_text=False, default_doctype=False)
+    if _CONTROL_CHARACTERS.search(text):
+        text = _CONTROL_CHARACTERS.sub("", text)
+    data = text.encode("utf-8", errors="replace")
     root = etree.fromstring(data, parser=parser) if data else None
     too_deep = any("Excessive depth" in error.message for error in parser.error_log)
     if root is None:
         if too_deep:
             raise TooDeep("markup nested deeper than 256 levels before any content")
         raise ValueError("the page has no markup")
-    if not isinstance(root, html.HtmlElement) or root.tag != "html":
-        wrapper = html.Element("html")
+    if root.tag != "html":
+        wrapper = etree.Element("html")
         wrapper.append(root)
         root = wrapper
     if too_deep:
@@ -96,14 +101,19 @@ def parse_html(text: str) -> html.HtmlElement:
     return root
 
 
-def drop_junk(root: html.HtmlElement) -> None:
+def text_of(el) -> str:
+    """All the text inside an element (not its tail)."""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+
+
+def drop_junk(root: etree._Element) -> None:
     """Remove scripts, styles, forms, media and other non-text elements."""
     doomed = [el for el in root.iter() if not isinstance(el.tag, str) or el.tag in JUNK_TAGS]
     for el in doomed:
         _drop(el)
 
 
-def drop_boilerplate(root: html.HtmlElement, keep: frozenset = frozenset()) -> None:
+def drop_boilerplate(root: etree._Element, keep: frozenset = frozenset()) -> None:
     """Remove page furniture. Elements in `keep` (and their ancestors) are never removed."""
     protected = set()
     for el in keep:
@@ -119,7 +129,7 @@ def drop_boilerplate(root: html.HtmlElement, keep: frozenset = frozenset()) -> N
         _drop(el)
 
 
-def is_boilerplate(el: html.HtmlElement) -> bool:
+def is_boilerplate(el: etree._Element) -> bool:
     if el.tag in ("html", "body", "article", "main"):
         return False
     if el.tag in BOILERPLATE_TAGS:
@@ -133,9 +143,7 @@ def is_boilerplate(el: html.HtmlElement) -> bool:
     if style and "display:none" in style.replace(" ", "").lower():
         return True
     marks = _marks(el)
-    if not marks:
-        return False
-    return bool(BOILERPLATE_CLASS.search(marks)) and not CONTENT_CLASS.search(marks)
+    return bool(marks) and _marks_boilerplate(marks)
 
 
 def is_foreign(el) -> bool:
@@ -148,14 +156,28 @@ def is_foreign(el) -> bool:
     if role and role.lower() in FOREIGN_ROLES:
         return True
     marks = _marks(el)
-    return bool(marks) and bool(FOREIGN_CLASS.search(marks)) and not CONTENT_CLASS.search(marks)
+    return bool(marks) and _marks_foreign(marks)
 
 
 def _marks(el) -> str:
-    return " ".join(filter(None, (el.get("class"), el.get("id"))))
+    css_class, css_id = el.get("class"), el.get("id")
+    if css_class and css_id:
+        return css_class + " " + css_id
+    return css_class or css_id or ""
 
 
-def _drop(el: html.HtmlElement) -> None:
+# Pages repeat the same few class names on thousands of elements: decide once per name.
+@lru_cache(maxsize=4096)
+def _marks_boilerplate(marks: str) -> bool:
+    return bool(BOILERPLATE_CLASS.search(marks)) and not CONTENT_CLASS.search(marks)
+
+
+@lru_cache(maxsize=4096)
+def _marks_foreign(marks: str) -> bool:
+    return bool(FOREIGN_CLASS.search(marks)) and not CONTENT_CLASS.search(marks)
+
+
+def _drop(el: etree._Element) -> None:
     """Remove an element and its subtree, keeping the text that follows it."""
     parent = el.getparent()
     if parent is None:
