@@ -98,8 +98,9 @@ _COUNTRY_ALIASES_RU: dict[str, tuple[str, ...]] = {
 
 # Russian renderings in pycountry that are too ambiguous as words, or unidiomatic.
 _SKIP_RU = {"Того", "Гвиана"}
-# English official names that collide with ordinary words or people's names.
-_SKIP_EN = {"Jersey", "Chad", "Guinea", "Jordan", "Turkey", "Georgia", "Niger", "Mali", "Korea"}
+# English official names that collide with ordinary words or people's names. (Georgia and
+# Turkey are kept: in this domain they name the countries; matching is case-sensitive.)
+_SKIP_EN = {"Jersey", "Chad", "Guinea", "Jordan", "Niger", "Mali", "Korea"}
 
 
 @dataclass(frozen=True)

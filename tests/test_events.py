@@ -7,7 +7,6 @@ import difflib
 import json
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings

@@ -74,7 +74,6 @@ class EventDraft:
     name: str | None
     intro: Sentence | None
     sentences: list[Sentence] = field(default_factory=list)
-    from_title: bool = False
 
     def mentioned_types(self) -> set[str]:
         return {m.type for s in self.sentences for m in s.mentions} | {self.type}
@@ -121,7 +120,6 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
     elif drafts and title_event is not None:
         # The title names the article's main event: "Визит делегации ..." over the body's
         # "встреча" for an event the body does not name.
-        drafts[0].from_title = True
         if drafts[0].name is None and title_event.type != drafts[0].type:
             drafts[0].type = title_event.type
             drafts[0].name = title_event.name
@@ -217,9 +215,9 @@ def _title_event(title: str | None, language: str) -> EventDraft | None:
         if _TITLE_LEAD.match(title[:mention.start]):
             spans = quotes(title)
             name = names.event_name(title, mention, spans, language)
-            return EventDraft(mention.type, name, None, from_title=True)
+            return EventDraft(mention.type, name, None)
     if _TITLE_VISIT[language].search(title):
-        return EventDraft("visit", None, None, from_title=True)
+        return EventDraft("visit", None, None)
     return None
 
 

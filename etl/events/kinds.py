@@ -127,5 +127,4 @@ OFFLINE = {
 }
 
 PLENARY = re.compile(r"plenar|пленарн", re.IGNORECASE)
-PANEL = re.compile(r"panel|панел", re.IGNORECASE)
 SECTION = re.compile(r"\bsection|секци", re.IGNORECASE)

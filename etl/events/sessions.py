@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.events.kinds import HYBRID, OFFLINE, ONLINE, PANEL, PLENARY, SECTION, SESSION_NOUN
+from etl.events.kinds import HYBRID, OFFLINE, ONLINE, PLENARY, SECTION, SESSION_NOUN
 from etl.events.text import quotes
 
 _QUOTE_LINK = re.compile(r"^\s*(?:,|and|и|,\s*and|as well as|а также)\s*$", re.IGNORECASE)
 _NAME_LEAD = re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the topic of|on|под названием|на тему)\s*)?[:,]?\s*$",
                         re.IGNORECASE)
-_PHRASE_START = re.compile(r"(?:^|[,;(]|\b(?:and|in|at|of|on|the|и|в|на|во)\s)", re.IGNORECASE)
 
 
 @dataclass
