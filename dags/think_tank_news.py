@@ -7,6 +7,7 @@ else: no database, no network, no heavy imports.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pendulum
@@ -18,7 +19,7 @@ WAREHOUSE_CONN_ID = "etl_warehouse"
 
 DEFAULT_ARGS = {
     "owner": "etl",
-    "retries": 3,
+    "retries": int(os.environ.get("ETL_TASK_RETRIES", "3")),
     "retry_delay": timedelta(minutes=1),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),

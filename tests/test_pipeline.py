@@ -57,7 +57,7 @@ def test_run_loads_the_sample_site_and_a_rerun_changes_nothing(sample_site, data
         assert_gold_article_fields(exported[gold["url"]], gold)
         # export gives back exactly what extract gives for the same page
         page = PROJECT_DIR / "tests" / "fixtures" / "reference" / f"page.{language}.html"
-        extracted = json.loads(etl_cli("extract", "--config", str(SAMPLE_SOURCES), str(page)).stdout)
+        extracted = json.loads(etl_cli("extract", str(page)).stdout)
         assert exported[gold["url"]] == extracted
 
     with psycopg.connect(database_url) as conn:
