@@ -4,17 +4,21 @@ Docker does not run here, so the file is checked the way `docker compose config`
 variables interpolated (from .env.example plus stand-in secrets), then validated by a Compose
 Specification parser (compose_spec, strict: unknown keys and dangling references are errors).
 The init service's pool script is run for real against the sample sources file, and its pool names
-are checked against the pools the real DAG's crawling tasks (discover, fetch) hold.
+are checked against the pools the real DAG's crawling tasks (discover, fetch) hold. The postgres
+init script runs for real (psql, on an embedded server of its own: it creates cluster-wide roles),
+and the warehouse migrations then run as the unprivileged role it creates, as airflow-init does.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
 import sys
 
+import psycopg
 import pytest
 import yaml
 from compose_spec import PyCompose
@@ -217,3 +221,52 @@ def test_init_service_creates_the_connection_and_the_pools_the_dag_uses(monkeypa
         assert len(crawling) == 1, f"{dag.dag_id}: discover and fetch must share their source's pool"
     crawl_pools = {dag.get_task("fetch").pool for dag in dagbag.dags.values()}
     assert crawl_pools == set(pools), "the DAG's crawling tasks must hold the pools airflow-init creates"
+
+
+@pytest.fixture
+def private_pg_server(tmp_path):
+    """An embedded server of this test's own, where creating roles touches nobody else's cluster."""
+    import pgserver
+
+    server = pgserver.get_server(tmp_path / "pgdata", cleanup_mode="delete")
+    try:
+        yield server
+    finally:
+        server.cleanup()
+
+
+def test_postgres_init_script_creates_both_databases_and_a_role_that_can_migrate_the_warehouse(
+    private_pg_server, tmp_path
+):
+    import pgserver
+
+    socket_dir = psycopg_host(private_pg_server.get_uri())
+    script = interpolate(compose_raw()["configs"]["create-databases"]["content"], {})
+    psql_dir = os.path.join(os.path.dirname(pgserver.__file__), "pginstall", "bin")
+    env = {**os.environ, "PATH": f"{psql_dir}:{os.environ['PATH']}", "PGHOST": socket_dir,
+           "POSTGRES_USER": "postgres", "AIRFLOW_DB_PASSWORD": "airflow-pw", "WAREHOUSE_DB_PASSWORD": "etl-pw"}
+    subprocess.run(["sh", "-c", script], env=env, check=True, capture_output=True, timeout=60)
+
+    with psycopg.connect(private_pg_server.get_uri()) as conn:
+        owners = dict(conn.execute(
+            "SELECT datname, pg_get_userbyid(datdba) FROM pg_database WHERE datname IN ('airflow', 'warehouse')"
+        ).fetchall())
+        superusers = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolsuper")}
+    assert owners == {"airflow": "airflow", "warehouse": "etl"}
+    assert not superusers & {"airflow", "etl"}
+
+    # `python -m etl migrate` as airflow-init runs it: the etl role, migrations from ETL_SQL_DIR.
+    migrate_env = {**os.environ, "ETL_DATABASE_URL": f"host={socket_dir} dbname=warehouse user=etl password=etl-pw",
+                   "ETL_SQL_DIR": str(PROJECT_DIR / "sql")}
+    for _ in range(2):  # airflow-init runs on every `up`
+        result = subprocess.run([sys.executable, "-m", "etl", "migrate"], env=migrate_env, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+    with psycopg.connect(f"host={socket_dir} dbname=warehouse user=etl password=etl-pw") as conn:
+        applied = conn.execute("SELECT count(*) FROM public.etl_schema_migrations").fetchone()[0]
+        assert conn.execute("SELECT to_regclass('core.articles')").fetchone()[0] == "core.articles"
+    assert applied == len(list((PROJECT_DIR / "sql").glob("[0-9][0-9][0-9]_*.sql")))
+
+
+def psycopg_host(dsn: str) -> str:
+    return psycopg.conninfo.conninfo_to_dict(dsn)["host"]
