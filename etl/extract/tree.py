@@ -50,6 +50,9 @@ _FURNITURE_WORDS = (
 FOREIGN_CLASS = re.compile(r"(?:^|[\s_-])(?:" + _FOREIGN_WORDS + r")", re.I)
 BOILERPLATE_CLASS = re.compile(r"(?:^|[\s_-])(?:" + _FOREIGN_WORDS + "|" + _FURNITURE_WORDS + r")",
                                re.I)
+COMMENTS_CLASS = re.compile(r"(?:^|[\s_-])(?:comment|disqus|respond|reply)", re.I)
+# A furniture-named element holding this share of the page's text is the content itself.
+HOLDS_THE_PAGE_SHARE = 0.4
 FOREIGN_TAGS = frozenset({"nav", "aside", "footer", "menu"})
 FOREIGN_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "menu",
                            "menubar", "search"})
@@ -114,19 +117,36 @@ def drop_junk(root: etree._Element) -> None:
 
 
 def drop_boilerplate(root: etree._Element, keep: frozenset = frozenset()) -> None:
-    """Remove page furniture. Elements in `keep` (and their ancestors) are never removed."""
+    """Remove page furniture. Elements in `keep` (and their ancestors) are never removed.
+
+    A class or attribute match is only a hint: an element holding most of the page's text
+    with few links is the page's content whatever it is called ("page has-sidebar").
+    """
     protected = set()
     for el in keep:
         protected.update(el.iterancestors())
         protected.add(el)
+    page_chars = None
     doomed = []
     for el in root.iter():
-        if el in protected or not isinstance(el.tag, str):
+        if el in protected or not isinstance(el.tag, str) or not is_boilerplate(el):
             continue
-        if is_boilerplate(el):
-            doomed.append(el)
+        if el.tag not in BOILERPLATE_TAGS and not _marks_comments(_marks(el)):
+            if page_chars is None:
+                page_chars = len(text_of(root))
+            if _holds_the_page(el, page_chars):
+                continue
+        doomed.append(el)
     for el in doomed:
         _drop(el)
+
+
+def _holds_the_page(el, page_chars: int) -> bool:
+    text = text_of(el)
+    if len(text) < page_chars * HOLDS_THE_PAGE_SHARE:
+        return False
+    linked = sum(len(text_of(a)) for a in el.iter("a"))
+    return linked < len(text) * 0.35
 
 
 def is_boilerplate(el: etree._Element) -> bool:
@@ -170,6 +190,11 @@ def _marks(el) -> str:
 @lru_cache(maxsize=4096)
 def _marks_boilerplate(marks: str) -> bool:
     return bool(BOILERPLATE_CLASS.search(marks)) and not CONTENT_CLASS.search(marks)
+
+
+@lru_cache(maxsize=4096)
+def _marks_comments(marks: str) -> bool:
+    return bool(COMMENTS_CLASS.search(marks))
 
 
 @lru_cache(maxsize=4096)
