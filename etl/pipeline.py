@@ -18,6 +18,10 @@ from etl.sources import Source
 log = logging.getLogger(__name__)
 
 
+class SiteUnreachable(RuntimeError):
+    """Discovery read no listing, feed or sitemap at all: fail, so the scheduler retries later."""
+
+
 def discover(source: Source, dsn: str | None = None, *, refresh: bool = False) -> dict:
     """Find the source's article URLs not loaded yet (all of them with `refresh`) and open a batch."""
     from etl.crawl import Crawler
@@ -26,11 +30,16 @@ def discover(source: Source, dsn: str | None = None, *, refresh: bool = False) -
         known = set() if refresh else rawstore.known_urls(conn, source.name)
         with Crawler(source) as crawler:
             urls = crawler.discover(is_known=known.__contains__)
+            stats = crawler.stats
+        if stats["discovery_read"] == 0 and stats["discovery_errors"] > 0:
+            raise SiteUnreachable(f"source {source.name}: no listing, feed or sitemap could be read: "
+                                  + "; ".join(stats["discovery_error_samples"][:3]))
         with conn.transaction():
             batch_id = rawstore.create_batch(conn, source.name, refresh)
             discovered = rawstore.add_discovered(conn, batch_id, urls)
     log.info("source %s: batch %s discovered %d new article URLs", source.name, batch_id, discovered)
-    return {"batch_id": batch_id, "discovered": discovered}
+    discovery_counts = {k: v for k, v in stats.items() if k.startswith("discovery_") and k != "discovery_error_samples"}
+    return {"batch_id": batch_id, "discovered": discovered, **discovery_counts}
 
 
 def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
@@ -38,7 +47,6 @@ def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
     from etl.crawl import Crawler
     from etl.progress import Progress
 
-    outcomes: Counter[str] = Counter()
     with db.connect(dsn, autocommit=True) as conn:
         urls = rawstore.urls_to_fetch(conn, batch_id)
         progress = Progress(total=len(urls), label=f"fetch {source.name}")
@@ -48,10 +56,11 @@ def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
                 result = crawler.fetch(url, etag=etag, last_modified=last_modified)
                 with conn.transaction():
                     rawstore.record_fetch(conn, batch_id, source.name, result)
-                outcomes[result.outcome] += 1
                 progress.advance(result.outcome)
-        progress.finish()
-    return {"batch_id": batch_id, **outcomes}
+        summary = progress.finish()
+    summary.pop("discovered", None)  # the discover stage's number
+    summary["fetch_seconds"] = summary.pop("seconds")
+    return {"batch_id": batch_id, **summary}
 
 
 def extract(batch_id: int, source: Source | None = None, dsn: str | None = None) -> dict:

@@ -66,9 +66,22 @@ def urls_to_fetch(conn, batch_id: int) -> list[str]:
     ]
 
 
+# A URL that gave one of these is not worth asking again on the next run (a PDF stays a PDF).
+SETTLED_SKIP_OUTCOMES = ("skipped_type", "skipped_size", "skipped_redirect")
+
+
 def known_urls(conn, source: str) -> set[str]:
-    """URLs of the source whose page is already stored (not fetched again unless refreshing)."""
-    return {row[0] for row in conn.execute("SELECT DISTINCT url FROM raw.pages WHERE source = %s", (source,))}
+    """URLs of the source already stored, or settled as not worth fetching (not fetched again unless refreshing)."""
+    return {
+        row[0]
+        for row in conn.execute(
+            """SELECT url FROM raw.pages WHERE source = %(source)s
+               UNION
+               SELECT u.url FROM raw.batch_urls u JOIN raw.batches b USING (batch_id)
+               WHERE b.source = %(source)s AND u.outcome = ANY(%(settled)s)""",
+            {"source": source, "settled": list(SETTLED_SKIP_OUTCOMES)},
+        )
+    }
 
 
 def validators(conn, url: str) -> tuple[str | None, str | None]:

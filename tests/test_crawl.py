@@ -471,7 +471,7 @@ def test_second_run_fetches_no_article_and_refresh_revalidates(site, database_ur
 
     site.hits.clear()
     refreshed = run_source(source, database_url, refresh=True)
-    assert refreshed["discovered"] == 3 and refreshed.get("not_modified") == 3 and not refreshed.get("fetched")
+    assert refreshed["discovered"] == 3 and refreshed.get("unchanged") == 3 and not refreshed.get("fetched")
     assert all(site.request_headers[f"/articles/{n}.html"][-1]["If-None-Match"] == f'"a{n}"' for n in (1, 2, 3))
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SELECT count(*) FROM core.articles").fetchone()[0] == 3
