@@ -86,7 +86,8 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
     if headline is None:
         headline = metadata.find_headline(root, scope)
     title = metadata.clean_title(headline, page)
-    paragraphs = [p for p in content_stage.paragraphs_of(blocks) if p != title]
+    paragraphs = content_stage.without_labels(
+        [p for p in content_stage.paragraphs_of(blocks) if p != title])
     if not configured and (found is None or not found.confident) and not _enough(paragraphs):
         paragraphs = _fallback_paragraphs(text, paragraphs, title)
     dateline, paragraphs = _split_dateline(paragraphs)

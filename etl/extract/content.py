@@ -181,6 +181,17 @@ def drop_link_lists(container) -> None:
             parent.remove(el)
 
 
+# Labels of ad slots that stay in the text when the ad itself is gone.
+_AD_LABEL = re.compile(
+    r"^(?:advert|advertisement|ad|ads|sponsored|anzeige|werbung|publicidad|publicité|"
+    r"pubblicità|publicidade|reklama|реклама)$", re.I)
+
+
+def without_labels(paragraphs: list[str]) -> list[str]:
+    """Drop the labels of ad slots ("Advertisement") left between paragraphs."""
+    return [p for p in paragraphs if not _AD_LABEL.match(p)]
+
+
 def paragraphs_of(blocks: list) -> list[str]:
     """The text of the blocks, one string per paragraph, in document order."""
     paragraphs: list[str] = []

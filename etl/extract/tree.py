@@ -45,7 +45,8 @@ _FURNITURE_WORDS = (
     r"share|sharing|social|sociallinks|addthis|sharethis|breadcrumb|crumbs|skip-link|"
     r"visually-hidden|sr-only|screen-reader|hidden(?=$|\s)|print-only|tags|tag-list|taglist|"
     r"keywords|topics|author-bio|authorbio|byline|bottommeta|post-meta|entry-meta|"
-    r"article-meta|meta-data|caption|credit|field__label|label|toolbar"
+    r"article-meta|meta-data|caption|credit|field__label|label|toolbar|tooltip|popover|"
+    r"rollover|hovercard"
 )
 FOREIGN_CLASS = re.compile(r"(?:^|[\s_-])(?:" + _FOREIGN_WORDS + r")", re.I)
 BOILERPLATE_CLASS = re.compile(r"(?:^|[\s_-])(?:" + _FOREIGN_WORDS + "|" + _FURNITURE_WORDS + r")",
