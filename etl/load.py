@@ -181,6 +181,8 @@ def _validated(record: dict) -> list[dict]:
 
 
 def _changed_urls(cur, latest: dict[str, Row], hashes: dict[str, str], extractor_version: str) -> list[str]:
+    # DROP first: inside a caller's open transaction the previous load's tables still exist.
+    cur.execute("DROP TABLE IF EXISTS pg_temp.load_keys, pg_temp.load_articles")
     cur.execute("CREATE TEMP TABLE load_keys (url text, content_hash text, extractor_version text, "
                 "first_seen timestamptz, last_seen timestamptz) ON COMMIT DROP")
     with cur.copy(f"COPY load_keys ({', '.join(_KEY_COLUMNS)}) FROM STDIN") as copy:

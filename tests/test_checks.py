@@ -128,3 +128,32 @@ def test_a_failing_check_fails_the_dag_run_after_the_load(airflow_metadata_db, s
                       "check": "failed"}
     output = "".join(capfd.readouterr())
     assert "articles_without_title_or_body" in output and "https://bisr.gov.by/en/untitled" in output
+
+
+def test_the_loader_skips_records_it_cannot_hold_and_loads_the_rest(database_url, caplog):
+    from datetime import datetime, timezone
+
+    from etl.load import load_records
+    from etl.migrate import migrate
+    from etl.record import empty_record
+
+    migrate(database_url)
+    seen = datetime(2024, 5, 1, tzinfo=timezone.utc)
+
+    def record(n: int, **fields) -> dict:
+        return {**empty_record(f"https://example.org/news/{n}", "example"), "title": f"News {n}",
+                "body_paragraphs": [f"Body {n}."], **fields}
+
+    event = {"name": "Forum", "start_date": "2024-04-02", "end_date": "2024-04-01"}
+    rows = [(None, seen, seen, record(1)),
+            (None, seen, seen, record(2, events=[event])),
+            (None, seen, seen, record(3, published_at="01.05.2024")),
+            (None, seen, seen, record(4, url=None))]
+    with psycopg.connect(database_url) as conn:
+        assert load_records(conn, rows, "v1") == {"inserted": 1, "updated": 0, "unchanged": 0, "skipped": 3,
+                                                  "versions_kept": 0}
+        assert load_records(conn, rows, "v1")["unchanged"] == 1
+        assert conn.execute("SELECT url FROM core.articles").fetchall() == [("https://example.org/news/1",)]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("news/2" in w and "end_date 2024-04-01 is before start_date 2024-04-02" in w for w in warnings)
+    assert any("news/3" in w and "not an ISO date" in w for w in warnings)
