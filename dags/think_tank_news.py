@@ -41,6 +41,11 @@ def warehouse_dsn() -> str | None:
     return make_conninfo(**{key: value for key, value in params.items() if value})
 
 
+def crawl_pool(source: Source) -> str:
+    """One pool (1 slot) per source: two workers never crawl one site at once, so its rate holds."""
+    return f"crawl__{source.name}"
+
+
 def build_dag(source: Source):
     @dag(
         dag_id=f"think_tank_news__{source.name}",
@@ -53,7 +58,7 @@ def build_dag(source: Source):
         tags=["think-tank-news", source.name],
     )
     def think_tank_news():
-        @task
+        @task(pool=crawl_pool(source))
         def discover() -> dict:
             from etl import pipeline
             from etl.migrate import migrate
@@ -62,7 +67,7 @@ def build_dag(source: Source):
             migrate(dsn)
             return pipeline.discover(source, dsn)
 
-        @task
+        @task(pool=crawl_pool(source))
         def fetch(discovered: dict) -> dict:
             from etl import pipeline
 
