@@ -22,7 +22,7 @@ def main() -> int:
     started = time.perf_counter()
     for module in BENCHMARKS:
         print(f"\n=== {module}", flush=True)
-        if subprocess.run([sys.executable, "-m", module, *sys.argv[1:]]).returncode != 0:
+        if subprocess.run([sys.executable, "-m", module]).returncode != 0:
             failed.append(module)
     print(f"\nall benchmarks: {time.perf_counter() - started:.0f} s" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
