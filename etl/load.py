@@ -106,26 +106,27 @@ def content_hash(record: dict) -> str:
 def load_records(conn, rows: Iterable[Row], extractor_version: str) -> dict:
     """Upsert (page_id, first_seen, last_seen, record) rows in one transaction. Returns counts.
 
-    Counts: inserted; updated (content or extractor version changed); unchanged (same content, fetch
-    times may have moved); skipped; versions_kept (previous versions saved because the page changed).
+    Counts (named apart from the fetch stage's `unchanged`/`skipped`, as the pipeline merges them):
+    inserted; updated (content or extractor version changed); articles_unchanged (same content, fetch
+    times may have moved); records_skipped; versions_kept (previous versions kept: the page changed).
     Idempotent: loading the same rows again writes nothing. A record the warehouse cannot hold (no URL
     or source, a date that is not ISO, an event ending before it starts, ...) is skipped with a warning
     naming it; its raw extraction keeps it and `python -m etl check` reports it.
     """
-    counts = {"inserted": 0, "updated": 0, "unchanged": 0, "skipped": 0, "versions_kept": 0}
-    latest, events, counts["skipped"] = _loadable_rows(rows)
+    counts = {"inserted": 0, "updated": 0, "articles_unchanged": 0, "records_skipped": 0, "versions_kept": 0}
+    latest, events, counts["records_skipped"] = _loadable_rows(rows)
     if not latest:
         return counts
     hashes = {url: content_hash(record) for url, (_, _, _, record) in latest.items()}
     with conn.transaction(), conn.cursor() as cur:
         changed = _changed_urls(cur, latest, hashes, extractor_version)
-        counts["unchanged"] = len(latest) - len(changed)
+        counts["articles_unchanged"] = len(latest) - len(changed)
         if changed:
             written = _upsert_articles(cur, [latest[url] for url in changed], hashes, extractor_version)
             counts["inserted"] = sum(1 for w in written if w.inserted)
             counts["updated"] = sum(1 for w in written if not w.inserted and (w.content_changed or w.extractor_changed))
             # Only fetch times moved (the page was fetched again, same content): nothing to report.
-            counts["unchanged"] += len(changed) - counts["inserted"] - counts["updated"]
+            counts["articles_unchanged"] += len(changed) - counts["inserted"] - counts["updated"]
             counts["versions_kept"] = _keep_version_events(conn, written)
             _replace_events(conn, written, events)
             cur.execute(_LINK_TRANSLATIONS)

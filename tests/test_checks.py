@@ -150,9 +150,9 @@ def test_the_loader_skips_records_it_cannot_hold_and_loads_the_rest(database_url
             (None, seen, seen, record(3, published_at="01.05.2024")),
             (None, seen, seen, record(4, url=None))]
     with psycopg.connect(database_url) as conn:
-        assert load_records(conn, rows, "v1") == {"inserted": 1, "updated": 0, "unchanged": 0, "skipped": 3,
+        assert load_records(conn, rows, "v1") == {"inserted": 1, "updated": 0, "articles_unchanged": 0, "records_skipped": 3,
                                                   "versions_kept": 0}
-        assert load_records(conn, rows, "v1")["unchanged"] == 1
+        assert load_records(conn, rows, "v1")["articles_unchanged"] == 1
         assert conn.execute("SELECT url FROM core.articles").fetchall() == [("https://example.org/news/1",)]
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("news/2" in w and "end_date 2024-04-01 is before start_date 2024-04-02" in w for w in warnings)

@@ -50,7 +50,7 @@ def test_a_changed_page_keeps_the_previous_version(site_copy, database_url):
                              "BISR hosted a round table on regional security"), encoding="utf-8")
 
     summary, = etl_cli("run", "--config", str(SAMPLE_SOURCES), "--refresh")
-    assert summary["updated"] == 1 and summary["unchanged"] == 3 and summary["versions_kept"] == 1
+    assert summary["updated"] == 1 and summary["articles_unchanged"] == 3 and summary["versions_kept"] == 1
 
     with psycopg.connect(database_url) as conn:
         history = conn.execute(
@@ -83,7 +83,7 @@ def test_reprocess_corrects_records_in_place_without_network_and_twice_changes_n
     before = snapshot(database_url)
     exported = etl_cli("export")
     first, = etl_cli("reprocess", "--config", str(SAMPLE_SOURCES))
-    assert first["pages"] == 4 and first["unchanged"] == 4 and first.get("extractions_changed", 0) == 0
+    assert first["pages"] == 4 and first["articles_unchanged"] == 4 and first.get("extractions_changed", 0) == 0
     assert snapshot(database_url) == before
 
     # What an older extractor left behind: another version, a worse title, no events.
@@ -96,7 +96,7 @@ def test_reprocess_corrects_records_in_place_without_network_and_twice_changes_n
                      "WHERE url = %s)", (CONFERENCE,))
 
     second, = etl_cli("reprocess", "--config", str(SAMPLE_SOURCES))
-    assert second["updated"] == 1 and second["unchanged"] == 3 and second["versions_kept"] == 0
+    assert second["updated"] == 1 and second["articles_unchanged"] == 3 and second["versions_kept"] == 0
     # Corrected in place: the same article rows (ids included) and records as the pipeline made, no history.
     corrected = snapshot(database_url)
     assert corrected["core.articles"] == before["core.articles"]
@@ -104,7 +104,7 @@ def test_reprocess_corrects_records_in_place_without_network_and_twice_changes_n
     assert etl_cli("export") == exported
 
     third, = etl_cli("reprocess", "--config", str(SAMPLE_SOURCES))
-    assert third["unchanged"] == 4 and third["updated"] == 0
+    assert third["articles_unchanged"] == 4 and third["updated"] == 0
     assert snapshot(database_url) == corrected
 
     only_other, = etl_cli("reprocess", "--source", "no_such_source", "--config", str(SAMPLE_SOURCES))

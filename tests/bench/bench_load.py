@@ -139,7 +139,7 @@ def load_twice(count: int) -> dict:
             second_counts = load_records(conn, rows, EXTRACTOR_VERSION)
             second = time.perf_counter() - started
             after = warehouse_fingerprint(conn)
-    if before != after or second_counts["unchanged"] != count:
+    if before != after or second_counts["articles_unchanged"] != count:
         raise AssertionError(f"the second load changed the warehouse: {second_counts}")
     return {"first_load_s": round(first, 3), "second_load_s": round(second, 3),
             "first_counts": first_counts, "second_counts": second_counts}
