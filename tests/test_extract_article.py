@@ -193,3 +193,20 @@ def test_dates_from_url_and_utc_stamps_are_the_publishers_local_dates():
     # The site's filing date in the URL comes first.
     assert extract_article(page(stamp), "https://news.example/2020/04/30/a").published_at \
         == "2020-04-30"
+
+
+@pytest.mark.parametrize("lang, body, expected", [
+    ("en", "Der Bundestag hat am Donnerstag die neue Regelung beschlossen, die auch für die "
+           "Länder gilt. Das ist nicht das erste Mal, dass sich der Rat mit dem Thema befasst "
+           "und die Regierung auf eine Linie festlegt.", "de"),
+    (None, "La conférence a été organisée par l'institut et la fondation, avec des experts de "
+           "douze pays de la région pour les questions de sécurité et de commerce.", "fr"),
+    ("ru", "Конференція відбулася у Києві: експерти з дванадцяти країн обговорили питання "
+           "безпеки та торгівлі в регіоні.", "uk"),
+    ("en-GB", "The institute hosted a seminar on trade corridors with experts from the region "
+              "and officials of the ministry of foreign affairs.", "en"),
+])
+def test_language_is_the_bodys_even_when_the_page_declares_another(lang, body, expected):
+    declared = f" lang='{lang}'" if lang else ""
+    page = f"<html{declared}><body><article><h1>Headline</h1><p>{body}</p></article></body></html>"
+    assert extract_article(page).language == expected

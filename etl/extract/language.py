@@ -88,20 +88,67 @@ def _script_of_char(char: str) -> str:
     return "other"
 
 
+# Function words frequent in running text and rare elsewhere, for Latin-script languages.
+_STOPWORDS = {
+    "en": "the of and to in is that for with was on are as by this from have be it".split(),
+    "de": "der die und das ist nicht mit den ein eine sich auf dem des auch wird".split(),
+    "fr": "le la les des et est une dans pour que qui sur pas au du avec sont".split(),
+    "es": "el la los las del que en por con una para es se como más pero".split(),
+    "it": "il di che della per una sono non con del gli nel alla più anche".split(),
+    "pt": "o os da do das dos que em para com uma não se por mais foi".split(),
+    "nl": "de het een van en is dat op te zijn met voor niet ook".split(),
+    "pl": "i w na z się że do nie jest to jak po od przez oraz".split(),
+    "tr": "ve bir bu da de için ile olarak daha çok gibi olan".split(),
+    "ro": "și în de la cu pe din care este pentru că sau mai".split(),
+    "cs": "a v se na je že z do to jako by pro jsou které".split(),
+    "sv": "och att det som en på är av för med till den har".split(),
+}
+_STOPWORD_LANGUAGES = {word: [] for words in _STOPWORDS.values() for word in words}
+for _code, _words in _STOPWORDS.items():
+    for _word in _words:
+        _STOPWORD_LANGUAGES[_word].append(_code)
+_WORD = re.compile(r"[^\W\d_]+")
+_MIN_STOPWORD_HITS = 5
+
+
+def latin_language_scores(text: str) -> dict[str, int]:
+    """How many function words of each Latin-script language the text uses (on a sample)."""
+    scores: dict[str, int] = {}
+    for word in _WORD.findall(text[:_SAMPLE_CHARS * 2].lower()):
+        for code in _STOPWORD_LANGUAGES.get(word, ()):
+            scores[code] = scores.get(code, 0) + 1
+    return scores
+
+
 def guess_from_script(text: str) -> str | None:
-    """A language for the text from its script alone (Cyrillic: Ukrainian/Belarusian letters)."""
+    """A language for the text from its script, refined by letters (Cyrillic) or function
+    words (Latin)."""
     script = dominant_script(text)
     if script is None or script == "other":
         return None
     if script == "cyrillic":
-        sample = text[:_SAMPLE_CHARS * 2].lower()
-        if any(letter in sample for letter in "ўі") and "ї" not in sample and "є" not in sample \
-                and sample.count("ў") > 0:
-            return "be"
-        if any(letter in sample for letter in "їєґ") or sample.count("і") > sample.count("ы"):
-            return "uk"
-        return "ru"
+        return _cyrillic_language(text[:_SAMPLE_CHARS * 2].lower())
+    if script == "latin":
+        scores = latin_language_scores(text)
+        if scores:
+            best = max(scores, key=scores.get)
+            if scores[best] >= _MIN_STOPWORD_HITS:
+                return best
     return _DEFAULT_LANGUAGE_OF_SCRIPT.get(script)
+
+
+def _cyrillic_language(sample: str) -> str:
+    if any(letter in sample for letter in "әғқңөұүһ"):
+        return "kk"
+    if any(letter in sample for letter in "ђћџљњј"):
+        return "sr"
+    if "ў" in sample:
+        return "be"
+    if any(letter in sample for letter in "їєґ") or sample.count("і") > sample.count("ы"):
+        return "uk"
+    if "ы" not in sample and "э" not in sample and sample.count("ъ") > len(sample) / 400:
+        return "bg"
+    return "ru"
 
 
 def script_of_language(code: str) -> str:
@@ -109,7 +156,8 @@ def script_of_language(code: str) -> str:
 
 
 def detect_language(body_text: str, declared: list[str | None]) -> str | None:
-    """The body's language: the first declared code whose script matches the body, else a guess."""
+    """The body's language: a declared code whose script matches the body (unless the body's
+    function words clearly say another Latin-script language), else a guess from the text."""
     script = dominant_script(body_text)
     codes = [c for c in (normalize_language_code(d) for d in declared) if c]
     if script is None:
@@ -118,8 +166,22 @@ def detect_language(body_text: str, declared: list[str | None]) -> str | None:
         expected = script_of_language(code)
         if expected == script or (script == "kana" and code == "ja") \
                 or (script == "han" and code in ("zh", "ja")):
-            return code
+            return _checked_latin_declaration(code, body_text) if script == "latin" else code
     return guess_from_script(body_text)
+
+
+def _checked_latin_declaration(code: str, text: str) -> str:
+    """A site-wide lang="en" on a German article: the function words decide when clear."""
+    if code not in _STOPWORDS:
+        return code
+    scores = latin_language_scores(text)
+    if not scores:
+        return code
+    best = max(scores, key=scores.get)
+    if best != code and scores[best] >= 3 * max(scores.get(code, 0), 1) \
+            and scores[best] >= _MIN_STOPWORD_HITS * 2:
+        return best
+    return code
 
 
 def language_of_text(text: str) -> str | None:
