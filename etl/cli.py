@@ -201,15 +201,27 @@ def cmd_check(args) -> int:
 
     sources = load_sources(args.config)
     with db.connect() as conn:
+        if not _reporting_ready(conn):
+            return 1
         results = run_checks(conn, sources, args.source)
     for result in results:
         print(result.describe())
     return 0 if all(result.passed for result in results) else 1
 
 
-def cmd_report(args) -> None:
+def cmd_report(args) -> int:
     from etl import db
     from etl.reporting import render, report_tables
 
     with db.connect() as conn:
+        if not _reporting_ready(conn):
+            return 1
         print(render(report_tables(conn), args.format), end="")
+    return 0
+
+
+def _reporting_ready(conn) -> bool:
+    if conn.execute("SELECT to_regclass('reporting.events') IS NOT NULL").fetchone()[0]:
+        return True
+    print("error: the warehouse has no reporting views yet: run `python -m etl migrate`", file=sys.stderr)
+    return False
