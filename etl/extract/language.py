@@ -166,7 +166,11 @@ def detect_language(body_text: str, declared: list[str | None]) -> str | None:
         expected = script_of_language(code)
         if expected == script or (script == "kana" and code == "ja") \
                 or (script == "han" and code in ("zh", "ja")):
-            return _checked_latin_declaration(code, body_text) if script == "latin" else code
+            if script == "latin":
+                return _checked_latin_declaration(code, body_text)
+            if script == "cyrillic":
+                return _checked_cyrillic_declaration(code, body_text)
+            return code
     return guess_from_script(body_text)
 
 
@@ -182,6 +186,19 @@ def _checked_latin_declaration(code: str, text: str) -> str:
             and scores[best] >= _MIN_STOPWORD_HITS * 2:
         return best
     return code
+
+
+def _checked_cyrillic_declaration(code: str, text: str) -> str:
+    """lang="ru" on a Ukrainian article: letters only some Cyrillic alphabets have decide."""
+    sample = text[:_SAMPLE_CHARS * 2].lower()
+    guess = _cyrillic_language(sample)
+    if guess == code or guess in ("ru", "bg"):
+        return code
+    distinctive = sum(sample.count(letter) for letter in _DISTINCTIVE_LETTERS[guess])
+    return guess if distinctive >= 3 else code
+
+
+_DISTINCTIVE_LETTERS = {"kk": "әғқңөұүһ", "sr": "ђћџљњј", "be": "ў", "uk": "їєґі"}
 
 
 def language_of_text(text: str) -> str | None:
