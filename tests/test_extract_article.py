@@ -162,6 +162,8 @@ def test_decode_html_prefers_bom_then_http_header_then_page_declaration_then_det
     declared = text.replace("<html>", "<html><meta charset='windows-1251'>")
     assert decode_html(declared.encode("cp1251")) == declared
     assert decode_html(text.encode("cp1251")) == text
+    with pytest.raises(ExtractionError, match="not HTML: the input is a PNG image"):
+        decode_html((PAGES / "binary.png").read_bytes(), "utf-8")
 
 
 @pytest.mark.parametrize("broken, repaired", [

@@ -15,7 +15,8 @@ from etl.extract import content as content_stage
 from etl.extract import dates
 from etl.extract import metadata
 from etl.extract.content import normalize_text
-from etl.extract.decoding import DecodingError, decode_html
+from etl.extract.decoding import decode_html
+from etl.extract.errors import ExtractionError
 from etl.extract.language import detect_language
 from etl.extract.tree import drop_boilerplate, drop_junk, parse_html, text_of
 from etl.record import Article
@@ -27,10 +28,6 @@ __all__ = ["Article", "ExtractionError", "decode_html", "extract_article"]
 _ARTICLE_ITEMTYPES = ("article", "posting", "report")
 _FALLBACK_MIN_GAIN = 1.2
 _DATELINE_WITHIN = 3  # paragraphs from the top of the body
-
-
-class ExtractionError(Exception):
-    """The input is not a page we can extract an article from; the message says why."""
 
 
 def extract_article(html_input: bytes | str, url: str | None = None,
@@ -50,10 +47,7 @@ def _as_text(html_input: bytes | str) -> str:
     if html_input is None:
         raise ExtractionError("empty input: no page given")
     if isinstance(html_input, (bytes, bytearray, memoryview)):
-        try:
-            text = decode_html(bytes(html_input))
-        except DecodingError as exc:
-            raise ExtractionError(str(exc)) from exc
+        text = decode_html(bytes(html_input))  # DecodingError is an ExtractionError
     else:
         text = html_input
     if not text.strip():

@@ -12,9 +12,9 @@ import re
 
 from charset_normalizer import from_bytes
 
+from etl.extract.errors import DecodingError
 
-class DecodingError(ValueError):
-    """The bytes are not an HTML page we can read (empty, binary, ...)."""
+__all__ = ["DecodingError", "decode_html"]
 
 
 _BOMS = (
@@ -48,7 +48,7 @@ _SNIFF_BYTES = 4096
 def decode_html(body: bytes, header_charset: str | None = None) -> str:
     """Decode an HTML page: BOM, HTTP header charset, page declaration, then detection.
 
-    Raises DecodingError when the bytes are empty or clearly not text.
+    Raises DecodingError (an ExtractionError) when the bytes are empty or clearly not text.
     """
     if not body or not body.strip():
         raise DecodingError("empty input: the page has no content")
