@@ -9,6 +9,8 @@ Stages, each in its own module:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lxml import etree
 
 from etl.extract import content as content_stage
@@ -58,17 +60,54 @@ def _as_text(html_input: bytes | str) -> str:
 
 
 def _extract(text: str, url: str | None, selectors: dict) -> Article:
-    try:
-        root = parse_html(text)
-    except (ValueError, etree.ParserError) as exc:
-        raise ExtractionError(f"not HTML: the markup cannot be parsed ({exc})") from exc
+    root = _parse(text)
     page = metadata.PageMeta(root, text)
     drop_junk(root)
-    headlines = frozenset(root.iter("h1"))
-    other_language_headlines = metadata.headline_candidates(root)
+    # Read before the furniture goes: captions and bylines are furniture for the body, but
+    # they carry the headline in other languages and the date.
+    headline_texts = metadata.headline_candidates(root)
     stated_dates = dates.date_candidates(root)
-    drop_boilerplate(root, keep=headlines)
+    drop_boilerplate(root, keep=frozenset(root.iter("h1")))
 
+    body = _read_body(root, page, text, selectors)
+    if not body.paragraphs and not body.title:
+        if root.get("data-etl-too-deep"):
+            raise ExtractionError("markup too deeply nested: the parser stops at 256 levels "
+                                  "and no headline or text comes before that depth")
+        raise ExtractionError("no article found: the page has neither a headline nor text")
+    language = detect_language(" ".join(body.paragraphs) or body.title or "", [
+        page.html_lang, page.get("og:locale", "content-language", "language", "dc.language")])
+    page_url = metadata.canonical_url(page, url)
+    return Article(
+        url=page_url,
+        language=language,
+        title=body.title,
+        alt_titles=metadata.alt_titles(headline_texts, body.scope, body.title, language),
+        published_at=_published_date(root, page, stated_dates, body, selectors, page_url or url),
+        translation_of_url=metadata.translation_url(page, language, page_url),
+        body_paragraphs=body.paragraphs,
+    )
+
+
+def _parse(text: str):
+    try:
+        return parse_html(text)
+    except (ValueError, etree.ParserError) as exc:
+        raise ExtractionError(f"not HTML: the markup cannot be parsed ({exc})") from exc
+
+
+@dataclass
+class _Body:
+    blocks: list  # the content elements, in page order
+    scope: object  # the element holding the whole article (headline, date, body), or None
+    title: str | None
+    paragraphs: list[str]
+    dateline: str | None  # a date standing alone at the top of the body
+
+
+def _read_body(root, page, text: str, selectors: dict) -> _Body:
+    """Main content (configured selector, else found generically, else trafilatura), its
+    headline and its paragraphs."""
     configured = _select(root, selectors.get("body"))
     found = None if configured else content_stage.find_content(root)
     blocks = configured or (found.blocks if found is not None else [])
@@ -85,26 +124,7 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
     if not configured and (found is None or not found.confident) and not _enough(paragraphs):
         paragraphs = _fallback_paragraphs(text, paragraphs, title)
     dateline, paragraphs = _split_dateline(paragraphs)
-    if not paragraphs and not title:
-        if root.get("data-etl-too-deep"):
-            raise ExtractionError("markup too deeply nested: the parser stops at 256 levels "
-                                  "and no headline or text comes before that depth")
-        raise ExtractionError("no article found: the page has neither a headline nor text")
-
-    language = detect_language(" ".join(paragraphs) or title or "", [
-        page.html_lang, page.get("og:locale", "content-language", "language", "dc.language")])
-    page_url = metadata.canonical_url(page, url)
-    published_at = _published_date(root, page, stated_dates, scope, selectors, blocks,
-                                   page_url or url, dateline)
-    return Article(
-        url=page_url,
-        language=language,
-        title=title,
-        alt_titles=metadata.alt_titles(other_language_headlines, scope, title, language),
-        published_at=published_at,
-        translation_of_url=metadata.translation_url(page, language, page_url),
-        body_paragraphs=paragraphs,
-    )
+    return _Body(blocks, scope, title, paragraphs, dateline)
 
 
 def _article_scope(container):
@@ -157,17 +177,17 @@ def _fallback_paragraphs(text: str, paragraphs: list[str], title: str | None) ->
     return paragraphs
 
 
-def _published_date(root, page, stated_dates, scope, selectors: dict, blocks: list,
-                    url: str | None, dateline: str | None) -> str | None:
+def _published_date(root, page, stated_dates, body: _Body, selectors: dict,
+                    url: str | None) -> str | None:
     configured = _select_one(root, selectors.get("published_at"))
     if configured is not None:
         return dates.parse_date(configured.get("datetime") or configured.get("content")
-                                   or text_of(configured))
+                                or text_of(configured))
     # The article's text speaks of events, not of its own publication: out of the search.
-    for block in blocks:
+    for block in body.blocks:
         if block.getparent() is not None:
             block.getparent().remove(block)
-    return dates.published_date(page, stated_dates, scope, root, url, dateline)
+    return dates.published_date(page, stated_dates, body.scope, root, url, body.dateline)
 
 
 def _select(root, selector: str | None) -> list:
