@@ -9,6 +9,7 @@ Stages, each in its own module:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -183,11 +184,31 @@ def _published_date(root, page, stated_dates, body: _Body, selectors: dict,
     if configured is not None:
         return dates.parse_date(configured.get("datetime") or configured.get("content")
                                 or text_of(configured))
-    # The article's text speaks of events, not of its own publication: out of the search.
-    for block in body.blocks:
+    # The article's text speaks of events, not of its own publication, and a page header
+    # shows today's date: both out of the search.
+    for block in [*body.blocks, *_page_headers(root, body.scope)]:
         if block.getparent() is not None:
             block.getparent().remove(block)
     return dates.published_date(page, stated_dates, body.scope, root, url, body.dateline)
+
+
+_HEADER_CLASS = re.compile(r"(?:^|[\s_-])(?:header|topbar|top-bar|site-head)", re.I)
+
+
+def _page_headers(root, scope) -> list:
+    """The page's own header blocks (logo, menu, today's date): header-named elements
+    outside the article and outside main, holding no headline."""
+    keep = (set(scope.iterancestors()) | {scope}) if scope is not None else set()
+    found = []
+    for el in root.iter("header", "div", "section"):
+        if el in keep or not (el.tag == "header" or _HEADER_CLASS.search(
+                el.get("class") or el.get("id") or "")):
+            continue
+        if any(a.tag in ("main", "article") or a is scope for a in el.iterancestors()):
+            continue
+        if next(el.iter("h1"), None) is None:
+            found.append(el)
+    return found
 
 
 def _select(root, selector: str | None) -> list:
