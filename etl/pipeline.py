@@ -3,47 +3,74 @@
 Each stage takes a batch id, reads its input from the raw store and writes its output there (or to the
 core layer), and returns small counts. The DAG runs the stages as tasks; `python -m etl run` runs them
 in a row. Both call these functions.
+
+Failures (README "Failure behaviour"): a page failing at any stage lands in raw.page_errors and the
+stage goes on with the others; a success clears it. Stages resume where they stopped when rerun
+(fetch and extract commit page by page, a load is all-or-nothing per record). A load holds the
+warehouse's load lock, so two loads never race, and waits for locks at most ETL_LOAD_LOCK_TIMEOUT.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 from collections import Counter
+from contextlib import contextmanager
 
-from etl import db, rawstore
-from etl.extract import EXTRACTOR_VERSION, extract_record
+import psycopg
+
+from etl import db, errors, rawstore
+from etl.extract import EXTRACTOR_VERSION, MAX_URL_LENGTH, extract_record
 from etl.load import load_records
 from etl.sources import Source
 
 log = logging.getLogger(__name__)
+
+# Any constant: the same for every process that loads into this warehouse (migrations use another).
+LOAD_LOCK_KEY = 7_310_412_022
+DEFAULT_LOAD_LOCK_TIMEOUT = 300.0  # seconds a load waits for another load or a row lock, then fails (retried)
+# A record the warehouse refuses: isolated by loading smaller parts, recorded, the rest goes in.
+_RECORD_ERRORS = (psycopg.DataError, psycopg.IntegrityError, psycopg.errors.ProgramLimitExceeded)
 
 
 class SiteUnreachable(RuntimeError):
     """Discovery read no listing, feed or sitemap at all: fail, so the scheduler retries later."""
 
 
+class LoadFailed(RuntimeError):
+    """The load could not finish (connection lost, lock wait too long); what it wrote is whole records
+    only, and a rerun completes it. The message names the warehouse host, never the password."""
+
+
 def discover(source: Source, dsn: str | None = None, *, refresh: bool = False) -> dict:
     """Find the source's article URLs not loaded yet (all of them with `refresh`) and open a batch."""
-    from etl.crawl import Crawler
-
     with db.connect(dsn, autocommit=True) as conn:
         known = set() if refresh else rawstore.known_urls(conn, source.name)
-        with Crawler(source) as crawler:
-            urls = crawler.discover(is_known=known.__contains__)
+        with _RecordingCrawler(source) as crawler:
+            found = crawler.discover(is_known=known.__contains__)
             stats = crawler.stats
+        urls = [url for url in found if len(url) <= MAX_URL_LENGTH]
+        failures = crawler.discovery_failures + [
+            errors.Failure(url, "UrlTooLong", f"URL of {len(url)} characters, the limit is {MAX_URL_LENGTH}")
+            for url in found if len(url) > MAX_URL_LENGTH]
+        errors.clear(conn, "discover", crawler.discovery_read)
         if stats["discovery_read"] == 0 and stats["discovery_errors"] > 0:
+            errors.record_failures(conn, "discover", source.name, failures)
             raise SiteUnreachable(f"source {source.name}: no listing, feed or sitemap could be read: "
                                   + "; ".join(stats["discovery_error_samples"][:3]))
         with conn.transaction():
             batch_id = rawstore.create_batch(conn, source.name, refresh)
             discovered = rawstore.add_discovered(conn, batch_id, urls)
+        errors.record_failures(conn, "discover", source.name, failures, batch_id)
     log.info("source %s: batch %s discovered %d new article URLs", source.name, batch_id, discovered)
     discovery_counts = {k: v for k, v in stats.items() if k.startswith("discovery_") and k != "discovery_error_samples"}
     return {"batch_id": batch_id, "discovered": discovered, **discovery_counts}
 
 
 def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
-    """Fetch every URL of the batch not fetched yet; each result is committed as it comes."""
+    """Fetch every URL of the batch not fetched yet; each result is committed as it comes, so a
+    rerun after a crash asks for none of the pages already stored."""
     from etl.crawl import Crawler
     from etl.progress import Progress
 
@@ -56,6 +83,11 @@ def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
                 result = crawler.fetch(url, etag=etag, last_modified=last_modified)
                 with conn.transaction():
                     rawstore.record_fetch(conn, batch_id, source.name, result)
+                    if result.outcome in FETCH_FAILURES:
+                        errors.record_failure(conn, "fetch", source.name, url, fetch_error_class(result),
+                                              result.error or result.outcome, batch_id)
+                    else:
+                        errors.clear(conn, "fetch", [url])
                 progress.advance(result.outcome)
         summary = progress.finish()
     summary.pop("discovered", None)  # the discover stage's number
@@ -63,34 +95,131 @@ def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
     return {"batch_id": batch_id, **summary}
 
 
+# Outcomes that are failures to report; the skipped_* ones are the site's choice or our policy.
+FETCH_FAILURES = ("failed", "refused_url")
+
+
+def fetch_error_class(result) -> str:
+    if result.outcome == "refused_url":
+        return "refused_url"
+    if result.status:
+        return f"HTTP {result.status}"
+    return error_class_of(result.error)
+
+
+def error_class_of(message: str | None) -> str:
+    """`timeout (read): ...` -> `timeout`, `ConnectError: ...` -> `ConnectError`, `HTTP 503` -> `HTTP 503`."""
+    text = (message or "").strip()
+    if text.startswith("HTTP ") and text[5:8].isdigit():
+        return text[:8]
+    if text.startswith("cannot read: "):
+        text = text[len("cannot read: "):]
+    head = text.split(":", 1)[0].split(" (", 1)[0].strip()
+    return head[:40] if head and " " not in head else "error"
+
+
 def extract(batch_id: int, source: Source | None = None, dsn: str | None = None) -> dict:
     """Extract a record from every stored page of the batch not yet extracted by this version."""
     counts: Counter[str] = Counter()
     with db.connect(dsn, autocommit=True) as conn:
         for page_id in rawstore.batch_pages_to_extract(conn, batch_id, EXTRACTOR_VERSION):
-            counts["error" if extract_page(conn, page_id, source) else "extracted"] += 1
+            counts["error" if extract_page(conn, page_id, source, batch_id=batch_id) else "extracted"] += 1
     return {"batch_id": batch_id, "extracted": counts["extracted"], "extract_errors": counts["error"]}
 
 
-def extract_page(conn, page_id: int, source: Source | None) -> str | None:
+def extract_page(conn, page_id: int, source: Source | None, *, batch_id: int | None = None) -> str | None:
     """Extract one stored page into raw.extractions; returns the error, if any."""
     page = rawstore.read_page(conn, page_id)
+    source_name = source.name if source else None
     record = extract_record(
-        page.body, page.url, source.name if source else None,
+        page.body, page.url, source_name,
         charset=page.charset, selectors=getattr(source, "selectors", None),
     )
-    rawstore.save_extraction(conn, page_id, EXTRACTOR_VERSION, record)
-    if record.get("error"):
-        log.warning("cannot extract %s: %s", page.url, record["error"])
-    return record.get("error")
+    error = record.get("error")
+    try:
+        with conn.transaction():
+            rawstore.save_extraction(conn, page_id, EXTRACTOR_VERSION, record)
+    except psycopg.DataError as exc:  # a record the raw store cannot hold: that page's problem only
+        error, record["error_class"] = f"cannot store the extracted record: {exc}", type(exc).__name__
+    if error:
+        log.warning("cannot extract %s: %s", page.url, error)
+        errors.record_failure(conn, "extract", source_name or record.get("source"), page.url,
+                              record.get("error_class") or "ExtractionError", error, batch_id)
+    else:
+        errors.clear(conn, "extract", [page.url])
+    return error
 
 
 def load(batch_id: int, dsn: str | None = None) -> dict:
-    """Upsert the batch's extracted records into the core layer."""
-    with db.connect(dsn) as conn:
+    """Upsert the batch's extracted records into the core layer.
+
+    Normally one transaction. A record the warehouse refuses (too long for an index, ...) is found by
+    loading halves, recorded in raw.page_errors and left out; the other records are loaded.
+    """
+    dsn = db.resolve_dsn(dsn)
+    with db.connect(dsn, autocommit=True) as conn:
+        source, _ = rawstore.batch_source(conn, batch_id)
         rows = rawstore.batch_extractions(conn, batch_id, EXTRACTOR_VERSION)
-        counts = load_records(conn, rows, EXTRACTOR_VERSION)
-    return {"batch_id": batch_id, **counts}
+        page_urls = rawstore.page_urls(conn, [row[0] for row in rows])
+        try:
+            with load_lock(conn):
+                counts, refused = _load_isolating_refused(conn, rows)
+        except psycopg.OperationalError as exc:
+            message = _describe_interruption(exc)
+            errors.record_failures_safely(dsn, "load", source, [
+                errors.Failure(url, type(exc).__name__, message) for url in page_urls.values()], batch_id)
+            raise LoadFailed(f"load of batch {batch_id} into the warehouse at {db.dsn_host(dsn)} did not finish: "
+                             f"{message}; records are written whole or not at all, rerun the load") from exc
+        refused_ids = {row[0] for row, _ in refused}
+        errors.record_failures(conn, "load", source, [
+            errors.Failure(page_urls.get(row[0]) or row[3].get("url") or "", type(exc).__name__,
+                           f"the warehouse refused the record: {_first_line(exc)}") for row, exc in refused], batch_id)
+        errors.clear(conn, "load", [url for page_id, url in page_urls.items() if page_id not in refused_ids])
+    if refused:
+        log.warning("batch %s: %d record(s) refused by the warehouse, see `python -m etl errors`", batch_id, len(refused))
+    return {"batch_id": batch_id, **counts, "load_errors": len(refused)}
+
+
+@contextmanager
+def load_lock(conn):
+    """Hold the warehouse's load lock (one load at a time: concurrent loads of overlapping batches would
+    race on the shared people and organizations). Lock waits are bounded by ETL_LOAD_LOCK_TIMEOUT
+    seconds, this lock's and the row locks' of the load itself: a stuck peer fails the task (retried)
+    instead of hanging it."""
+    timeout = float(os.environ.get("ETL_LOAD_LOCK_TIMEOUT") or DEFAULT_LOAD_LOCK_TIMEOUT)
+    conn.execute("SELECT set_config('lock_timeout', %s, false)", (f"{int(timeout * 1000)}ms",))
+    conn.execute("SELECT pg_advisory_lock(%s)", (LOAD_LOCK_KEY,))
+    try:
+        yield
+    finally:
+        if not conn.closed and not conn.broken:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (LOAD_LOCK_KEY,))
+
+
+def _load_isolating_refused(conn, rows: list) -> tuple[Counter, list[tuple[tuple, Exception]]]:
+    """Load `rows`; when the warehouse refuses the set, load each half on its own, down to the
+    records it refuses. Returns the counts and the (row, error) refused."""
+    try:
+        return Counter(load_records(conn, rows, EXTRACTOR_VERSION)), []
+    except _RECORD_ERRORS as exc:
+        if len(rows) <= 1:
+            return Counter(), [(row, exc) for row in rows]
+        log.info("the warehouse refused part of %d records (%s): loading them in halves", len(rows), _first_line(exc))
+    middle = len(rows) // 2
+    first_counts, first_refused = _load_isolating_refused(conn, rows[:middle])
+    second_counts, second_refused = _load_isolating_refused(conn, rows[middle:])
+    return first_counts + second_counts, first_refused + second_refused
+
+
+def _describe_interruption(exc: psycopg.OperationalError) -> str:
+    if isinstance(exc, psycopg.errors.LockNotAvailable):
+        return "waited longer than ETL_LOAD_LOCK_TIMEOUT for a lock (another load or a long transaction holds it)"
+    return f"lost the connection ({type(exc).__name__}: {db.mask_dsn(_first_line(exc))})"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def finish(batch_id: int, stats: dict, dsn: str | None = None) -> None:
@@ -106,3 +235,49 @@ def run_source(source: Source, dsn: str | None = None, *, refresh: bool = False)
         stats.update(stage_stats)
     finish(batch_id, stats, dsn)
     return {"source": source.name, **stats}
+
+
+@functools.cache
+def _recording_crawler_class():
+    from etl.crawl import Crawler
+    from etl.crawl.discovery import DiscoveryStats
+
+    class RecordingStats(DiscoveryStats):
+        def __init__(self):
+            super().__init__()
+            self.failures: list[errors.Failure] = []
+
+        def failed(self, what: str, url: str, reason: str | None) -> None:
+            super().failed(what, url, reason)
+            self.failures.append(errors.Failure(url, error_class_of(reason), f"{what}: {reason}"))
+
+    class RecordingCrawler(Crawler):
+        """A Crawler that also keeps which listing pages, feeds and sitemaps were read and which
+        failed, for the errors table (the crawl's stats keep only counts and a few samples)."""
+
+        def __init__(self, source: Source, **kwargs):
+            super().__init__(source, **kwargs)
+            self.discovery_stats = RecordingStats()
+            self._discovery_fetched: list[str] = []
+
+        def _fetch_any(self, url):
+            result = super()._fetch_any(url)
+            if result.outcome == "fetched":
+                self._discovery_fetched.append(url)
+            return result
+
+        @property
+        def discovery_failures(self) -> list[errors.Failure]:
+            return list(self.discovery_stats.failures)
+
+        @property
+        def discovery_read(self) -> list[str]:
+            failed = {f.url for f in self.discovery_stats.failures}
+            return [url for url in self._discovery_fetched if url not in failed]
+
+    return RecordingCrawler
+
+
+def _RecordingCrawler(source: Source, **kwargs):  # noqa: N802 - used like the class it builds
+    # Built on first use: importing the crawler (httpx, lxml) is for the stages that crawl.
+    return _recording_crawler_class()(source, **kwargs)

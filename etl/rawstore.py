@@ -203,3 +203,8 @@ def batch_extractions(conn, batch_id: int, extractor_version: str) -> list[tuple
            ORDER BY b.position""",
         (extractor_version, batch_id, list(STORED_OUTCOMES)),
     ).fetchall()
+
+
+def page_urls(conn, page_ids: list[int]) -> dict[int, str]:
+    """The URL each stored page was fetched from."""
+    return dict(conn.execute("SELECT page_id, url FROM raw.pages WHERE page_id = ANY(%s)", (list(page_ids),)).fetchall())
