@@ -24,9 +24,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))  # exits with status 2
     except Exception as exc:  # noqa: BLE001 - a clear one-line error, not a traceback, for operators
         from etl.db import DatabaseUnavailable
+        from etl.pipeline import LoadFailed, SiteUnreachable
         from etl.sources import SourcesError
 
-        if isinstance(exc, (DatabaseUnavailable, SourcesError)):
+        if isinstance(exc, (DatabaseUnavailable, SourcesError, LoadFailed, SiteUnreachable)):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise
@@ -82,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="print the main reporting views")
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("errors", help="list the pages failing now, by stage (cleared when they succeed)")
+    p.add_argument("--source", metavar="NAME", help="only this source's pages")
+    p.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
+    p.set_defaults(handler=cmd_errors)
     return parser
 
 
@@ -225,3 +231,27 @@ def _reporting_ready(conn) -> bool:
         return True
     print("error: the warehouse has no reporting views yet: run `python -m etl migrate`", file=sys.stderr)
     return False
+
+
+def cmd_errors(args) -> int:
+    from tabulate import tabulate
+
+    from etl import db
+    from etl.errors import list_errors
+
+    with db.connect() as conn:
+        if conn.execute("SELECT to_regclass('raw.page_errors') IS NULL").fetchone()[0]:
+            print("error: the warehouse has no errors table yet: run `python -m etl migrate`", file=sys.stderr)
+            return 1
+        page_errors = list_errors(conn, args.source)
+    if args.json:
+        for e in page_errors:
+            _print_json({**e.__dict__, "first_failed_at": e.first_failed_at.isoformat(),
+                         "last_failed_at": e.last_failed_at.isoformat()})
+        return 0
+    rows = [(e.source, e.stage, e.url, e.error_class, e.attempts, f"{e.first_failed_at:%Y-%m-%d %H:%M}",
+             f"{e.last_failed_at:%Y-%m-%d %H:%M}", e.message if len(e.message) <= 100 else e.message[:99] + "…")
+            for e in page_errors]
+    print(tabulate(rows, headers=("source", "stage", "url", "error", "attempts", "first", "last", "message")))
+    print(f"{len(rows)} page(s) failing")
+    return 0
