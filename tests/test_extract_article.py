@@ -212,3 +212,20 @@ def test_language_is_the_bodys_even_when_the_page_declares_another(lang, body, e
     declared = f" lang='{lang}'" if lang else ""
     page = f"<html{declared}><body><article><h1>Headline</h1><p>{body}</p></article></body></html>"
     assert extract_article(page).language == expected
+
+
+def test_alt_titles_are_repeated_or_heading_headlines_not_single_captions():
+    def page(figure: str) -> str:
+        return ("<html lang='ru'><body><article><h1>Круглый стол о транзите через Каспий</h1>"
+                "<p>Эксперты обсудили перспективы транзита грузов через Каспийское море и роль "
+                f"портов в новой логистике региона.</p>{figure}</article></body></html>")
+
+    caption = "<figure><img src='a.jpg'><figcaption>Experts at the round table in Baku port"
+    assert extract_article(page(caption + "</figcaption></figure>")).alt_titles == {}
+    repeated = ("<figure><img src='a.jpg' alt='Round table on transit across the Caspian'>"
+                "<figcaption>Round table on transit across the Caspian</figcaption></figure>")
+    assert extract_article(page(repeated)).alt_titles == {
+        "en": "Round table on transit across the Caspian"}
+    heading = "<h2>Round table on «transit across the Caspian</h2>"
+    assert extract_article(page(heading)).alt_titles == {
+        "en": "Round table on «transit across the Caspian»"}

@@ -176,19 +176,30 @@ def strip_site_name(title: str, site_name: str | None) -> str:
 _DIGITS = re.compile(r"\d+")
 
 
-def headline_candidates(root) -> list[tuple[str, frozenset]]:
+# How much one occurrence counts as evidence of a headline: a heading is one by itself; an
+# image text or caption only when repeated (a CMS copying the headline into alt, title and
+# caption), since a single caption in another language is usually just a caption.
+_HEADING_WEIGHT = 2
+_IMAGE_TEXT_WEIGHT = 1
+_ALT_TITLE_MIN_WEIGHT = 2
+
+
+def headline_candidates(root) -> list[tuple[str, frozenset, int]]:
     """Texts that may repeat the headline (image alt/title, captions, top headings), each with
-    its ancestors. Read before furniture is removed: captions are furniture for the body."""
+    its ancestors and weight. Read before furniture is removed: captions are furniture."""
     found = []
     for el in root.iter("img", "figcaption", "h1", "h2", "div", "span", "p"):
         texts = []
+        weight = _IMAGE_TEXT_WEIGHT
         if el.tag == "img":
             texts = [el.get("alt"), el.get("title")]
-        elif el.tag in ("figcaption", "h1", "h2") or "caption" in (el.get("class") or ""):
+        elif el.tag in ("h1", "h2"):
+            texts, weight = [text_of(el)], _HEADING_WEIGHT
+        elif el.tag == "figcaption" or "caption" in (el.get("class") or ""):
             texts = [text_of(el)]
         for text in filter(None, (normalize_text(t or "") for t in texts)):
             if len(text) < 300 and len(text.split()) >= 3:
-                found.append((text, frozenset(el.iterancestors())))
+                found.append((text, frozenset(el.iterancestors()), weight))
     return found
 
 
@@ -196,19 +207,21 @@ def alt_titles(candidates, scope, title: str | None, language: str | None) -> di
     """Headlines in other languages inside the article, by language, quotes repaired.
 
     A candidate must look like the headline translated: another language, a comparable number
-    of words and the same numbers. The most repeated one wins (alt, title and caption often
-    all carry it).
+    of words and the same numbers, and be stated as a heading or repeated. The most repeated
+    one wins (alt, title and caption often all carry it).
     """
     if scope is None or not title or not language:
         return {}
     title_words = len(title.split())
     title_numbers = sorted(_DIGITS.findall(title))
     counts: dict[str, int] = {}
-    for text, ancestors in candidates:
+    for text, ancestors, weight in candidates:
         if scope in ancestors:
-            counts[text] = counts.get(text, 0) + 1
+            counts[text] = counts.get(text, 0) + weight
     found: dict[str, str] = {}
     for text in sorted(counts, key=lambda t: -counts[t]):  # stable: page order among ties
+        if counts[text] < _ALT_TITLE_MIN_WEIGHT:
+            break
         code = language_of_text(text)
         if not code or code == language or code in found:
             continue
