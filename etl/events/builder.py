@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from etl.events import counts, dates, names, organizations, people, places, sessions
 from etl.events.kinds import ONLINE, SESSION_NOUN, TypeMention, event_type_mentions
-from etl.events.text import Prefiltered, quotes, sentences
+from etl.events.text import Prefiltered, quotes, sentence_spans
 
 _REPORTING = {
     "en": Prefiltered(re.compile(
@@ -53,9 +53,17 @@ class Sentence:
     index: int
     mentions: list[TypeMention]
     quotes: list
-    about: bool = False  # names an event type or reports one ("held", "состоялся")
+    language: str = "en"
+    _about: object = field(default=_UNSET, repr=False)
     _dates: object = field(default=_UNSET, repr=False)
     _place: object = field(default=_UNSET, repr=False)
+
+    @property
+    def about(self) -> bool:
+        """Names an event type or reports one ("held", "состоялся")."""
+        if self._about is _UNSET:
+            self._about = bool(self.mentions) or bool(_REPORTING[self.language].search(self.text))
+        return self._about
 
     def dates(self, context: "Context") -> list:
         if self._dates is _UNSET:
@@ -91,12 +99,15 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
     language = context.language
     all_sentences = []
     for paragraph in paragraphs:
-        for text in sentences(paragraph):
+        # Event-type nouns are found once per paragraph, then handed to their sentences.
+        in_paragraph = event_type_mentions(paragraph, language)
+        for start, end in sentence_spans(paragraph):
+            text = paragraph[start:end]
             spans = quotes(text)
-            mentions = [m for m in event_type_mentions(text, language)
-                        if not any(q.start <= m.start < q.end for q in spans)]
-            about = bool(mentions) or bool(_REPORTING[language].search(text))
-            all_sentences.append(Sentence(text, len(all_sentences), mentions, spans, about))
+            mentions = [TypeMention(m.type, m.start - start, m.end - start, m.text) for m in in_paragraph
+                        if start <= m.start < end]
+            mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in spans)]
+            all_sentences.append(Sentence(text, len(all_sentences), mentions, spans, language))
 
     drafts: list[EventDraft] = []
     current: EventDraft | None = None
@@ -221,17 +232,18 @@ def _title_event(title: str | None, language: str) -> EventDraft | None:
     return None
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
 def _fold(text: str) -> str:
-    return re.sub(r"\W+", " ", text).casefold().strip()
+    return _NON_WORD.sub(" ", text).casefold().strip()
 
 
 # ---------------------------------------------------------------- fields
 
 
 def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, dt.date | None]:
-    candidates = [draft.intro] if draft.intro else []
-    candidates += [s for s in draft.sentences if s is not draft.intro and s.about]
-    for sentence in candidates:
+    for sentence in _candidates(draft):
         spans = sentence.dates(context)
         if spans:
             return spans[0].start, spans[0].end
@@ -244,24 +256,38 @@ def _event_place(draft: EventDraft, context: Context, position: int) -> places.P
         stated = places.place_from_dateline(context.dateline, language)
         if stated is not None:
             return stated
-    candidates = [draft.intro] if draft.intro else []
-    candidates += [s for s in draft.sentences if s is not draft.intro and s.about]
-    for sentence in candidates:
+    for sentence in _candidates(draft):
         place = sentence.place(language)
         if place is not None:
             return place
-    for sentence in candidates[:1]:
-        country = places.country_in(sentence.text, language)
-        if country:
-            return places.Place(None, None, country)
-    return places.Place(None, None, None)
+    first = next(_candidates(draft), None)
+    country = places.country_in(first.text, language) if first is not None else None
+    return places.Place(None, None, country)
+
+
+def _candidates(draft: EventDraft):
+    """Where an event's date and place are looked for: its introducing sentence, then the
+    sentences about it (naming an event type or reporting one), in order."""
+    if draft.intro is not None:
+        yield draft.intro
+    for sentence in draft.sentences[:_REPORT_SENTENCES]:
+        if sentence is not draft.intro and sentence.about:
+            yield sentence
+
+
+# How many sentences of an event's segment are read for its organizers, counts, sessions and
+# speakers. Reports state them up front; what follows a long report is a transcript or a speech.
+_REPORT_SENTENCES = 40
 
 
 def _finish(draft: EventDraft, position: int, context: Context) -> dict:
     language = context.language
     start, end = _event_dates(draft, context)
     place = _event_place(draft, context, position)
-    ordered = ([draft.intro] if draft.intro else []) + [s for s in draft.sentences if s is not draft.intro]
+    # The details are read from the event's report: its first sentences, not from a long
+    # transcript that may follow it.
+    report = draft.sentences[:_REPORT_SENTENCES]
+    ordered = ([draft.intro] if draft.intro else []) + [s for s in report if s is not draft.intro]
 
     occasion = next((o for o in (names.occasion_in(s.text, language) for s in ordered) if o), None)
     organizers: list[dict] = []
@@ -277,7 +303,7 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
     session_list: list[dict] = []
     online_parts = offline_parts = False
     speakers: list[people.Speaker] = []
-    for sentence in draft.sentences:
+    for sentence in report:
         mentions = sessions.session_mentions(sentence.text, language)
         for mention in mentions:
             online_parts |= mention.online

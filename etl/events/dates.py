@@ -141,12 +141,15 @@ def published_date(published_at: str | None) -> dt.date | None:
         return None
 
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
 def context_year(paragraphs: list[str], language: str, published: dt.date | None) -> int | None:
     """Year for dates written without one: the first year the article writes in a full date
     ("15-16 May 2024 ... the plenary on 16 May") when it is near the publication's (a date of
     history is not the event's), else the publication's."""
     for paragraph in paragraphs:
-        if not re.search(r"\d{4}", paragraph):
+        if not _FOUR_DIGITS.search(paragraph):
             continue
         for span in find_dates(paragraph, language, None):
             if span.has_year and (published is None or abs(span.start.year - published.year) <= 1):

@@ -43,14 +43,16 @@ _SESSION_NOUNS = {
           r"заседани(?:е|я|ю|ем|и|й|ях)|панел(?:ь|и|ью|ей|ях|ям|ями))",
 }
 
+# Matched on lower-cased text, whole words only: the leading look-behind rejects positions
+# inside words at once, which keeps this long alternation cheap.
 _EVENT_PATTERN = {
     lang: re.compile(
-        "|".join(f"(?P<t{i}>{spec[1 if lang == 'en' else 2]})" for i, spec in enumerate(_EVENT_TYPES)),
-        re.IGNORECASE,
+        r"(?<![\w-])(?:"
+        + "|".join(f"(?P<t{i}>{spec[1 if lang == 'en' else 2]})" for i, spec in enumerate(_EVENT_TYPES))
+        + r")(?!\w)"
     )
     for lang in ("en", "ru")
 }
-_WORD_EDGE = {"before": r"(?<![\w-])", "after": r"(?![\w])"}
 
 
 @dataclass(frozen=True)
@@ -83,17 +85,15 @@ def event_type_mentions(text: str, language: str) -> list[TypeMention]:
             break
     else:
         return []
+    if len(lowered) != len(text):  # lower-casing moved offsets (rare letters): match the text itself
+        lowered = text
     mentions = []
-    for m in _EVENT_PATTERN[language].finditer(text):
+    for m in _EVENT_PATTERN[language].finditer(lowered):
         start, end = m.span()
-        if (start and (text[start - 1].isalnum() or text[start - 1] == "-")) or \
-                (end < len(text) and text[end].isalnum()):
+        if m.group(0).startswith(("video", "видео")):
             continue
         index = int(m.lastgroup[1:])
-        word = m.group(0).lower()
-        if word.startswith(("video", "видео")):
-            continue
-        mentions.append(TypeMention(_EVENT_TYPES[index][0], start, end, m.group(0)))
+        mentions.append(TypeMention(_EVENT_TYPES[index][0], start, end, text[start:end]))
     return mentions
 
 

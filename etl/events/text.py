@@ -32,19 +32,29 @@ class Quote:
     text: str   # inside the marks
 
 
+_SPACES = re.compile(r"\s+")
+_BOUNDARY = re.compile(r"[.!?…]+(?=\s+[\"«“(\[A-ZА-ЯЁ0-9])")
+_LAST_TOKEN = re.compile(r"(\S+)$")
+
+
 def normalize(text: str) -> str:
     """NFC, non-breaking spaces as spaces, runs of white space collapsed."""
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
-def quotes(text: str) -> list[Quote]:
+def quotes(text: str) -> tuple[Quote, ...]:
     """Quoted spans, outermost first-level, in text order."""
     found = []
     for match in _QUOTE_PATTERN.finditer(text):
         inner = next(g for g in match.groups() if g is not None)
         found.append(Quote(match.start(), match.end(), inner.strip()))
-    return found
+    return tuple(found)
 
 
 def inside_quote(position: int, spans: list[Quote]) -> bool:
@@ -53,22 +63,34 @@ def inside_quote(position: int, spans: list[Quote]) -> bool:
 
 def sentences(paragraph: str) -> list[str]:
     """Split a paragraph into sentences, never inside quotes or after an abbreviation/initial."""
+    return [paragraph[start:end] for start, end in sentence_spans(paragraph)]
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph, surrounding white space left out."""
     spans = quotes(paragraph)
     result, start = [], 0
-    for match in re.finditer(r"[.!?…]+(?=\s+[\"«“(\[A-ZА-ЯЁ0-9])", paragraph):
+    for match in _BOUNDARY.finditer(paragraph):
         end = match.end()
         if inside_quote(match.start(), spans):
             continue
-        token = re.search(r"(\S+)$", paragraph[start:match.start()])
+        token = _LAST_TOKEN.search(paragraph, start, match.start())
         word = token.group(1).lower().lstrip("(«\"“") if token else ""
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue
-        result.append(paragraph[start:end].strip())
+        result.append(_stripped(paragraph, start, end))
         start = end
-    tail = paragraph[start:].strip()
-    if tail:
-        result.append(tail)
+    if paragraph[start:].strip():
+        result.append(_stripped(paragraph, start, len(paragraph)))
     return result
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def detect_language(language: str | None, paragraphs: list[str]) -> str:
