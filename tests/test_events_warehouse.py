@@ -14,7 +14,7 @@ from etl import db
 from etl.export import export_records
 from etl.extract import EXTRACTOR_VERSION, extract_record
 from etl.load import load_records
-from etl.load_events import EventsError, events_for_articles, link_translations, replace_events
+from etl.load_events import EventsError, events_for_articles, replace_events
 from etl.migrate import migrate
 
 T0 = dt.datetime(2021, 12, 11, 9, 0, tzinfo=dt.timezone.utc)
@@ -85,10 +85,7 @@ def test_reference_events_round_trip_and_link_across_languages(database_url):
             [("Oleg Makarov", "Олег Макаров", "translation_pair")]
 
         # Organizers at the same positions are linked across languages, unless one row already
-        # holds both spellings (the curated KISI). (replace_events links; so does link_translations,
-        # which a bulk insert of new articles calls.)
-        with conn.transaction(), conn.cursor() as cur:
-            link_translations(cur, [_article_id(conn, records[lang]["url"]) for lang in ("en", "ru")])
+        # holds both spellings (the curated KISI).
         org_links = conn.execute("""SELECT o1.name_en, o2.name_ru FROM core.organization_links l
                                     JOIN core.organizations o1 ON o1.organization_id = l.organization_id
                                     JOIN core.organizations o2 ON o2.organization_id = l.other_organization_id
