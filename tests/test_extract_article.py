@@ -229,3 +229,16 @@ def test_alt_titles_are_repeated_or_heading_headlines_not_single_captions():
     heading = "<h2>Round table on «transit across the Caspian</h2>"
     assert extract_article(page(heading)).alt_titles == {
         "en": "Round table on «transit across the Caspian»"}
+
+
+def test_a_logo_or_section_h1_gives_way_to_the_stated_headline():
+    page = ("<html lang='en'><head><meta property='og:site_name' content='Steppe Policy Forum'>"
+            "<meta property='og:title' content='Water talks in Tashkent end with a plan'>"
+            "</head><body><div class='top'><h1>Steppe Policy Forum</h1></div><div class='post'>"
+            "{heading}<p>Delegations from five countries agreed on a timetable for sharing data "
+            "on river flows and for a joint monitoring station on the Amu Darya.</p></div>"
+            "</body></html>")
+    with_heading = page.format(heading="<h2>Water talks in Tashkent end with a plan</h2>")
+    assert extract_article(with_heading).title == "Water talks in Tashkent end with a plan"
+    assert extract_article(page.format(heading="")).title == \
+        "Water talks in Tashkent end with a plan"

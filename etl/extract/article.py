@@ -118,7 +118,7 @@ def _read_body(root, page, text: str, selectors: dict) -> _Body:
 
     headline = _select_one(root, selectors.get("title"))
     if headline is None:
-        headline = metadata.find_headline(root, scope)
+        headline = metadata.find_headline(root, scope, page)
     title = metadata.clean_title(headline, page)
     paragraphs = content_stage.without_labels(
         [p for p in content_stage.paragraphs_of(blocks) if p != title])

@@ -6,6 +6,7 @@ markup). The publication date has its own module (dates.py).
 
 from __future__ import annotations
 
+import difflib
 import html as html_entities
 import json
 import re
@@ -131,8 +132,24 @@ def _absolute(href: str, base: str | None) -> str:
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|•·:/\\»«~]|::|[-–—]{1,2})\s+")
 
 
-def find_headline(root, scope) -> etree._Element | None:
-    """The article's h1: inside the article's scope when possible, else the page's only h1."""
+def find_headline(root, scope, page: PageMeta) -> etree._Element | None:
+    """The article's h1: inside the article's scope when possible, else the page's only h1.
+
+    An h1 unlike the page's stated title (og:title, <title>) may be the site's logo or a
+    section name: a heading that does resemble the stated title wins, and a short label-like
+    h1 gives way to the stated title.
+    """
+    headline = _first_h1(root, scope)
+    stated = stated_title(page)
+    if headline is None or not stated or _resembles(text_of(headline), stated):
+        return headline
+    for heading in root.iter("h1", "h2", "h3"):
+        if _resembles(text_of(heading), stated):
+            return heading
+    return None if _is_label(normalize_text(text_of(headline)), stated, page) else headline
+
+
+def _first_h1(root, scope):
     if scope is not None:
         for h1 in scope.iter("h1"):
             if normalize_text(text_of(h1)):
@@ -141,16 +158,44 @@ def find_headline(root, scope) -> etree._Element | None:
     return h1s[0] if len(h1s) == 1 else None
 
 
+def stated_title(page: PageMeta) -> str | None:
+    """The title the page states in its metadata, without the site's name."""
+    og_title = page.get("og:title", "twitter:title")
+    if og_title:
+        return strip_site_name(normalize_text(og_title), page.get("og:site_name"),
+                               guess=False)
+    if page.title_tag:
+        return strip_site_name(page.title_tag, page.get("og:site_name"))
+    return None
+
+
+def _resembles(text: str, stated: str) -> bool:
+    text, stated = normalize_text(text).lower(), stated.lower()
+    if not text:
+        return False
+    if stated in text or (text in stated and len(text) * 2 >= len(stated)):
+        return True  # a short h1 inside a long title is the site name in its suffix
+    return difflib.SequenceMatcher(None, text, stated).ratio() >= _RESEMBLANCE
+
+
+_RESEMBLANCE = 0.6
+_LABEL_MAX_WORDS = 3
+
+
+def _is_label(text: str, stated: str, page: PageMeta) -> bool:
+    """A site name or section label standing in an h1 where the headline should be."""
+    site_name = (page.get("og:site_name", "application-name") or "").lower()
+    if site_name and (text.lower() in site_name or site_name in text.lower()):
+        return True
+    return len(text.split()) <= _LABEL_MAX_WORDS < len(stated.split())
+
+
 def clean_title(headline, page: PageMeta) -> str | None:
     if headline is not None:
         title = normalize_text(text_of(headline))
-    elif page.get("og:title", "twitter:title"):
-        title = normalize_text(page.get("og:title", "twitter:title"))
-    elif page.title_tag:
-        title = strip_site_name(page.title_tag, page.get("og:site_name"))
     else:
-        return None
-    return _unescape_leftover_entities(title) or None
+        title = stated_title(page)
+    return _unescape_leftover_entities(title) if title else None
 
 
 _ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
@@ -161,12 +206,15 @@ def _unescape_leftover_entities(text: str) -> str:
     return html_entities.unescape(text) if _ENTITY.search(text) else text
 
 
-def strip_site_name(title: str, site_name: str | None) -> str:
-    """'Headline | Site' -> 'Headline' (the longest part when the site name is unknown)."""
+def strip_site_name(title: str, site_name: str | None, guess: bool = True) -> str:
+    """'Headline | Site' -> 'Headline'; with `guess`, the longest part when the site name is
+    unknown (for <title>, which nearly always carries it)."""
     if site_name:
         match = re.search(_TITLE_SEPARATOR.pattern + re.escape(site_name) + r"\s*$", title)
         if match:
             return title[:match.start()].strip()
+    if not guess:
+        return title
     parts = _TITLE_SEPARATOR.split(title)
     return max(parts, key=len).strip() if len(parts) > 1 else title
 
