@@ -159,8 +159,8 @@ def load(batch_id: int, dsn: str | None = None) -> dict:
     dsn = db.resolve_dsn(dsn)
     with db.connect(dsn, autocommit=True) as conn:
         source, _ = rawstore.batch_source(conn, batch_id)
-        rows = rawstore.batch_extractions(conn, batch_id, EXTRACTOR_VERSION)
-        page_urls = rawstore.page_urls(conn, [row[0] for row in rows])
+        rows, invalid = _split_valid(rawstore.batch_extractions(conn, batch_id, EXTRACTOR_VERSION))
+        page_urls = rawstore.page_urls(conn, [row[0] for row in rows + [row for row, _ in invalid]])
         try:
             with load_lock(conn):
                 counts, refused = _load_isolating_refused(conn, rows)
@@ -170,9 +170,11 @@ def load(batch_id: int, dsn: str | None = None) -> dict:
                 errors.Failure(url, type(exc).__name__, message) for url in page_urls.values()], batch_id)
             raise LoadFailed(f"load of batch {batch_id} into the warehouse at {db.dsn_host(dsn)} did not finish: "
                              f"{message}; records are written whole or not at all, rerun the load") from exc
+        counts["skipped"] += len(invalid)
+        refused += invalid
         refused_ids = {row[0] for row, _ in refused}
         errors.record_failures(conn, "load", source, [
-            errors.Failure(page_urls.get(row[0]) or row[3].get("url") or "", type(exc).__name__,
+            errors.Failure(page_urls.get(row[0]) or row[3].get("url") or "", _refusal_class(exc),
                            f"the warehouse refused the record: {_first_line(exc)}") for row, exc in refused], batch_id)
         errors.clear(conn, "load", [url for page_id, url in page_urls.items() if page_id not in refused_ids])
     if refused:
@@ -194,6 +196,29 @@ def load_lock(conn):
     finally:
         if not conn.closed and not conn.broken:
             conn.execute("SELECT pg_advisory_unlock(%s)", (LOAD_LOCK_KEY,))
+
+
+class RecordRefused(ValueError):
+    """The record breaks a rule of the warehouse (a date that is not ISO, an event ending before it starts...)."""
+
+
+def _refusal_class(exc: Exception) -> str:
+    return "RecordRefused" if isinstance(exc, RecordRefused) else type(exc).__name__
+
+
+def _split_valid(rows: list) -> tuple[list, list[tuple[tuple, Exception]]]:
+    """The rows the loader accepts, and the (row, why) of those it would skip, for the errors table."""
+    from etl.load import _validated as check_record  # the loader's own rules (see the report: make it public)
+
+    valid, invalid = [], []
+    for row in rows:
+        try:
+            check_record(row[3])
+        except ValueError as exc:
+            invalid.append((row, RecordRefused(str(exc))))
+        else:
+            valid.append(row)
+    return valid, invalid
 
 
 def _load_isolating_refused(conn, rows: list) -> tuple[Counter, list[tuple[tuple, Exception]]]:
