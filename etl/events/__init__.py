@@ -34,11 +34,13 @@ def extract_events(article: Article) -> list[dict]:
         return []
     language = detect_language(article.language, paragraphs)
     published = published_date(article.published_at)
+    title = normalize(article.title) if article.title else None
     context = Context(
         language=language,
         default_year=context_year(paragraphs, language, published),
         published=published,
         dateline=getattr(article, "place", None),
+        title=title,
+        first_paragraph=paragraphs[0],
     )
-    title = normalize(article.title) if article.title else None
     return build_events(title, paragraphs, context)

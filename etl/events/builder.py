@@ -92,7 +92,9 @@ class Context:
     language: str
     default_year: int | None
     published: dt.date | None
-    dateline: str | None
+    dateline: str | None             # the place the page states for the article, if any
+    title: str | None = None
+    first_paragraph: str = ""
 
 
 def build_events(title: str | None, paragraphs: list[str], context: Context) -> list[dict]:
@@ -260,8 +262,18 @@ def _event_place(draft: EventDraft, context: Context, position: int) -> places.P
         place = sentence.place(language)
         if place is not None:
             return place
+    if position == 0:
+        # Then a news dateline opening the text ("MINSK, 10 December -"), then the title
+        # ("Vladimir Putin arrives in Cherepovets").
+        place = places.text_dateline(context.first_paragraph, language)
+        if place is None and context.title:
+            place = places.city_in(context.title, language)
+        if place is not None:
+            return place
     first = next(_candidates(draft), None)
     country = places.country_in(first.text, language) if first is not None else None
+    if country is None and position == 0 and context.title:
+        country = places.country_in(context.title, language)
     return places.Place(None, None, country)
 
 

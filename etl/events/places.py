@@ -62,6 +62,20 @@ def _part_of_longer_name(sentence: str, match: re.Match, language: str) -> bool:
     return False  # Russian city adjectives (Минский) are other words than the city's forms
 
 
+# "MINSK, 10 December (BelTA) -", "НУР-СУЛТАН, 10 декабря. /Казинформ/": a capitalized city
+# opening the text, as news agencies write it.
+_TEXT_DATELINE = re.compile(r"^(?P<city>[A-ZА-ЯЁ][A-ZА-ЯЁ.’'-]+(?:[ -][A-ZА-ЯЁ][A-ZА-ЯЁ.’'-]+){0,2})\s*(?:,|\(|—|–|-)")
+
+
+def text_dateline(paragraph: str, language: str) -> Place | None:
+    match = _TEXT_DATELINE.match(paragraph or "")
+    if not match:
+        return None
+    written = match.group("city")
+    city = geo.resolve_city(written.title(), language)
+    return Place(city.name, written, city.country) if city else None
+
+
 def place_from_dateline(place: str | None, language: str) -> Place | None:
     """A page's stated place ("Novo-Ogaryovo, Moscow Region", "The Kremlin, Moscow"): the first
     known city among its parts, else its first part that is not a region or a venue."""
