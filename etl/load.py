@@ -262,9 +262,10 @@ def _insert_new_events(conn, events_by_article: dict[int, list[dict]]) -> None:
     """The events of articles that have none stored yet, by COPY: what `replace_events` would write.
 
     Organizations and people are resolved once per distinct spelling (the same resolution as
-    `replace_events`), event ids drawn from the sequence in one query, and each table filled by one COPY.
+    `replace_events`), event ids drawn from the sequence in one query, each table filled by one COPY,
+    and the people and organizations of translated events linked in one pass.
     """
-    from etl.load_events import _organization_id, _person_id
+    from etl.load_events import _organization_id, _person_id, link_translations
 
     with conn.cursor() as cur:
         organizations: dict[tuple[str, str | None], int] = {}
@@ -302,43 +303,11 @@ def _insert_new_events(conn, events_by_article: dict[int, list[dict]]) -> None:
         _copy(cur, "core.event_sessions", ("event_id", "position", "name", "kind", "format"), session_rows)
         _copy(cur, "core.event_speakers", ("event_id", "position", "person_id", "name_as_written", "role",
                                            "organization_id", "organization_as_written", "session_name"), speaker_rows)
-        cur.execute(_LINK_TRANSLATED_SPEAKERS, {"ids": list(events_by_article)})
+        link_translations(cur, list(events_by_article))
 
 
 _EVENT_COLUMNS = ("name", "type", "start_date", "end_date", "city", "city_as_written", "country", "format",
                   "occasion", "participants_count", "countries_count")
-
-# As load_events links them one article at a time: speakers at the same event and speaker positions
-# of an article and its translation (other language, other script) are one person.
-_LINK_TRANSLATED_SPEAKERS = """
-WITH pairs AS (
-    SELECT a.article_id, b.article_id AS other_id FROM core.articles a
-    JOIN core.articles b ON b.url = a.translation_of_url
-    WHERE a.article_id = ANY(%(ids)s) AND b.article_id <> a.article_id AND b.language IS DISTINCT FROM a.language
-    UNION
-    SELECT a.article_id, b.article_id FROM core.articles a
-    JOIN core.articles b ON b.translation_of_url = a.url
-    WHERE a.article_id = ANY(%(ids)s) AND b.article_id <> a.article_id AND b.language IS DISTINCT FROM a.language
-), speaker_counts AS (
-    SELECT event_id, count(*) AS speakers FROM core.event_speakers GROUP BY event_id
-)
-INSERT INTO core.person_links (person_id, other_person_id, evidence, article_id)
-SELECT DISTINCT ON (least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id))
-       least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id), 'translation_pair', pairs.article_id
-FROM pairs
-JOIN core.events e1 ON e1.article_id = pairs.article_id
-JOIN core.events e2 ON e2.article_id = pairs.other_id AND e2.position = e1.position
-JOIN core.event_speakers s1 ON s1.event_id = e1.event_id
-JOIN core.event_speakers s2 ON s2.event_id = e2.event_id AND s2.position = s1.position
-JOIN core.people p1 ON p1.person_id = s1.person_id
-JOIN core.people p2 ON p2.person_id = s2.person_id
-JOIN speaker_counts c1 ON c1.event_id = e1.event_id
-JOIN speaker_counts c2 ON c2.event_id = e2.event_id
-WHERE p1.script <> p2.script AND c1.speakers = c2.speakers
-ORDER BY least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id), pairs.article_id
-ON CONFLICT (person_id, other_person_id) DO NOTHING
-"""
-
 
 def _copy(cur, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     if rows:

@@ -73,6 +73,16 @@ def test_views_give_the_numbers_of_the_loaded_sample(loaded_sample):
         by_organizer = rows(conn, "SELECT month::text, events FROM reporting.events_by_organizer "
                                   "WHERE organization = 'Belarusian Institute of Strategic Research'")
         assert by_organizer == [{"month": "2022-03-01", "events": 1}]
+        # Organizers without a curated entry are linked across the two reports: one row each.
+        organizers = rows(conn, "SELECT organization, events_organized, articles, spellings "
+                                "FROM reporting.organizer_activity ORDER BY organization")
+        assert [(o["organization"], o["events_organized"], o["articles"]) for o in organizers] == [
+            ("Belarusian Institute of Strategic Research", 1, 1),
+            ("Kazakhstan Institute for Strategic Studies under the President of the Republic of Kazakhstan", 1, 2),
+            ("Library of the First President of the Republic of Kazakhstan — Elbasy", 1, 2),
+            ("Nursultan Nazarbayev Foundation", 1, 2)]
+        assert organizers[3]["spellings"] == ["Nursultan Nazarbayev Foundation", "Фонд Нурсултана Назарбаева"]
+        assert rows(conn, "SELECT count(*) AS n FROM reporting.events_by_organizer")[0]["n"] == 4
 
         # Oleg Makarov = Олег Макаров (speaker at the same place of the same event in both languages).
         speakers = rows(conn, "SELECT name, spellings, events, appearances, organizations, languages "
