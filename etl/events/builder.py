@@ -35,6 +35,7 @@ _REPORTING = {
                          "организовал", "участ", "открыл", "стартовал", "начал", "собрал", "встретил",
                          "посетил", "прибыл")),
 }
+# "as part of the forum", "в рамках форума": what follows is a part of that event.
 _PART_OF = {
     "en": re.compile(r"\b(?:as part of|within the framework of|in the framework of|on the sidelines of|"
                      r"within|during)\s+(?:the|this)\s+$", re.IGNORECASE),
@@ -146,9 +147,9 @@ def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], curren
     for mention in sentence.mentions:
         if drafts and _is_session_noun(sentence, mention, language):
             continue
-        if drafts and _PART_OF[language].search(sentence.text[max(0, mention.start - 40):mention.start]) \
-                and mention.type not in {d.type for d in drafts}:
-            continue  # "a round table within the forum" is a part of the forum
+        if drafts and _part_of_known_event(sentence, mention, {t for d in drafts for t in d.mentioned_types()},
+                                           language):
+            continue  # "a round table within the forum" is a part of the forum: one of its sessions
         name = names.event_name(sentence.text, mention, sentence.quotes, language)
         if name is not None:
             known = next((d for d in drafts if d.name and _fold(d.name) == _fold(name)), None)
@@ -180,6 +181,18 @@ def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], curren
         same_type = [d for d in drafts if mention.type in d.mentioned_types()]
         chosen = chosen or (same_type[-1] if same_type else current)
     return chosen
+
+
+def _part_of_known_event(sentence: Sentence, mention: TypeMention, known_types: set[str],
+                         language: str) -> bool:
+    """The mention follows "as part of the <known event>" / "в рамках <известного мероприятия>"."""
+    if mention.type in known_types:
+        return False
+    for other in sentence.mentions:
+        if other.start < mention.start and other.type in known_types and \
+                _PART_OF[language].search(sentence.text[max(0, other.start - 40):other.start]):
+            return True
+    return False
 
 
 def _is_session_noun(sentence: Sentence, mention: TypeMention, language: str) -> bool:
@@ -317,6 +330,8 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
     speakers: list[people.Speaker] = []
     for sentence in report:
         mentions = sessions.session_mentions(sentence.text, language)
+        for part in _parts(sentence, draft, language):
+            mentions.append(part)
         for mention in mentions:
             online_parts |= mention.online
             offline_parts |= mention.offline or (mention.kind == "plenary" and not mention.online)
@@ -350,6 +365,20 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         "sessions": session_list,
         "speakers": [s.as_dict() for s in speakers],
     }
+
+
+def _parts(sentence: Sentence, draft: EventDraft, language: str) -> list[sessions.SessionMention]:
+    """Named events held as part of this one ("в рамках форума состоялся круглый стол «X»"):
+    sessions whose kind is their type."""
+    parts = []
+    for mention in sentence.mentions:
+        if not _part_of_known_event(sentence, mention, {draft.type}, language):
+            continue
+        name = names.event_name(sentence.text, mention, sentence.quotes, language)
+        if name:
+            online = bool(ONLINE[language].search(sentence.text[max(0, mention.start - 30):mention.end]))
+            parts.append(sessions.SessionMention(mention.type, online, False, [name], mention.start))
+    return parts
 
 
 def _add_session(session_list: list[dict], name: str, mention: sessions.SessionMention) -> None:
