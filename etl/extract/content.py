@@ -3,8 +3,9 @@
 The container is found generically: an explicit articleBody marker, else content-density
 scoring in the spirit of Readability (paragraph text credited to its ancestors, class/id
 words as a prior, link density as a penalty), plus sibling blocks that score like the
-winner (articles split around ads). The result says how sure it is, so the caller can fall
-back to a general-purpose extractor when no container stands out.
+winner and containers of the same class elsewhere (articles split around ads and embeds).
+The result says how sure it is, so the caller can fall back to a general-purpose extractor
+when no container stands out.
 """
 
 from __future__ import annotations
@@ -64,10 +65,13 @@ def find_content(root: etree._Element) -> Content | None:
     return Content(blocks, confident=text_chars >= CONFIDENT_CHARS)
 
 
+_ARTICLE_BODY_XPATH = ("//*[contains(translate(@itemprop, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                       "'abcdefghijklmnopqrstuvwxyz'), 'articlebody')]")
+
+
 def _marked_article_body(root: etree._Element):
     """The element marked itemprop=articleBody, when there is one with real text."""
-    marked = [el for el in root.iter() if isinstance(el.tag, str)
-              and "articlebody" in (el.get("itemprop") or "").lower()]
+    marked = root.xpath(_ARTICLE_BODY_XPATH)
     if not marked:
         return None
     best = max(marked, key=lambda el: len(text_of(el)))
