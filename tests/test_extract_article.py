@@ -242,3 +242,16 @@ def test_a_logo_or_section_h1_gives_way_to_the_stated_headline():
     assert extract_article(with_heading).title == "Water talks in Tashkent end with a plan"
     assert extract_article(page.format(heading="")).title == \
         "Water talks in Tashkent end with a plan"
+
+
+def test_the_benchmark_body_metric_follows_the_aeb_definition():
+    from tests.bench.aeb_metric import corpus_score, score_page
+
+    assert score_page("One two three four five.", "One two three four five") == (1.0, 1.0)
+    partial = score_page("a b c d", "a b c d e")  # 1 of the 2 gold shingles, nothing extra
+    assert (partial.precision, partial.recall) == (1.0, 0.5)
+    assert score_page("", "a b c d") == (0.0, 0.0)
+    assert score_page("", "") == (1.0, 1.0)
+    scores = corpus_score([partial, score_page("w x y z", "a b c d")])
+    assert scores["precision"] == 0.5 and scores["recall"] == 0.25
+    assert abs(scores["f1"] - 2 * 0.5 * 0.25 / 0.75) < 1e-12

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _TOKEN = re.compile(r"\w+")
 SHINGLE = 4
@@ -23,8 +23,7 @@ def shingles(text: str | None) -> Counter:
                    ) if tokens else Counter()
 
 
-@dataclass(frozen=True)
-class PageScore:
+class PageScore(NamedTuple):
     precision: float
     recall: float
 
