@@ -255,3 +255,20 @@ def test_the_benchmark_body_metric_follows_the_aeb_definition():
     scores = corpus_score([partial, score_page("w x y z", "a b c d")])
     assert scores["precision"] == 0.5 and scores["recall"] == 0.25
     assert abs(scores["f1"] - 2 * 0.5 * 0.25 / 0.75) < 1e-12
+
+
+@pytest.mark.parametrize("stated, expected", [
+    ("10 декабря 2021", "2021-12-10"),
+    ("3 марта 2020 г.", "2020-03-03"),
+    ("15.12.2021", "2021-12-15"),
+    ("December 3, 2020", "2020-12-03"),
+    ("2020-07-24T17:00:00+03:00", "2020-07-24"),
+    ("Posted at 17:00", None),  # no year: not a date (dateutil would say "today")
+    ("", None),
+])
+def test_dates_stated_in_an_article_date_field(stated, expected):
+    page = (f"<html lang='ru'><body><article><div class='news-date'>{stated}</div>"
+            "<h1>Заседание экспертного совета</h1><p>Эксперты обсудили итоги года и планы "
+            "на следующий, включая новые исследования и совместные проекты.</p></article>"
+            "</body></html>")
+    assert extract_article(page).published_at == expected
