@@ -61,7 +61,7 @@ def extract_record(html: bytes | str, url: str | None = None, source: str | None
     except Exception as exc:  # noqa: BLE001 - one broken page must not stop a batch; the record says why
         log.warning("unexpected error extracting %s", url, exc_info=True)
         record = _failed(url, source, sources, type(exc).__name__, f"unexpected {type(exc).__name__}: {exc}")
-    return _without_nul(record)
+    return strip_nul(record)
 
 
 def _extract(html, url, source, sources, charset, selectors, with_events, check_deadline) -> dict:
@@ -153,13 +153,14 @@ def _alarm_available() -> bool:
             and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
 
 
-def _without_nul(value):
+def strip_nul(value):
+    """`value` (a record, or any JSON-like value) with NUL characters removed from every string."""
     if isinstance(value, str):
         return value.replace("\x00", "") if "\x00" in value else value
     if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+        return {strip_nul(k): strip_nul(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_without_nul(v) for v in value]
+        return [strip_nul(v) for v in value]
     return value
 
 
