@@ -4,12 +4,13 @@
 (scripts, styles, forms, ...). `drop_boilerplate` removes page furniture (menus, sidebars,
 footers, share bars, breadcrumbs, related-news blocks) by tag, ARIA role and class/id words.
 Both are single passes over the tree (no recursion, so deeply nested markup is fine).
+`is_foreign` tells blocks of other content (where dates and titles are never the article's)
+from the article's own furniture (byline, labels), which the date search still reads.
 """
 
 from __future__ import annotations
 
 import re
-
 from functools import lru_cache
 
 from lxml import etree
@@ -22,7 +23,11 @@ JUNK_TAGS = frozenset({
 })
 # JSON-LD is metadata: it is read before drop_junk runs.
 
-BOILERPLATE_TAGS = frozenset({"nav", "aside", "footer", "menu"})
+# Blocks of other content by their tag or ARIA role (sidebars, menus, page footer).
+FOREIGN_TAGS = frozenset({"nav", "aside", "footer", "menu"})
+FOREIGN_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "menu",
+                           "menubar", "search"})
+BOILERPLATE_TAGS = FOREIGN_TAGS
 BOILERPLATE_ROLES = frozenset({
     "navigation", "complementary", "contentinfo", "banner", "menu", "menubar", "search",
     "dialog", "alert", "toolbar",
@@ -54,9 +59,6 @@ BOILERPLATE_CLASS = re.compile(r"(?:^|[\s_-])(?:" + _FOREIGN_WORDS + "|" + _FURN
 COMMENTS_CLASS = re.compile(r"(?:^|[\s_-])(?:comment|disqus|respond|reply)", re.I)
 # A furniture-named element holding this share of the page's text is the content itself.
 HOLDS_THE_PAGE_SHARE = 0.4
-FOREIGN_TAGS = frozenset({"nav", "aside", "footer", "menu"})
-FOREIGN_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "menu",
-                           "menubar", "search"})
 
 # Elements whose class/id says "this is the article" are never dropped as furniture even if
 # a furniture word appears too (e.g. "article-body has-sidebar").
