@@ -4,8 +4,9 @@ Order: a full date in the URL (the site's filing date), page metadata (meta tags
 RDF), dates marked up inside the article (itemprop, time, date-classed fields), a date line
 at the top of the body, then htmldate on what is left of the page once sidebars, related
 news and the article's text are gone. Never a date from a sidebar, a teaser, or the text
-(which speaks of events). Timestamps stated in UTC are turned into the publisher's local
-date when the page says where it is (locale region or country domain).
+(which speaks of events), nor from the page's own header (today's date). Timestamps stated
+in UTC become the publisher's local date when the page says where it is: the offset of its
+other timestamps, its locale region, or its country domain.
 """
 
 from __future__ import annotations
