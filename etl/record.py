@@ -46,3 +46,4 @@ class Article:
     published_at: str | None = None
     translation_of_url: str | None = None
     body_paragraphs: list[str] = field(default_factory=list)
+    place: str | None = None  # the place the page's markup states for the article (a dateline), if any

@@ -22,6 +22,7 @@ from etl.extract.decoding import decode_html
 from etl.extract.errors import ExtractionError
 from etl.extract.language import detect_language
 from etl.extract.tree import drop_boilerplate, drop_junk, parse_html, text_of
+from etl.events.dateline import stated_place
 from etl.record import Article
 
 __all__ = ["Article", "ExtractionError", "decode_html", "extract_article"]
@@ -63,6 +64,7 @@ def _as_text(html_input: bytes | str) -> str:
 def _extract(text: str, url: str | None, selectors: dict) -> Article:
     root = _parse(text)
     page = metadata.PageMeta(root, text)
+    place = stated_place(root)  # datelines are furniture to the body: read them first
     drop_junk(root)
     # Read before the furniture goes: captions and bylines are furniture for the body, but
     # they carry the headline in other languages and the date.
@@ -87,6 +89,7 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
         published_at=_published_date(root, page, stated_dates, body, selectors, page_url or url),
         translation_of_url=metadata.translation_url(page, language, page_url),
         body_paragraphs=body.paragraphs,
+        place=place,
     )
 
 
