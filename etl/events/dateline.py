@@ -21,7 +21,7 @@ _XPATHS = (
 
 
 def stated_place(root) -> str | None:
-    """The place text a parsed page (lxml.html element) states for its article, or None."""
+    """The place text a parsed page (an lxml element tree) states for its article, or None."""
     for xpath in _XPATHS:
         for element in root.xpath(xpath):
             text = _place_text(element)
@@ -34,7 +34,7 @@ def _place_text(element) -> str | None:
     named = element.xpath(".//*[@itemprop='name']")
     if named:
         element = named[0]
-    value = element.get("content") if element.tag == "meta" else element.text_content()
+    value = element.get("content") if element.tag == "meta" else "".join(element.itertext())
     text = re.sub(r"\s+", " ", value or "").strip(" \t\n—–-:|")
     return text if 1 < len(text) <= _MAX_LENGTH else None
 
