@@ -59,6 +59,7 @@ def run_demo() -> int:
             "ETL_DATABASE_URL": dsn,
             "ETL_SOURCES_FILE": str(SAMPLE_SOURCES),
             "ETL_SAMPLE_SITE_URL": site_url,
+            "ETL_TASK_RETRIES": "0",  # a demo shows a failure at once instead of waiting to retry
         })
         print(f"sample site: {site_url}\nwarehouse:   {db.mask_dsn(dsn)}\nairflow:     {airflow_home}", flush=True)
         subprocess.run([airflow, "db", "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
