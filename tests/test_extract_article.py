@@ -272,3 +272,18 @@ def test_dates_stated_in_an_article_date_field(stated, expected):
             "на следующий, включая новые исследования и совместные проекты.</p></article>"
             "</body></html>")
     assert extract_article(page).published_at == expected
+
+
+def test_teaser_cards_and_tickers_inside_the_content_are_not_body_text():
+    card = ("<div class='card'><a href='/n/{0}'><img src='/i/{0}.jpg'></a>"
+            "<a href='/n/{0}'>Other story number {0}</a><p>A short blurb of story {0}.</p></div>")
+    page = ("<html lang='en'><body><div class='ticker'><p>Breaking: markets close higher after "
+            "a volatile session, with energy shares leading the gains today.</p></div>"
+            "<div class='story'><h1>Ferry tariffs cut</h1>"
+            "<p>The Caspian ferry operators agreed to cut tariffs for empty containers by a "
+            "fifth from next month, after talks with freight forwarders.</p>"
+            "<p>The cut applies on the Baku to Aktau line first and, from the autumn, on the "
+            "Turkmenbashi line as well, the operators said.</p>"
+            + "".join(card.format(n) for n in range(3)) + "</div></body></html>")
+    body = extract_article(page).body_paragraphs
+    assert len(body) == 2 and body[0].startswith("The Caspian ferry operators")

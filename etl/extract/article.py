@@ -116,6 +116,7 @@ def _read_body(root, page, text: str, selectors: dict) -> _Body:
     found = None if configured else content_stage.find_content(root)
     blocks = configured or (found.blocks if found is not None else [])
     for block in blocks:
+        content_stage.drop_teaser_cards(block)
         content_stage.drop_link_lists(block)
     scope = _article_scope(blocks[0]) if blocks else None
 

@@ -170,6 +170,35 @@ def _with_same_class_blocks(blocks: list, best, root) -> list:
     return sorted([*blocks, *found], key=order.__getitem__)
 
 
+_CARD_MAX_CHARS = 400
+_CARDS_MIN_REPEATS = 3
+
+
+def drop_teaser_cards(container) -> None:
+    """Remove runs of teaser cards (other stories: an image link, a title link, a blurb)
+    that share a tag and class, three or more side by side."""
+    doomed = []
+    for parent in container.iter():
+        groups: dict = {}
+        for child in parent:
+            if isinstance(child.tag, str):
+                groups.setdefault((child.tag, child.get("class")), []).append(child)
+        for cards in groups.values():
+            if len(cards) >= _CARDS_MIN_REPEATS and all(map(_is_teaser_card, cards)):
+                doomed.extend(cards)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.getparent().remove(el)
+
+
+def _is_teaser_card(el) -> bool:
+    if len(text_of(el)) > _CARD_MAX_CHARS:
+        return False
+    links = list(el.iter("a"))
+    return any(next(a.iter("img"), None) is not None for a in links) \
+        and any(text_of(a).strip() for a in links)
+
+
 def drop_link_lists(container) -> None:
     """Remove blocks inside the content that are mostly links (related stories, tag lists)."""
     doomed = []
