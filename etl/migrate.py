@@ -28,11 +28,16 @@ class Migration:
 
 
 def available_migrations(sql_dir: Path = SQL_DIR) -> list[Migration]:
+    if not sql_dir.is_dir():
+        # An installed (non-editable) package has no sql/ beside it: say so rather than apply nothing.
+        raise RuntimeError(f"no migrations directory at {sql_dir}: set ETL_SQL_DIR to the project's sql/")
     migrations = []
     for path in sorted(sql_dir.glob("*.sql")):
         match = _MIGRATION_FILE.match(path.name)
         if match:
             migrations.append(Migration(match.group(1), path.stem, path.read_text(encoding="utf-8")))
+    if not migrations:
+        raise RuntimeError(f"no NNN_name.sql migrations in {sql_dir}")
     versions = [m.version for m in migrations]
     if len(versions) != len(set(versions)):
         raise RuntimeError(f"two migrations share a number in {sql_dir}: {versions}")
