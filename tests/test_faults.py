@@ -4,11 +4,8 @@ down. Real PostgreSQL, real HTTP on 127.0.0.1, real processes: nothing is mocked
 from __future__ import annotations
 
 import copy
-import gzip
-import hashlib
 import http.server
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -197,7 +194,9 @@ def test_every_failing_page_lands_in_the_errors_table_and_a_later_success_clears
     site.routes["/articles/3.html"] = (200, "text/html", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     source = site_source(site, feeds=(site.base + "/feed.xml",))
     migrate(database_url)
-    url = site.base.__add__
+
+    def url(path: str) -> str:
+        return site.base + path
 
     batch = pipeline.discover(source, database_url)["batch_id"]
     pipeline.fetch(batch, source, database_url)
