@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from etl.events import counts, dates, names, organizations, people, places, sessions
@@ -83,9 +84,16 @@ class EventDraft:
     name: str | None
     intro: Sentence | None
     sentences: list[Sentence] = field(default_factory=list)
+    # Types seen in self.sentences[:_types_seen_upto]; grown incrementally, since this is asked for
+    # every mention of every sentence and a long article must not make that quadratic.
+    _types_seen: set[str] = field(default_factory=set, repr=False)
+    _types_seen_upto: int = field(default=0, repr=False)
 
     def mentioned_types(self) -> set[str]:
-        return {m.type for s in self.sentences for m in s.mentions} | {self.type}
+        for sentence in self.sentences[self._types_seen_upto:]:
+            self._types_seen.update(m.type for m in sentence.mentions)
+        self._types_seen_upto = len(self.sentences)
+        return self._types_seen | {self.type}
 
 
 @dataclass
@@ -103,12 +111,13 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
     all_sentences = []
     for paragraph in paragraphs:
         # Event-type nouns are found once per paragraph, then handed to their sentences.
-        in_paragraph = event_type_mentions(paragraph, language)
+        in_paragraph = sorted(event_type_mentions(paragraph, language), key=lambda m: m.start)
+        starts = [m.start for m in in_paragraph]
         for start, end in sentence_spans(paragraph):
             text = paragraph[start:end]
             spans = quotes(text)
-            mentions = [TypeMention(m.type, m.start - start, m.end - start, m.text) for m in in_paragraph
-                        if start <= m.start < end]
+            mentions = [TypeMention(m.type, m.start - start, m.end - start, m.text)
+                        for m in in_paragraph[bisect_left(starts, start):bisect_left(starts, end)]]
             mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in spans)]
             all_sentences.append(Sentence(text, len(all_sentences), mentions, spans, language))
 
@@ -144,8 +153,10 @@ def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], curren
                             context: Context) -> EventDraft | None:
     language = context.language
     chosen = None
+    # Found once per sentence, not once per mention: long paragraphs hold many mentions.
+    session_nouns = _session_noun_spans(sentence, language) if drafts else ()
     for mention in sentence.mentions:
-        if drafts and _is_session_noun(sentence, mention, language):
+        if any(start <= mention.start < end for start, end in session_nouns):
             continue
         if drafts and _part_of_known_event(sentence, mention, {t for d in drafts for t in d.mentioned_types()},
                                            language):
@@ -195,12 +206,9 @@ def _part_of_known_event(sentence: Sentence, mention: TypeMention, known_types: 
     return False
 
 
-def _is_session_noun(sentence: Sentence, mention: TypeMention, language: str) -> bool:
-    """"пленарное заседание", "online session": a part of the event, not another event."""
-    for match in SESSION_NOUN[language].finditer(sentence.text):
-        if match.start() <= mention.start < match.end():
-            return True
-    return False
+def _session_noun_spans(sentence: Sentence, language: str) -> list[tuple[int, int]]:
+    """"пленарное заседание", "online session": parts of the event, not other events."""
+    return [match.span() for match in SESSION_NOUN[language].finditer(sentence.text)]
 
 
 def _has_own_date_or_place(sentence: Sentence, drafts: list[EventDraft], context: Context) -> bool:
