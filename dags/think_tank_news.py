@@ -11,7 +11,7 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
 
 from etl.sources import Source, load_sources
 
@@ -41,6 +41,24 @@ def warehouse_dsn() -> str | None:
     return make_conninfo(**{key: value for key, value in params.items() if value})
 
 
+def timetable(source: Source):
+    """Data intervals, not bare trigger times: every run, a backfill's above all, covers [start, end)."""
+    if source.schedule == "@once":
+        return "@once"
+    return CronDataIntervalTimetable(source.schedule, timezone="UTC")
+
+
+def backfill_window(context):
+    """The publication dates a backfill run is after (its data interval); None for other runs, which
+    look for whatever is new."""
+    from etl.crawl import DateWindow
+
+    run_type = context["dag_run"].run_type
+    if getattr(run_type, "value", run_type) != "backfill":
+        return None
+    return DateWindow(context["data_interval_start"].date(), context["data_interval_end"].date())
+
+
 def crawl_pool(source: Source) -> str:
     """One pool (1 slot) per source: two workers never crawl one site at once, so its rate holds."""
     return f"crawl__{source.name}"
@@ -50,7 +68,7 @@ def build_dag(source: Source):
     @dag(
         dag_id=f"think_tank_news__{source.name}",
         description=f"Fetch, extract and load the news of {source.name}",
-        schedule=source.schedule,
+        schedule=timetable(source),
         start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
         catchup=False,
         max_active_runs=1,
@@ -65,7 +83,7 @@ def build_dag(source: Source):
 
             dsn = warehouse_dsn()
             migrate(dsn)
-            return pipeline.discover(source, dsn)
+            return pipeline.discover(source, dsn, window=backfill_window(get_current_context()))
 
         @task(pool=crawl_pool(source))
         def fetch(discovered: dict) -> dict:

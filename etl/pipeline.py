@@ -12,7 +12,6 @@ warehouse's load lock, so two loads never race, and waits for locks at most ETL_
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from collections import Counter
@@ -21,7 +20,7 @@ from contextlib import contextmanager
 import psycopg
 
 from etl import db, errors, rawstore
-from etl.extract import EXTRACTOR_VERSION, MAX_URL_LENGTH, extract_record
+from etl.extract import EXTRACTOR_VERSION, extract_record
 from etl.load import load_records
 from etl.sources import Source
 
@@ -43,30 +42,24 @@ class LoadFailed(RuntimeError):
     only, and a rerun completes it. The message names the warehouse host, never the password."""
 
 
-def discover(source: Source, dsn: str | None = None, *, refresh: bool = False) -> dict:
-    """Find the source's article URLs not loaded yet (all of them with `refresh`) and open a batch."""
-    from etl.crawl.urls import same_site
+def discover(source: Source, dsn: str | None = None, *, refresh: bool = False, window=None) -> dict:
+    """Find the source's article URLs not loaded yet (all of them with `refresh`) and open a batch.
+
+    `window` (an `etl.crawl.DateWindow`) bounds a backfill to entries published in it, where the
+    feeds and sitemaps date them.
+    """
+    from etl.crawl import Crawler
 
     with db.connect(dsn, autocommit=True) as conn:
         known = set() if refresh else rawstore.known_urls(conn, source.name)
-        with _RecordingCrawler(source) as crawler:
-            found = crawler.discover(is_known=known.__contains__)
+        with Crawler(source) as crawler:
+            urls = crawler.discover(is_known=known.__contains__, window=window)
             stats = crawler.stats
-        # Links come from pages we do not control: only http(s) URLs (the crawler's normalisation), on
-        # the source's own site (another host is not ours to crawl, whatever its path says) and of a
-        # sane length are followed.
-        on_site = [url for url in found if same_site(url, crawler.site_domains)]
-        off_site = [url for url in found if not same_site(url, crawler.site_domains)]
-        if off_site:
-            log.info("source %s: %d article link(s) to other sites not followed, e.g. %s",
-                     source.name, len(off_site), off_site[0])
-        found = on_site
-        urls = [url for url in found if len(url) <= MAX_URL_LENGTH]
-        failures = crawler.discovery_failures + [
-            errors.Failure(url, "UrlTooLong", f"URL of {len(url)} characters, the limit is {MAX_URL_LENGTH}")
-            for url in found if len(url) > MAX_URL_LENGTH]
-        errors.clear(conn, "discover", crawler.discovery_read)
-        if stats["discovery_read"] == 0 and stats["discovery_errors"] > 0:
+            outcome = crawler.discovery_stats
+        failures = [errors.Failure(f.url, f.error_class or error_class_of(f.reason), f"{f.what}: {f.reason}")
+                    for f in outcome.failures]
+        errors.clear(conn, "discover", outcome.read_urls)
+        if outcome.read == 0 and outcome.errors > 0:
             errors.record_failures(conn, "discover", source.name, failures)
             raise SiteUnreachable(f"source {source.name}: no listing, feed or sitemap could be read: "
                                   + "; ".join(stats["discovery_error_samples"][:3]))
@@ -74,9 +67,11 @@ def discover(source: Source, dsn: str | None = None, *, refresh: bool = False) -
             batch_id = rawstore.create_batch(conn, source.name, refresh)
             discovered = rawstore.add_discovered(conn, batch_id, urls)
         errors.record_failures(conn, "discover", source.name, failures, batch_id)
+    if outcome.off_site:
+        log.info("source %s: %d article link(s) to other sites not followed", source.name, outcome.off_site)
     log.info("source %s: batch %s discovered %d new article URLs", source.name, batch_id, discovered)
     discovery_counts = {k: v for k, v in stats.items() if k.startswith("discovery_") and k != "discovery_error_samples"}
-    return {"batch_id": batch_id, "discovered": discovered, **discovery_counts, "discovery_off_site": len(off_site)}
+    return {"batch_id": batch_id, "discovered": discovered, **discovery_counts}
 
 
 def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
@@ -277,49 +272,3 @@ def run_source(source: Source, dsn: str | None = None, *, refresh: bool = False)
         stats.update(stage_stats)
     finish(batch_id, stats, dsn)
     return {"source": source.name, **stats}
-
-
-@functools.cache
-def _recording_crawler_class():
-    from etl.crawl import Crawler
-    from etl.crawl.discovery import DiscoveryStats
-
-    class RecordingStats(DiscoveryStats):
-        def __init__(self):
-            super().__init__()
-            self.failures: list[errors.Failure] = []
-
-        def failed(self, what: str, url: str, reason: str | None) -> None:
-            super().failed(what, url, reason)
-            self.failures.append(errors.Failure(url, error_class_of(reason), f"{what}: {reason}"))
-
-    class RecordingCrawler(Crawler):
-        """A Crawler that also keeps which listing pages, feeds and sitemaps were read and which
-        failed, for the errors table (the crawl's stats keep only counts and a few samples)."""
-
-        def __init__(self, source: Source, **kwargs):
-            super().__init__(source, **kwargs)
-            self.discovery_stats = RecordingStats()
-            self._discovery_fetched: list[str] = []
-
-        def _fetch_any(self, url):
-            result = super()._fetch_any(url)
-            if result.outcome == "fetched":
-                self._discovery_fetched.append(url)
-            return result
-
-        @property
-        def discovery_failures(self) -> list[errors.Failure]:
-            return list(self.discovery_stats.failures)
-
-        @property
-        def discovery_read(self) -> list[str]:
-            failed = {f.url for f in self.discovery_stats.failures}
-            return [url for url in self._discovery_fetched if url not in failed]
-
-    return RecordingCrawler
-
-
-def _RecordingCrawler(source: Source, **kwargs):  # noqa: N802 - used like the class it builds
-    # Built on first use: importing the crawler (httpx, lxml) is for the stages that crawl.
-    return _recording_crawler_class()(source, **kwargs)

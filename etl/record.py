@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Longer URLs are neither followed nor stored: no site means one (browsers stop near 2,000
+# characters), and a btree index entry could not hold it.
+MAX_URL_LENGTH = 2048
+
 # Order matters: `extract` and `export` print records with keys in this order.
 RECORD_FIELDS = (
     "url",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import http.server
 import threading
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from etl.crawl import Crawler
+from etl.crawl import Crawler, DateWindow
 from etl.crawl.client import non_public_reason
 from etl.crawl.fetch import DEFAULT_MAX_BYTES, parse_retry_after
 from etl.progress import Progress
@@ -204,6 +205,40 @@ def test_sitemap_index_with_gzipped_sitemap(site):
     assert urls == [site.url("/articles/1.html"), site.url("/articles/2.html")]
     assert crawler.stats["discovery_sitemaps"] == 3 and crawler.stats["discovery_read"] == 3
     assert crawler.stats["discovery_errors"] == 0
+
+
+def test_a_backfill_window_bounds_dated_feed_and_sitemap_entries_and_walks_listings_past_known(site):
+    site.page("/news/", listing("/articles/1.html", next_href="/news/page/2"))
+    site.page("/news/page/2", listing("/articles/2.html"))
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+      <item><link>{site.url('/articles/20.html')}</link><pubDate>Tue, 14 Mar 2023 09:00:00 +0300</pubDate></item>
+      <item><link>{site.url('/articles/21.html')}</link><pubDate>Mon, 01 Jan 2024 09:00:00 +0000</pubDate></item>
+      <item><link>{site.url('/articles/22.html')}</link></item>
+    </channel></rss>"""
+    index = f"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <sitemap><loc>{site.url('/sitemap-2022.xml')}</loc><lastmod>2022-12-31</lastmod></sitemap>
+      <sitemap><loc>{site.url('/sitemap-2023.xml')}</loc><lastmod>2023-12-31T23:00:00+00:00</lastmod></sitemap>
+    </sitemapindex>"""
+    urlset = f"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <url><loc>{site.url('/articles/30.html')}</loc><lastmod>2023-03-15</lastmod></url>
+      <url><loc>{site.url('/articles/31.html')}</loc><lastmod>2023-04-01</lastmod></url>
+    </urlset>"""
+    site.serve("/feed.rss", Reply(200, rss, {"Content-Type": "application/rss+xml"}))
+    site.serve("/sitemap.xml", Reply(200, index, {"Content-Type": "application/xml"}))
+    site.serve("/sitemap-2023.xml", Reply(200, urlset, {"Content-Type": "application/xml"}))
+    source = make_source(site, feeds=(site.url("/feed.rss"),), sitemaps=(site.url("/sitemap.xml"),))
+    known = {site.url("/articles/1.html")}
+
+    with crawler_for(site, source=source) as crawler:
+        urls = crawler.discover(is_known=known.__contains__, window=DateWindow(dt.date(2023, 3, 1), dt.date(2023, 4, 1)))
+    # Undated entries are kept; dated ones outside March 2023 are not; the 2022 sitemap is not even read;
+    # a listing page of known articles does not stop a backfill.
+    assert urls == [site.url(f"/articles/{n}.html") for n in (2, 20, 22, 30)]
+    assert site.hits["/sitemap-2022.xml"] == 0
+    assert crawler.stats["discovery_out_of_window"] == 2
+
+    with crawler_for(site, source=source) as crawler:  # a scheduled run: no window, usual stop rule
+        assert crawler.discover(is_known=known.__contains__) == [site.url(f"/articles/{n}.html") for n in (20, 21, 22, 30, 31)]
 
 
 def test_url_normalisation_makes_one_spelling_per_page():

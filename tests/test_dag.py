@@ -55,3 +55,29 @@ def test_dag_test_loads_the_sample_site(airflow_metadata_db, sample_site, databa
         failed = conn.execute("SELECT count(*) FROM raw.batch_urls WHERE outcome = 'failed'").fetchone()[0]
     assert len(rows) == 4 and {lang for lang, _ in rows} == {"en", "ru"}
     assert failed == 1
+
+
+def test_runs_cover_data_intervals_and_a_backfill_is_bounded_by_its_interval():
+    import datetime as dt
+    import importlib.util
+    from types import SimpleNamespace
+
+    import pendulum
+    from airflow.sdk import CronDataIntervalTimetable
+
+    from etl.crawl import DateWindow
+
+    spec = importlib.util.spec_from_file_location("think_tank_news_module", DAG_FILE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    dag = next(iter(load_dagbag().dags.values()))
+    assert isinstance(dag.timetable, CronDataIntervalTimetable)
+
+    def context(run_type):
+        return {"dag_run": SimpleNamespace(run_type=run_type),
+                "data_interval_start": pendulum.datetime(2021, 12, 1, tz="UTC"),
+                "data_interval_end": pendulum.datetime(2022, 1, 1, tz="UTC")}
+
+    assert module.backfill_window(context("backfill")) == DateWindow(dt.date(2021, 12, 1), dt.date(2022, 1, 1))
+    assert module.backfill_window(context("scheduled")) is None
+    assert module.backfill_window(context("manual")) is None

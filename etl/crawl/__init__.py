@@ -6,6 +6,7 @@ retries, redirects, size and type limits), `crawler` (the `Crawler` tying them t
 """
 
 from etl.crawl.crawler import Crawler
+from etl.crawl.discovery import DateWindow
 from etl.crawl.fetch import HTML_TYPES, OUTCOMES, FetchResult
 
-__all__ = ["Crawler", "FetchResult", "HTML_TYPES", "OUTCOMES"]
+__all__ = ["Crawler", "DateWindow", "FetchResult", "HTML_TYPES", "OUTCOMES"]

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from etl.crawl.client import ROBOTS_AGENT, build_client, default_user_agent
-from etl.crawl.discovery import Discovery, DiscoveryStats
+from etl.crawl.discovery import DateWindow, Discovery, DiscoveryStats
 from etl.crawl.fetch import DEFAULT_MAX_BYTES, FetchPolicy, FetchResult, Fetcher, FetchStats
 from etl.crawl.ratelimit import HostRateLimiter
 from etl.crawl.robots import ROBOTS_MAX_BYTES, RobotsCache
@@ -49,9 +49,14 @@ class Crawler:
 
     # -- the contract --------------------------------------------------------------------------------
 
-    def discover(self, is_known: Callable[[str], bool] = lambda url: False) -> list[str]:
-        """New article URLs (absolute, no fragment, de-duplicated, in discovery order)."""
-        discovery = Discovery(self.source, self._fetch_any, self.site_domains, self.discovery_stats)
+    def discover(self, is_known: Callable[[str], bool] = lambda url: False,
+                 window: DateWindow | None = None) -> list[str]:
+        """New article URLs (absolute, no fragment, de-duplicated, in discovery order).
+
+        With a `window` (a backfill), feed and sitemap entries dated outside it are left out and
+        listing pages are followed past known articles, up to `max_listing_pages`.
+        """
+        discovery = Discovery(self.source, self._fetch_any, self.site_domains, self.discovery_stats, window)
         urls = discovery.run(is_known)
         log.info("source %s: discovery found %d article URLs, %d new (%d listing pages, %d feeds, %d sitemaps, "
                  "%d errors)", self.source.name, self.discovery_stats.found, len(urls),
@@ -66,8 +71,8 @@ class Crawler:
     @property
     def stats(self) -> dict:
         return {
-            **{f"discovery_{k}": v for k, v in asdict(self.discovery_stats).items() if k != "error_samples"},
-            "discovery_error_samples": list(self.discovery_stats.error_samples),
+            **{f"discovery_{k}": v for k, v in self.discovery_stats.counts().items()},
+            "discovery_error_samples": [f"{f.what} {f.url}: {f.reason}" for f in self.discovery_stats.failures[:20]],
             **asdict(self._fetch_stats),
         }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import logging
 import zlib
 from collections import deque
@@ -13,6 +15,7 @@ from lxml import etree
 
 from etl.crawl.fetch import FetchResult
 from etl.crawl.urls import absolute_url, same_site
+from etl.record import MAX_URL_LENGTH
 from etl.sources import Source
 
 log = logging.getLogger(__name__)
@@ -22,6 +25,26 @@ MAX_SITEMAP_BYTES = 60 * 1024 * 1024  # the protocol allows 50 MB uncompressed p
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 
 
+@dataclass(frozen=True)
+class DateWindow:
+    """[start, end) of publication dates a backfill run is after (an Airflow data interval)."""
+
+    start: dt.date
+    end: dt.date
+
+    def admits(self, day: dt.date | None) -> bool:
+        # An entry without a date may be in the window: keep it (loading is idempotent anyway).
+        return day is None or self.start <= day < self.end
+
+
+@dataclass(frozen=True)
+class DiscoveryFailure:
+    url: str
+    what: str                    # "listing page", "feed", "sitemap", "article link"
+    reason: str
+    error_class: str | None = None
+
+
 @dataclass
 class DiscoveryStats:
     listing_pages: int = 0
@@ -29,24 +52,35 @@ class DiscoveryStats:
     sitemaps: int = 0
     read: int = 0    # listing pages, feeds and sitemaps fetched and read
     errors: int = 0  # ... and those that could not be (logged; 0 read with errors > 0: the site is down)
-    error_samples: list[str] = field(default_factory=list)  # the first few, for the run's log
     found: int = 0   # article URLs seen, known or not
     new: int = 0     # of which not known
+    off_site: int = 0       # article links to another site: not ours to crawl, whatever their path says
+    out_of_window: int = 0  # feed/sitemap entries dated outside a backfill's window
+    # Which discovery URLs were read and which failed, for the errors table (not counts: left out of stats).
+    read_urls: list[str] = field(default_factory=list)
+    failures: list[DiscoveryFailure] = field(default_factory=list)
 
-    def failed(self, what: str, url: str, reason: str | None) -> None:
-        self.errors += 1
-        message = f"{what} {url}: {reason}"
-        if len(self.error_samples) < 20:
-            self.error_samples.append(message)
-        log.warning("discovery: %s", message)
+    def succeeded(self, url: str) -> None:
+        self.read += 1
+        self.read_urls.append(url)
+
+    def failed(self, what: str, url: str, reason: str | None, error_class: str | None = None) -> None:
+        if what != "article link":
+            self.errors += 1
+        self.failures.append(DiscoveryFailure(url, what, reason or "failed", error_class))
+        log.warning("discovery: %s %s: %s", what, url, reason)
+
+    def counts(self) -> dict[str, int]:
+        return {name: value for name, value in vars(self).items() if isinstance(value, int)}
 
 
 class Discovery:
     """One discovery pass over a source. `fetch(url) -> FetchResult` does the HTTP (any content type)."""
 
     def __init__(self, source: Source, fetch: Callable[[str], FetchResult], site_domains: frozenset[str],
-                 stats: DiscoveryStats | None = None):
+                 stats: DiscoveryStats | None = None, window: DateWindow | None = None):
         self.source = source
+        self.window = window
         self._fetch = fetch
         self._site_domains = site_domains
         self.stats = stats or DiscoveryStats()
@@ -67,11 +101,26 @@ class Discovery:
             return False
         self._seen.add(url)
         self.stats.found += 1
+        # Links come from pages we do not control: only URLs on the source's own site and of a sane
+        # length are followed (http(s) only is the normalisation's rule).
+        if not same_site(url, self._site_domains):
+            self.stats.off_site += 1
+            return False
+        if len(url) > MAX_URL_LENGTH:
+            self.stats.failed("article link", url, f"URL of {len(url)} characters, the limit is {MAX_URL_LENGTH}",
+                              "UrlTooLong")
+            return False
         if self._is_known(url):
             return False
         self._new.append(url)
         self.stats.new += 1
         return True
+
+    def _offer_dated(self, url: str, day: dt.date | None) -> None:
+        if self.window is not None and not self.window.admits(day):
+            self.stats.out_of_window += 1
+            return
+        self._offer(url)
 
     # -- listing pages ------------------------------------------------------------------------------
 
@@ -79,7 +128,9 @@ class Discovery:
         """Each start URL begins a chain of listing pages, at most `max_listing_pages` long.
 
         A listing page that yields no new article ends its branch: listings are newest first, so
-        everything behind it was seen by an earlier run.
+        everything behind it was seen by an earlier run. A backfill (a date window) walks on: the
+        archive it is after lies behind what is known. Listing pages carry no dates, so they are not
+        filtered by the window; feeds and sitemaps are.
         """
         queued: set[str] = set()
         queue: deque[tuple[str, int]] = deque()
@@ -101,7 +152,7 @@ class Discovery:
                 continue
             try:
                 self._read_listing(url, chain, result, queue, queued)
-                self.stats.read += 1
+                self.stats.succeeded(url)
             except Exception as exc:  # one unreadable listing page is one lost page, not a lost run
                 self.stats.failed("listing page", url, f"cannot read: {type(exc).__name__}: {exc}")
 
@@ -112,7 +163,7 @@ class Discovery:
         if self.source.is_article_url(url):
             links.insert(0, url)
         new = sum(self._offer(link) for link in links if self.source.is_article_url(link))
-        if not new:
+        if not new and self.window is None:
             log.info("discovery: no new article on %s, not paging further from it", url)
             return
         next_pages = [absolute_url(base, el.get("href") or "") for el in soup.select(self.source.next_page)]
@@ -131,14 +182,14 @@ class Discovery:
             self.stats.failed("feed", url, result.error)
             return
         try:
-            links = feed_links(result.body, result.final_url or url)
+            entries = feed_entries(result.body, result.final_url or url)
         except Exception as exc:  # ValueError for a non-feed; anything else is still one lost feed
             self.stats.failed("feed", url, str(exc))
             return
-        self.stats.read += 1
-        for link in links:
+        self.stats.succeeded(url)
+        for link, day in entries:
             if self.source.is_article_url(link):
-                self._offer(link)
+                self._offer_dated(link, day)
 
     # -- sitemaps -------------------------------------------------------------------------------------
 
@@ -156,18 +207,20 @@ class Discovery:
                 self.stats.failed("sitemap", url, result.error)
                 continue
             try:
-                kind, locations = sitemap_entries(result.body, result.final_url or url)
+                kind, entries = sitemap_entries(result.body, result.final_url or url)
             except Exception as exc:  # ValueError for a non-sitemap; anything else is still one lost file
                 self.stats.failed("sitemap", url, str(exc))
                 continue
-            self.stats.read += 1
+            self.stats.succeeded(url)
             if kind == "sitemapindex":
                 # The protocol keeps a sitemap on its own site; elsewhere is not ours to crawl.
-                queue.extend(loc for loc in locations if same_site(loc, self._site_domains))
+                # A child sitemap last modified before the window holds nothing newer.
+                queue.extend(loc for loc, day in entries if same_site(loc, self._site_domains)
+                             and (self.window is None or day is None or day >= self.window.start))
             else:
-                for loc in locations:
+                for loc, day in entries:
                     if self.source.is_article_url(loc):
-                        self._offer(loc)
+                        self._offer_dated(loc, day)
         if queue:
             log.warning("discovery: stopped after %d sitemap files, %d left", len(done), len(queue))
 
@@ -206,30 +259,31 @@ def _local(tag) -> str:
     return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
 
 
-def sitemap_entries(body: bytes, base_url: str) -> tuple[str, list[str]]:
-    """('sitemapindex' | 'urlset', absolute <loc> URLs in document order)."""
+def sitemap_entries(body: bytes, base_url: str) -> tuple[str, list[tuple[str, dt.date | None]]]:
+    """('sitemapindex' | 'urlset', [(absolute <loc> URL, <lastmod> date or None)] in document order)."""
     root = _parse_xml(body, "sitemap")
     kind = _local(root.tag)
     if kind not in ("sitemapindex", "urlset"):
         raise ValueError(f"not a sitemap: root element <{kind}>")
-    locations = []
-    for element in root.iter():
-        if _local(element.tag) == "loc" and element.text:
-            url = absolute_url(base_url, element.text)
-            if url:
-                locations.append(url)
-    return kind, locations
+    entries = []
+    for entry in root:
+        fields = {_local(child.tag): (child.text or "").strip() for child in entry}
+        url = absolute_url(base_url, fields["loc"]) if fields.get("loc") else None
+        if url:
+            entries.append((url, _date(fields.get("lastmod"))))
+    return kind, entries
 
 
-def feed_links(body: bytes, base_url: str) -> list[str]:
-    """Item links of an RSS 1.0/2.0 or Atom feed, absolute, in document order."""
+def feed_entries(body: bytes, base_url: str) -> list[tuple[str, dt.date | None]]:
+    """(item link, its date or None) of an RSS 1.0/2.0 or Atom feed, absolute, in document order."""
     root = _parse_xml(body, "feed")
-    links = []
+    entries = []
     for item in root.iter():
         name = _local(item.tag)
         if name not in ("item", "entry"):
             continue
         link = None
+        day = None
         for child in item:
             child_name = _local(child.tag)
             if child_name == "link":
@@ -239,12 +293,32 @@ def feed_links(body: bytes, base_url: str) -> list[str]:
                         link = href
                 elif child.text and child.text.strip():
                     link = child.text
-                    break
             elif child_name == "guid" and child.get("isPermaLink", "true") == "true" and link is None and child.text:
                 link = child.text
+            elif child_name in _FEED_DATE_ELEMENTS and day is None:
+                day = _date(child.text)
         if link is None and name == "item":
             link = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")  # RSS 1.0
         url = absolute_url(base_url, link) if link else None
         if url:
-            links.append(url)
-    return links
+            entries.append((url, day))
+    return entries
+
+
+# RSS pubDate, Atom published/updated, RSS 1.0 dc:date: the first one an item has.
+_FEED_DATE_ELEMENTS = frozenset({"pubdate", "published", "updated", "date"})
+
+
+def _date(text: str | None) -> dt.date | None:
+    """A sitemap W3C datetime or a feed's RFC 822 / ISO 8601 date, as a date; None when unreadable."""
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        return None

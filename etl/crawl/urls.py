@@ -7,6 +7,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from tld import get_fld
 
+
 ALLOWED_SCHEMES = ("http", "https")
 
 

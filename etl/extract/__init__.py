@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from etl.record import empty_record
+from etl.record import MAX_URL_LENGTH, empty_record
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +24,6 @@ EXTRACTOR_VERSION = "0.2.0"
 # Per-page limits. The crawler stores at most 5 MB per page; anything bigger reaching extraction
 # (a file given to the CLI) is refused rather than parsed.
 MAX_PAGE_BYTES = 8 * 1024 * 1024
-# Longer URLs are not URLs a site means (browsers stop near 2 000) and would not fit a btree index entry.
-MAX_URL_LENGTH = 2048
 DEFAULT_TIME_LIMIT = float(os.environ.get("ETL_EXTRACT_TIME_LIMIT") or 30.0)  # seconds per page
 
 
