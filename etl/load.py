@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import NamedTuple
 
 from psycopg.types.json import Jsonb
 
@@ -30,6 +31,8 @@ ANALYZE_AFTER_INSERTS = 1000
 _LOADED_TABLES = ("core.articles", "core.article_translations", "core.events", "core.event_organizers",
                   "core.event_sessions", "core.event_speakers", "core.organizations", "core.people")
 
+_EVENT_COLUMNS = ("name", "type", "start_date", "end_date", "city", "city_as_written", "country", "format",
+                  "occasion", "participants_count", "countries_count")
 _KEY_COLUMNS = ("url", "content_hash", "extractor_version", "first_seen", "last_seen")
 _ARTICLE_COLUMNS = ("url", "source", "language", "title", "alt_titles", "published_at", "translation_of_url",
                     "body_paragraphs", "countries_mentioned", "extractor_version", "content_hash", "page_id",
@@ -146,7 +149,7 @@ def _loadable_rows(rows: Iterable[Row]) -> tuple[dict[str, Row], dict[str, list[
     for row in rows:
         record = row[3]
         try:
-            record_events = _validated(record)
+            record_events = _checked_events(record)
         except ValueError as exc:
             skipped += 1
             log.warning("not loading %s: %s", record.get("url") or "a record without URL", exc)
@@ -162,8 +165,8 @@ def _loadable_rows(rows: Iterable[Row]) -> tuple[dict[str, Row], dict[str, list[
     return latest, events, skipped
 
 
-def _validated(record: dict) -> list[dict]:
-    """The record's events as the warehouse stores them; ValueError says what it cannot hold."""
+def _checked_events(record: dict) -> list[dict]:
+    """The record's events as the warehouse stores them; ValueError says what in the record it cannot hold."""
     from etl.load_events import _validated as validated_event
 
     if not record.get("url") or not record.get("source"):
@@ -193,14 +196,15 @@ def _changed_urls(cur, latest: dict[str, Row], hashes: dict[str, str], extractor
     return [row[0] for row in cur.execute(_CHANGED_KEYS)]
 
 
-class _Written(tuple):
-    __slots__ = ()
-    article_id = property(lambda self: self[0])
-    url = property(lambda self: self[1])
-    inserted = property(lambda self: self[2])
-    content_changed = property(lambda self: self[3])
-    version_id = property(lambda self: self[4])
-    extractor_changed = property(lambda self: self[5])
+class _Written(NamedTuple):
+    """An article row the upsert wrote (the columns of the _UPSERT result, in order)."""
+
+    article_id: int
+    url: str
+    inserted: bool
+    content_changed: bool
+    version_id: int | None  # the kept previous version, when the page content changed
+    extractor_changed: bool
 
 
 def _upsert_articles(cur, rows: list[Row], hashes: dict[str, str], extractor_version: str) -> list[_Written]:
@@ -211,7 +215,7 @@ def _upsert_articles(cur, rows: list[Row], hashes: dict[str, str], extractor_ver
         for page_id, first_seen, last_seen, record in rows:
             copy.write_row(_article_values(record, hashes[record["url"]], extractor_version, page_id,
                                            first_seen, last_seen))
-    return [_Written(row) for row in cur.execute(_UPSERT)]
+    return [_Written(*row) for row in cur.execute(_UPSERT)]
 
 
 def _article_values(record: dict, record_hash: str, extractor_version: str, page_id: int | None,
@@ -305,9 +309,6 @@ def _insert_new_events(conn, events_by_article: dict[int, list[dict]]) -> None:
                                            "organization_id", "organization_as_written", "session_name"), speaker_rows)
         link_translations(cur, list(events_by_article))
 
-
-_EVENT_COLUMNS = ("name", "type", "start_date", "end_date", "city", "city_as_written", "country", "format",
-                  "occasion", "participants_count", "countries_count")
 
 def _copy(cur, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     if rows:
