@@ -149,7 +149,7 @@ def _loadable_rows(rows: Iterable[Row]) -> tuple[dict[str, Row], dict[str, list[
     for row in rows:
         record = row[3]
         try:
-            record_events = _checked_events(record)
+            record_events = check_record(record)
         except ValueError as exc:
             skipped += 1
             log.warning("not loading %s: %s", record.get("url") or "a record without URL", exc)
@@ -165,8 +165,9 @@ def _loadable_rows(rows: Iterable[Row]) -> tuple[dict[str, Row], dict[str, list[
     return latest, events, skipped
 
 
-def _checked_events(record: dict) -> list[dict]:
-    """The record's events as the warehouse stores them; ValueError says what in the record it cannot hold."""
+def check_record(record: dict) -> list[dict]:
+    """The loader's rules: ValueError says what in the record the warehouse cannot hold (the loader
+    skips such records). Returns the record's events as the warehouse stores them."""
     from etl.load_events import _validated as validated_event
 
     if not record.get("url") or not record.get("source"):
