@@ -62,8 +62,9 @@ _SOURCE_FILTER = "(%(source)s::text IS NULL OR {column} = %(source)s)"
 
 # The URL as a reader would type it: scheme, "www.", host case, fragment and a trailing slash do not
 # make a different page.
-_URL_KEY = """lower(substring(url from '(?i)^[a-z]+://(?:www\\.)?([^/?#]+)'))
-              || rtrim(coalesce(substring(url from '(?i)^[a-z]+://[^/?#]+([^#]*)'), ''), '/')"""
+# (A URL without scheme and host keys as itself.)
+_URL_KEY = """coalesce(lower(substring(url from '(?i)^[a-z]+://(?:www\\.)?([^/?#]+)'))
+                       || rtrim(coalesce(substring(url from '(?i)^[a-z]+://[^/?#]+([^#]*)'), ''), '/'), url)"""
 
 ARTICLE_CHECKS = (
     Check(
