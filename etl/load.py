@@ -168,7 +168,7 @@ def _loadable_rows(rows: Iterable[Row]) -> tuple[dict[str, Row], dict[str, list[
 def check_record(record: dict) -> list[dict]:
     """The loader's rules: ValueError says what in the record the warehouse cannot hold (the loader
     skips such records). Returns the record's events as the warehouse stores them."""
-    from etl.load_events import _validated as validated_event
+    from etl.load_events import validated_event
 
     if not record.get("url") or not record.get("source"):
         raise ValueError("no URL or source")
@@ -270,7 +270,7 @@ def _insert_new_events(conn, events_by_article: dict[int, list[dict]]) -> None:
     `replace_events`), event ids drawn from the sequence in one query, each table filled by one COPY,
     and the people and organizations of translated events linked in one pass.
     """
-    from etl.load_events import _organization_id, _person_id, link_translations
+    from etl.load_events import link_translations, organization_id_for, person_id_for
 
     with conn.cursor() as cur:
         organizations: dict[tuple[str, str | None], int] = {}
@@ -278,12 +278,12 @@ def _insert_new_events(conn, events_by_article: dict[int, list[dict]]) -> None:
 
         def organization(name: str, acronym: str | None) -> int:
             if (name, acronym) not in organizations:
-                organizations[(name, acronym)] = _organization_id(cur, name, acronym)
+                organizations[(name, acronym)] = organization_id_for(cur, name, acronym)
             return organizations[(name, acronym)]
 
         def person(name: str) -> int:
             if name not in people:
-                people[name] = _person_id(cur, name)
+                people[name] = person_id_for(cur, name)
             return people[name]
 
         total = sum(len(events) for events in events_by_article.values())

@@ -27,7 +27,7 @@ class EventsError(ValueError):
 
 def replace_events(conn, article_id: int, events: list[dict]) -> None:
     """Make the stored events of `article_id` equal `events` (the record's event list)."""
-    events = [_validated(event, index) for index, event in enumerate(events or [])]
+    events = [validated_event(event, index) for index, event in enumerate(events or [])]
     stored = events_for_articles(conn, [article_id]).get(article_id, [])
     with conn.cursor() as cur:
         for position, event in enumerate(events):
@@ -73,7 +73,7 @@ def events_for_articles(conn, article_ids: list[int]) -> dict[int, list[dict]]:
 # ---------------------------------------------------------------- validation
 
 
-def _validated(event: dict, index: int) -> dict:
+def validated_event(event: dict, index: int) -> dict:
     if not isinstance(event, dict):
         raise EventsError(f"event {index}: expected an object, got {type(event).__name__}")
     unknown = set(event) - set(EVENT_FIELDS)
@@ -128,7 +128,7 @@ def _write_children(cur, event_id: int, event: dict) -> None:
     for table in ("event_organizers", "event_sessions", "event_speakers"):
         cur.execute(f"DELETE FROM core.{table} WHERE event_id = %s", (event_id,))
     for position, organizer in enumerate(event["organizers"]):
-        organization_id = _organization_id(cur, organizer["name"], organizer.get("acronym"))
+        organization_id = organization_id_for(cur, organizer["name"], organizer.get("acronym"))
         cur.execute("""INSERT INTO core.event_organizers (event_id, position, organization_id, name_as_written, acronym)
                        VALUES (%s, %s, %s, %s, %s)""",
                     (event_id, position, organization_id, organizer["name"], organizer.get("acronym")))
@@ -137,9 +137,9 @@ def _write_children(cur, event_id: int, event: dict) -> None:
                        VALUES (%s, %s, %s, %s, %s)""",
                     (event_id, position, session["name"], session.get("kind"), session.get("format")))
     for position, speaker in enumerate(event["speakers"]):
-        person_id = _person_id(cur, speaker["name"])
+        person_id = person_id_for(cur, speaker["name"])
         organization = speaker.get("organization")
-        organization_id = _organization_id(cur, organization, None) if organization else None
+        organization_id = organization_id_for(cur, organization, None) if organization else None
         cur.execute("""INSERT INTO core.event_speakers (event_id, position, person_id, name_as_written, role,
                                                         organization_id, organization_as_written, session_name)
                        VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
@@ -154,7 +154,7 @@ def fold(name: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold().replace("ё", "е")
 
 
-def _organization_id(cur, name: str, acronym: str | None) -> int:
+def organization_id_for(cur, name: str, acronym: str | None) -> int:
     """One organization per alias: known spelling -> its row; a curated think tank -> its row
     (created with all its aliases on first use); anything else -> a new row of its own."""
     row = cur.execute("SELECT organization_id FROM core.organization_aliases WHERE alias_folded = %s",
@@ -202,7 +202,7 @@ def _script(text: str) -> str:
     return "other"
 
 
-def _person_id(cur, name: str) -> int:
+def person_id_for(cur, name: str) -> int:
     key = (fold(name), _script(name))
     row = cur.execute("SELECT person_id FROM core.people WHERE name_folded = %s AND script = %s", key).fetchone()
     if row is None:

@@ -214,12 +214,7 @@ def _refusal_class(exc: Exception) -> str:
 
 def _split_valid(rows: list) -> tuple[list, list[tuple[tuple, Exception]]]:
     """The rows the loader accepts, and the (row, why) of those it would skip, for the errors table."""
-    from etl import load as loader
-
-    # The loader's own rules, so what it would skip is named here. It has no public name for them yet
-    # (asked for); until then, whichever private name this version of etl/load.py uses.
-    check_record = getattr(loader, "check_record", None) or getattr(loader, "_checked_events", None) \
-        or getattr(loader, "_validated")
+    from etl.load import check_record  # the loader's own rules, so what it would skip is named here
 
     valid, invalid = [], []
     for row in rows:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from etl import db, rawstore
+from etl import db, errors, rawstore
 from etl.extract import EXTRACTOR_VERSION, extract_record
 from etl.load import load_records
+from etl.pipeline import load_lock
 from etl.sources import Source
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ def reprocess(dsn: str | None = None, source: str | None = None, sources: list[S
         page_ids = rawstore.latest_page_ids(conn, source)
         for start in range(0, len(page_ids), CHUNK_PAGES):
             rows = _extract_pages(conn, page_ids[start:start + CHUNK_PAGES], configured, extractor_version, counts)
-            counts.update(load_records(conn, rows, extractor_version))
+            with load_lock(conn):  # never beside a pipeline load of the same articles
+                counts.update(load_records(conn, rows, extractor_version))
     return {"source": source, "pages": len(page_ids), **counts}
 
 
@@ -58,6 +60,9 @@ def _extract_pages(conn, page_ids: list[int], configured: dict[str, Source], ext
         if record.get("error"):
             counts["extract_errors"] += 1
             log.warning("cannot extract %s: %s", page.url, record["error"])
+            errors.record_failure(conn, "extract", source_name, page.url,
+                                  record.get("error_class") or "ExtractionError", record["error"])
             continue  # the article keeps its last good version
+        errors.clear(conn, "extract", [page.url])
         rows.append((page_id, first_seen, last_seen, record))
     return rows
