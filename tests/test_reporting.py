@@ -53,6 +53,7 @@ def test_views_give_the_numbers_of_the_loaded_sample(loaded_sample):
         assert bisr["fetch_error_rate"] == Decimal("0.200")
         assert bisr["articles_per_day"] == Decimal("0.13")  # 4 new articles in the 30-day window
         assert bisr["last_error_url"].endswith("/removed-article.html") and "404" in bisr["last_error"]
+        assert bisr["pages_failing_now"] == 1
 
         # The conference is reported in English and in Russian: two reports, one event.
         assert rows(conn, "SELECT month::text, events, reports, participants, countries "
