@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
                                        and "/page/" not in path)
                 listing_requests = sum(n for path, n in hits.items() if "/page/" in path)
                 rows.append({"run": label, "seconds": round(seconds, 1), "discovered": summary.get("discovered", 0),
-                             "fetched": summary.get("fetched", 0), "unchanged": summary.get("not_modified", 0),
+                             "fetched": summary.get("fetched", 0), "unchanged": summary.get("unchanged", 0),
                              "failed": summary.get("failed", 0), "listing requests": listing_requests,
                              "article requests": article_requests, **warehouse_counts(dsn)})
             crawl = crawl_only(config)
