@@ -81,6 +81,8 @@ WITH known AS (
     FROM raw.batch_urls u JOIN raw.batches b USING (batch_id)
     WHERE u.outcome = 'failed'
     ORDER BY b.source, coalesce(u.fetched_at, b.started_at) DESC
+), failing AS (
+    SELECT source, count(*) AS pages_failing_now FROM raw.page_errors GROUP BY source
 ), loaded AS (
     SELECT source, count(*) AS articles, max(first_seen) AS last_new_article_at,
            count(*) FILTER (WHERE first_seen > now() - interval '30 days') AS articles_last_30_days
@@ -93,10 +95,12 @@ SELECT k.source, r.last_successful_run_at, r.last_run_started_at,
        round(coalesce(l.articles_last_30_days, 0) / 30.0, 2) AS articles_per_day,
        coalesce(f.fetch_attempts, 0) AS fetch_attempts, coalesce(f.fetch_errors, 0) AS fetch_errors,
        round(f.fetch_errors::numeric / nullif(f.fetch_attempts, 0), 3) AS fetch_error_rate,
-       e.error AS last_error, e.url AS last_error_url, e.at AS last_error_at
+       e.error AS last_error, e.url AS last_error_url, e.at AS last_error_at,
+       coalesce(pf.pages_failing_now, 0) AS pages_failing_now
 FROM known k
 LEFT JOIN runs r USING (source) LEFT JOIN fetches f USING (source)
-LEFT JOIN last_error e USING (source) LEFT JOIN loaded l USING (source);
+LEFT JOIN last_error e USING (source) LEFT JOIN loaded l USING (source)
+LEFT JOIN failing pf USING (source);
 COMMENT ON VIEW reporting.source_health IS 'Per source: last successful run, new articles per day and fetch error rate over the last 30 days, and the last fetch error.';
 COMMENT ON COLUMN reporting.source_health.source IS 'Configured source name.';
 COMMENT ON COLUMN reporting.source_health.last_successful_run_at IS 'When the last run of the source finished (all stages done).';
@@ -112,3 +116,4 @@ COMMENT ON COLUMN reporting.source_health.fetch_error_rate IS 'fetch_errors / fe
 COMMENT ON COLUMN reporting.source_health.last_error IS 'Reason of the most recent failed fetch.';
 COMMENT ON COLUMN reporting.source_health.last_error_url IS 'URL of the most recent failed fetch.';
 COMMENT ON COLUMN reporting.source_health.last_error_at IS 'When the most recent failed fetch happened.';
+COMMENT ON COLUMN reporting.source_health.pages_failing_now IS 'URLs of the source failing now at some stage (discover, fetch, extract, load); `python -m etl errors --source NAME` lists them.';

@@ -30,18 +30,12 @@ CREATE TRIGGER articles_extractor_version_to_events AFTER UPDATE OF extractor_ve
 -- One event is often reported twice: by an article and by its translation. Reports at the same
 -- position of an article and its (loaded) translation, with the same start date, are one event:
 -- event_key is the smallest event_id among them. Aggregates count distinct event_key.
+-- The twin report is found by index lookups (articles by URL and by the URL they translate),
+-- not by scanning every translation pair.
+CREATE INDEX articles_translation_of_url_idx ON core.articles (translation_of_url);
 CREATE VIEW reporting.events AS
-WITH translations AS (
-    SELECT a.article_id, b.article_id AS other_id
-    FROM core.articles a JOIN core.articles b ON b.url = a.translation_of_url AND b.article_id <> a.article_id
-), pairs AS (
-    SELECT article_id, other_id FROM translations UNION SELECT other_id, article_id FROM translations
-)
 SELECT e.event_id,
-       least(e.event_id, (SELECT min(o.event_id) FROM pairs p
-                          JOIN core.events o ON o.article_id = p.other_id AND o.position = e.position
-                                            AND o.start_date IS NOT DISTINCT FROM e.start_date
-                          WHERE p.article_id = e.article_id)) AS event_key,
+       least(e.event_id, twin.event_id) AS event_key,
        e.article_id, a.url AS article_url, a.source, a.language, a.published_at,
        e.name, e.type, e.start_date, e.end_date, e.city, e.city_as_written, e.country, e.format, e.occasion,
        e.participants_count, e.countries_count,
@@ -51,7 +45,14 @@ SELECT e.event_id,
        (SELECT count(*) FROM core.event_sessions s WHERE s.event_id = e.event_id) AS sessions,
        (SELECT count(*) FROM core.event_speakers s WHERE s.event_id = e.event_id) AS speakers,
        e.extractor_version
-FROM core.events e JOIN core.articles a USING (article_id);
+FROM core.events e
+JOIN core.articles a USING (article_id)
+LEFT JOIN LATERAL (
+    SELECT min(o.event_id) AS event_id
+    FROM core.articles b JOIN core.events o ON o.article_id = b.article_id
+    WHERE (b.url = a.translation_of_url OR b.translation_of_url = a.url) AND b.article_id <> a.article_id
+      AND o.position = e.position AND o.start_date IS NOT DISTINCT FROM e.start_date
+) twin ON true;
 COMMENT ON VIEW reporting.events IS 'Every event report: one row per event per article (an event reported in two languages has two rows sharing event_key).';
 COMMENT ON COLUMN reporting.events.event_id IS 'Warehouse id of this report of the event.';
 COMMENT ON COLUMN reporting.events.event_key IS 'Identifies the event across its reports in an article and its translation: count DISTINCT event_key to count events.';
@@ -115,12 +116,27 @@ COMMENT ON COLUMN reporting.events_by_type.last_event IS 'Start date of the late
 COMMENT ON COLUMN reporting.events_by_type.avg_participants IS 'Average stated participant count (events stating one).';
 
 CREATE VIEW reporting.events_by_organizer AS
-SELECT o.organization_id, coalesce(o.name_en, o.name_ru) AS organization,
+WITH keys AS (
+    SELECT o.organization_id,
+           least(o.organization_id,
+                 (SELECT min(CASE WHEN l.organization_id = o.organization_id THEN l.other_organization_id
+                                  ELSE l.organization_id END)
+                  FROM core.organization_links l
+                  WHERE o.organization_id IN (l.organization_id, l.other_organization_id))) AS organization_key
+    FROM core.organizations o
+), names AS (
+    SELECT k.organization_key,
+           (array_agg(coalesce(o.name_en, o.name_ru) ORDER BY o.name_en IS NULL, o.organization_id))[1] AS organization
+    FROM keys k JOIN core.organizations o USING (organization_id)
+    GROUP BY k.organization_key
+)
+SELECT k.organization_key AS organization_id, n.organization,
        date_trunc('month', e.start_date)::date AS month, count(DISTINCT e.event_key) AS events
 FROM reporting.events e
 JOIN core.event_organizers eo ON eo.event_id = e.event_id
-JOIN core.organizations o ON o.organization_id = eo.organization_id
-GROUP BY o.organization_id, 2, 3;
+JOIN keys k ON k.organization_id = eo.organization_id
+JOIN names n ON n.organization_key = k.organization_key
+GROUP BY k.organization_key, n.organization, 3;
 COMMENT ON VIEW reporting.events_by_organizer IS 'Events per organizing organization and month of start (month NULL: date not known).';
 COMMENT ON COLUMN reporting.events_by_organizer.organization_id IS 'Warehouse id of the organization (all its spellings and acronyms).';
 COMMENT ON COLUMN reporting.events_by_organizer.organization IS 'Name of the organization (English when known, else Russian).';
@@ -128,16 +144,31 @@ COMMENT ON COLUMN reporting.events_by_organizer.month IS 'First day of the month
 COMMENT ON COLUMN reporting.events_by_organizer.events IS 'Distinct events the organization organized or co-organized.';
 
 CREATE VIEW reporting.organizer_activity AS
-SELECT o.organization_id, coalesce(o.name_en, o.name_ru) AS organization, o.acronyms,
+WITH keys AS (
+    SELECT o.organization_id,
+           least(o.organization_id,
+                 (SELECT min(CASE WHEN l.organization_id = o.organization_id THEN l.other_organization_id
+                                  ELSE l.organization_id END)
+                  FROM core.organization_links l
+                  WHERE o.organization_id IN (l.organization_id, l.other_organization_id))) AS organization_key
+    FROM core.organizations o
+)
+SELECT k.organization_key AS organization_id,
+       (array_agg(coalesce(o.name_en, o.name_ru) ORDER BY o.name_en IS NULL, o.organization_id))[1] AS organization,
+       (SELECT coalesce(array_agg(DISTINCT acronym ORDER BY acronym), '{}')
+        FROM keys k2 JOIN core.organizations o2 USING (organization_id) CROSS JOIN unnest(o2.acronyms) AS acronym
+        WHERE k2.organization_key = k.organization_key) AS acronyms,
        count(DISTINCT e.event_key) AS events_organized,
        min(e.start_date) AS first_event, max(e.start_date) AS last_event,
        array_agg(DISTINCT e.country ORDER BY e.country) FILTER (WHERE e.country IS NOT NULL) AS countries,
        array_agg(DISTINCT e.city ORDER BY e.city) FILTER (WHERE e.city IS NOT NULL) AS cities,
-       count(DISTINCT e.article_id) AS articles
-FROM core.organizations o
+       count(DISTINCT e.article_id) AS articles,
+       array_agg(DISTINCT eo.name_as_written ORDER BY eo.name_as_written) AS spellings
+FROM keys k
+JOIN core.organizations o USING (organization_id)
 JOIN core.event_organizers eo USING (organization_id)
 JOIN reporting.events e ON e.event_id = eo.event_id
-GROUP BY o.organization_id;
+GROUP BY k.organization_key;
 COMMENT ON VIEW reporting.organizer_activity IS 'Per organizing organization: events organized, first and last, where.';
 COMMENT ON COLUMN reporting.organizer_activity.organization_id IS 'Warehouse id of the organization (all its spellings and acronyms).';
 COMMENT ON COLUMN reporting.organizer_activity.organization IS 'Name of the organization (English when known, else Russian).';
@@ -187,3 +218,12 @@ COMMENT ON COLUMN reporting.speaker_appearances.roles IS 'Roles stated (Director
 COMMENT ON COLUMN reporting.speaker_appearances.organizations IS 'Organizations the person represented (normalized names).';
 COMMENT ON COLUMN reporting.speaker_appearances.sessions IS 'Sessions the person spoke at.';
 COMMENT ON COLUMN reporting.speaker_appearances.languages IS 'Languages of the articles naming the person.';
+
+-- Organizations linked across languages (core.organization_links, e.g. Nursultan Nazarbayev
+-- Foundation = Фонд Нурсултана Назарбаева) count as one organizer in the reporting views: its
+-- organization_id is the smallest id among the linked rows. Same columns as before, plus spellings.
+COMMENT ON VIEW reporting.organizer_activity IS 'Per organizing organization (spellings in other languages merged when linked): events organized, first and last, where.';
+COMMENT ON COLUMN reporting.organizer_activity.organization_id IS 'Identifies the organization: the smallest core.organizations id among the rows linked to it across languages.';
+COMMENT ON COLUMN reporting.organizer_activity.acronyms IS 'Known acronyms of it (BISR, БИСИ, ...).';
+COMMENT ON COLUMN reporting.organizer_activity.spellings IS 'The names the articles give it as organizer.';
+COMMENT ON COLUMN reporting.events_by_organizer.organization_id IS 'Identifies the organization: the smallest core.organizations id among the rows linked to it across languages.';
