@@ -66,12 +66,16 @@ def discover(source: Source, dsn: str | None = None, *, refresh: bool = False, w
         with conn.transaction():
             batch_id = rawstore.create_batch(conn, source.name, refresh)
             discovered = rawstore.add_discovered(conn, batch_id, urls)
+            carried_over = rawstore.carry_over_unfinished(conn, batch_id, source.name)
         errors.record_failures(conn, "discover", source.name, failures, batch_id)
+    if carried_over:
+        log.info("source %s: batch %s takes over %d stored page(s) an unfinished run left", source.name,
+                 batch_id, carried_over)
     if outcome.off_site:
         log.info("source %s: %d article link(s) to other sites not followed", source.name, outcome.off_site)
     log.info("source %s: batch %s discovered %d new article URLs", source.name, batch_id, discovered)
     discovery_counts = {k: v for k, v in stats.items() if k.startswith("discovery_") and k != "discovery_error_samples"}
-    return {"batch_id": batch_id, "discovered": discovered, **discovery_counts}
+    return {"batch_id": batch_id, "discovered": discovered, "carried_over": carried_over, **discovery_counts}
 
 
 def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:

@@ -15,7 +15,8 @@ from datetime import datetime
 from psycopg.types.json import Jsonb
 
 # Outcomes whose page is (or was already) stored and can be extracted/loaded.
-STORED_OUTCOMES = ("fetched", "not_modified")
+# `carried_over`: stored by an earlier batch that never finished, handed to a later one (see below).
+STORED_OUTCOMES = ("fetched", "not_modified", "carried_over")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,28 @@ def add_discovered(conn, batch_id: int, urls: Iterable[str]) -> int:
             "INSERT INTO raw.batch_urls (batch_id, url, position) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING", rows
         )
     return len(rows)
+
+
+def carry_over_unfinished(conn, batch_id: int, source: str) -> int:
+    """Hand to this batch the stored pages of `source` that no finished batch has processed.
+
+    A run that stopped after fetching (killed, or out of retries) leaves its pages stored but not
+    extracted or loaded; discovery will not offer them again, since they are stored. The next batch
+    takes them over, so extract and load (both idempotent) complete them.
+    """
+    return conn.execute(
+        """INSERT INTO raw.batch_urls (batch_id, url, position, outcome, http_status, fetched_at, page_id)
+           SELECT %(batch)s, p.url,
+                  COALESCE((SELECT max(position) FROM raw.batch_urls WHERE batch_id = %(batch)s), -1)
+                      + row_number() OVER (ORDER BY p.url),
+                  'carried_over', p.http_status, p.last_fetched_at, p.page_id
+           FROM (SELECT DISTINCT ON (url) page_id, url, http_status, last_fetched_at FROM raw.pages
+                 WHERE source = %(source)s ORDER BY url, last_fetched_at DESC) p
+           WHERE NOT EXISTS (SELECT 1 FROM raw.batch_urls u JOIN raw.batches b USING (batch_id)
+                             WHERE u.page_id = p.page_id AND b.finished_at IS NOT NULL)
+           ON CONFLICT (batch_id, url) DO NOTHING""",
+        {"batch": batch_id, "source": source},
+    ).rowcount
 
 
 def urls_to_fetch(conn, batch_id: int) -> list[str]:

@@ -81,3 +81,21 @@ def test_run_with_the_warehouse_down_names_the_host_not_the_password(monkeypatch
     result = etl_cli("run", "--config", str(SAMPLE_SOURCES), check=False)
     assert result.returncode == 1
     assert "127.0.0.1:1" in result.stderr and "hunter2" not in result.stderr + result.stdout
+
+
+def test_pages_a_stopped_run_left_are_completed_by_the_next_run(sample_site, database_url):
+    from etl import pipeline
+    from etl.migrate import migrate
+    from etl.sources import load_sources
+
+    migrate(database_url)
+    source = load_sources(SAMPLE_SOURCES)[0]
+    # A run that stops after fetching (killed, or its load out of retries): pages stored, nothing loaded.
+    stopped = pipeline.discover(source, database_url)
+    pipeline.fetch(stopped["batch_id"], source, database_url)
+
+    summary = json.loads(etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout)
+    assert summary["carried_over"] == 4 and summary.get("fetched", 0) == 0  # nothing fetched twice
+    assert summary["inserted"] == 4
+    # Once a finished run has processed them, they are not carried over again.
+    assert json.loads(etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout)["carried_over"] == 0
