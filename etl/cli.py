@@ -166,13 +166,21 @@ def cmd_run(args) -> int:
     from etl.pipeline import run_source
     from etl.sources import get_source, load_sources
 
+    from etl.pipeline import LoadFailed, SiteUnreachable
+
     sources = load_sources(args.config)
     selected = [get_source(sources, args.source)] if args.source else sources
     migrate()
+    failed = 0
     for source in selected:
-        summary = run_source(source, refresh=args.refresh)
+        try:
+            summary = run_source(source, refresh=args.refresh)
+        except (SiteUnreachable, LoadFailed) as exc:
+            # One site being down is no reason to skip the others; the exit status still says so.
+            print(f"error: {exc}", file=sys.stderr)
+            summary, failed = {"source": source.name, "error": str(exc)}, failed + 1
         _print_json(summary)
-    return 0
+    return 1 if failed else 0
 
 
 def cmd_export(args) -> None:

@@ -99,3 +99,17 @@ def test_pages_a_stopped_run_left_are_completed_by_the_next_run(sample_site, dat
     assert summary["inserted"] == 4
     # Once a finished run has processed them, they are not carried over again.
     assert json.loads(etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout)["carried_over"] == 0
+
+
+def test_run_goes_on_with_the_other_sources_when_one_site_is_down(sample_site, database_url, tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(SAMPLE_SOURCES.read_text(encoding="utf-8").replace("  - name: bisr", """  - name: down
+    start_urls: ["http://127.0.0.1:9/news/"]
+    article_url_pattern: '/news/\\\\d+$'
+    allow_private_hosts: true
+  - name: bisr""", 1), encoding="utf-8")
+    result = etl_cli("run", "--config", str(sources), check=False)
+    down, bisr = (json.loads(line) for line in result.stdout.splitlines())
+    assert result.returncode == 1 and "down" in result.stderr
+    assert down["source"] == "down" and "could be read" in down["error"]
+    assert bisr["source"] == "bisr" and bisr["inserted"] == 4
