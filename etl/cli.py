@@ -24,10 +24,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))  # exits with status 2
     except Exception as exc:  # noqa: BLE001 - a clear one-line error, not a traceback, for operators
         from etl.db import DatabaseUnavailable
+        from etl.migrate import MigrationError
         from etl.pipeline import LoadFailed, SiteUnreachable
         from etl.sources import SourcesError
 
-        if isinstance(exc, (DatabaseUnavailable, SourcesError, LoadFailed, SiteUnreachable)):
+        if isinstance(exc, (DatabaseUnavailable, SourcesError, LoadFailed, SiteUnreachable, MigrationError)):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise

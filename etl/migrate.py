@@ -16,6 +16,10 @@ _MIGRATION_FILE = re.compile(r"^(\d{3})_[\w-]+\.sql$")
 _ADVISORY_LOCK_KEY = 7_310_412_021
 
 
+class MigrationError(RuntimeError):
+    """The warehouse's migration history does not match sql/: fix that before anything runs on it."""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: str
@@ -58,8 +62,11 @@ def migrate(dsn: str | None = None, sql_dir: Path = SQL_DIR) -> list[str]:
                        checksum text NOT NULL,
                        applied_at timestamptz NOT NULL DEFAULT now())"""
             )
-            done = {row[0] for row in conn.execute("SELECT version FROM public.etl_schema_migrations")}
-            for migration in available_migrations(sql_dir):
+            applied = dict(conn.execute("SELECT version, checksum FROM public.etl_schema_migrations").fetchall())
+            available = available_migrations(sql_dir)
+            _check_history(applied, available)
+            done = set(applied)
+            for migration in available:
                 if migration.version in done:
                     continue
                 with conn.transaction():
@@ -72,3 +79,17 @@ def migrate(dsn: str | None = None, sql_dir: Path = SQL_DIR) -> list[str]:
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_ADVISORY_LOCK_KEY,))
     return applied_now
+
+
+def _check_history(applied: dict[str, str], available: list[Migration]) -> None:
+    """Applied migrations must be the files in sql/, unchanged: an edited or removed one would leave
+    the warehouse different from what a fresh one gets, silently."""
+    by_version = {m.version: m for m in available}
+    changed = [by_version[v].name for v, checksum in applied.items() if v in by_version
+               and by_version[v].checksum != checksum]
+    missing = sorted(set(applied) - set(by_version))
+    if changed or missing:
+        problems = ([f"changed after being applied: {', '.join(changed)}"] if changed else []) + \
+                   ([f"applied but no longer in sql/: {', '.join(missing)}"] if missing else [])
+        raise MigrationError("the warehouse's migrations do not match sql/ (" + "; ".join(problems) +
+                             "): add a new migration instead of editing one that was applied")

@@ -38,6 +38,15 @@ def test_migrate_applies_each_migration_once(database_url):
     assert versions == sorted(set(versions)) and len(versions) >= 2
 
 
+def test_migrate_refuses_a_warehouse_whose_applied_migrations_were_edited(database_url):
+    etl_cli("migrate")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("UPDATE etl_schema_migrations SET checksum = 'edited' WHERE version = '002'")
+    result = etl_cli("migrate", check=False)
+    assert result.returncode == 1
+    assert "changed after being applied: 002_core_articles" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_db_command_masks_the_password(monkeypatch):
     monkeypatch.setenv("ETL_DATABASE_URL", "postgresql://analyst:s3cret@db.example.org:5432/warehouse")
     out = etl_cli("db").stdout.strip()
