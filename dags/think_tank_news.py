@@ -16,6 +16,8 @@ from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, tas
 from etl.sources import Source, load_sources
 
 WAREHOUSE_CONN_ID = "etl_warehouse"
+LIBPQ_EXTRA_KEYS = frozenset({"sslmode", "sslcert", "sslkey", "sslrootcert", "sslcrl", "connect_timeout",
+                              "application_name", "options", "target_session_attrs", "keepalives"})
 
 DEFAULT_ARGS = {
     "owner": "etl",
@@ -38,6 +40,8 @@ def warehouse_dsn() -> str | None:
         return None
     params = {"host": conn.host, "port": conn.port, "dbname": conn.schema, "user": conn.login,
               "password": conn.password}
+    # TLS and session settings kept in the connection's extra (sslmode, sslrootcert, ...).
+    params.update({key: value for key, value in conn.extra_dejson.items() if key in LIBPQ_EXTRA_KEYS})
     return make_conninfo(**{key: value for key, value in params.items() if value})
 
 
@@ -89,21 +93,22 @@ def build_dag(source: Source):
         def fetch(discovered: dict) -> dict:
             from etl import pipeline
 
-            return pipeline.fetch(discovered["batch_id"], source, warehouse_dsn())
+            # Each stage passes on the counts so far: the batch's stats end up complete, as in `etl run`.
+            return {**discovered, **pipeline.fetch(discovered["batch_id"], source, warehouse_dsn())}
 
         @task
         def extract(fetched: dict) -> dict:
             from etl import pipeline
 
-            return pipeline.extract(fetched["batch_id"], source, warehouse_dsn())
+            return {**fetched, **pipeline.extract(fetched["batch_id"], source, warehouse_dsn())}
 
         @task
         def load(extracted: dict) -> dict:
             from etl import pipeline
 
-            loaded = pipeline.load(extracted["batch_id"], warehouse_dsn())
-            pipeline.finish(extracted["batch_id"], loaded, warehouse_dsn())
-            return loaded
+            stats = {**extracted, **pipeline.load(extracted["batch_id"], warehouse_dsn())}
+            pipeline.finish(extracted["batch_id"], stats, warehouse_dsn())
+            return stats
 
         # A failed check is a data problem, not a transient one: no retries.
         @task(retries=0)

@@ -53,8 +53,12 @@ def test_dag_test_loads_the_sample_site(airflow_metadata_db, sample_site, databa
     with psycopg.connect(database_url) as conn:
         rows = conn.execute("SELECT language, title FROM core.articles ORDER BY url").fetchall()
         failed = conn.execute("SELECT count(*) FROM raw.batch_urls WHERE outcome = 'failed'").fetchone()[0]
+        stats, finished = conn.execute("SELECT stats, finished_at FROM raw.batches").fetchone()
     assert len(rows) == 4 and {lang for lang, _ in rows} == {"en", "ru"}
     assert failed == 1
+    # The batch records every stage's counts, as a CLI run does.
+    assert finished is not None
+    assert (stats["discovered"], stats["fetched"], stats["extracted"], stats["inserted"]) == (5, 4, 4, 4)
 
 
 def test_runs_cover_data_intervals_and_a_backfill_is_bounded_by_its_interval():
