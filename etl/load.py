@@ -93,7 +93,10 @@ SELECT up.article_id, up.url, up.inserted, old.content_hash IS DISTINCT FROM up.
 FROM up LEFT JOIN core.articles old USING (article_id) LEFT JOIN kept USING (article_id)
 """
 
+# A page whose hreflang changed or went away no longer links its old translation.
 _LINK_TRANSLATIONS = """
+DELETE FROM core.article_translations t USING load_articles l
+WHERE t.article_url = l.url AND t.translation_url IS DISTINCT FROM l.translation_of_url;
 INSERT INTO core.article_translations (article_url, translation_url)
 SELECT url, translation_of_url FROM load_articles WHERE translation_of_url IS NOT NULL AND translation_of_url <> url
 ON CONFLICT DO NOTHING

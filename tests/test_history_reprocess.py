@@ -109,3 +109,17 @@ def test_reprocess_corrects_records_in_place_without_network_and_twice_changes_n
 
     only_other, = etl_cli("reprocess", "--source", "no_such_source", "--config", str(SAMPLE_SOURCES))
     assert only_other["pages"] == 0
+
+
+def test_a_page_that_drops_its_translation_link_no_longer_links_it(site_copy, database_url):
+    etl_cli("run", "--config", str(SAMPLE_SOURCES))
+    page = site_copy / "en" / "leadership-stability-progress.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text("\n".join(line for line in text.splitlines() if 'hreflang="ru"' not in line), encoding="utf-8")
+
+    etl_cli("run", "--config", str(SAMPLE_SOURCES), "--refresh")
+    with psycopg.connect(database_url) as conn:
+        links = conn.execute("SELECT article_url, translation_url FROM core.article_translations").fetchall()
+    # Only the Russian page still links its English version.
+    assert links == [("https://bisr.gov.by/uchastie-v-meropriyatiyakh/liderstvo-stabilnost-progress-na-polyakh-evrazii-gorizonty-razvitiya",
+                      "https://bisr.gov.by/en/uchastie-v-meropriyatiyakh/liderstvo-stabilnost-progress-na-polyakh-evrazii-gorizonty-razvitiya")]
