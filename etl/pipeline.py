@@ -173,7 +173,7 @@ def load(batch_id: int, dsn: str | None = None) -> dict:
         page_urls = rawstore.page_urls(conn, [row[0] for row in rows + [row for row, _ in invalid]])
         try:
             with load_lock(conn):
-                counts, refused = _load_isolating_refused(conn, rows)
+                counts, refused = load_isolating_refused(conn, rows)
         except psycopg.OperationalError as exc:
             message = _describe_interruption(exc)
             errors.record_failures_safely(dsn, "load", source, [
@@ -184,7 +184,7 @@ def load(batch_id: int, dsn: str | None = None) -> dict:
         refused += invalid
         refused_ids = {row[0] for row, _ in refused}
         errors.record_failures(conn, "load", source, [
-            errors.Failure(page_urls.get(row[0]) or row[3].get("url") or "", _refusal_class(exc),
+            errors.Failure(page_urls.get(row[0]) or row[3].get("url") or "", refusal_class(exc),
                            f"the warehouse refused the record: {_first_line(exc)}") for row, exc in refused], batch_id)
         errors.clear(conn, "load", [url for page_id, url in page_urls.items() if page_id not in refused_ids])
     if refused:
@@ -212,7 +212,7 @@ class RecordRefused(ValueError):
     """The record breaks a rule of the warehouse (a date that is not ISO, an event ending before it starts...)."""
 
 
-def _refusal_class(exc: Exception) -> str:
+def refusal_class(exc: Exception) -> str:
     return "RecordRefused" if isinstance(exc, RecordRefused) else type(exc).__name__
 
 
@@ -231,18 +231,19 @@ def _split_valid(rows: list) -> tuple[list, list[tuple[tuple, Exception]]]:
     return valid, invalid
 
 
-def _load_isolating_refused(conn, rows: list) -> tuple[Counter, list[tuple[tuple, Exception]]]:
+def load_isolating_refused(conn, rows: list, extractor_version: str = EXTRACTOR_VERSION
+                           ) -> tuple[Counter, list[tuple[tuple, Exception]]]:
     """Load `rows`; when the warehouse refuses the set, load each half on its own, down to the
     records it refuses. Returns the counts and the (row, error) refused."""
     try:
-        return Counter(load_records(conn, rows, EXTRACTOR_VERSION)), []
+        return Counter(load_records(conn, rows, extractor_version)), []
     except _RECORD_ERRORS as exc:
         if len(rows) <= 1:
-            return Counter(load_records(conn, [], EXTRACTOR_VERSION)), [(row, exc) for row in rows]
+            return Counter(load_records(conn, [], extractor_version)), [(row, exc) for row in rows]
         log.info("the warehouse refused part of %d records (%s): loading them in halves", len(rows), _first_line(exc))
     middle = len(rows) // 2
-    counts, refused = _load_isolating_refused(conn, rows[:middle])
-    second_counts, second_refused = _load_isolating_refused(conn, rows[middle:])
+    counts, refused = load_isolating_refused(conn, rows[:middle], extractor_version)
+    second_counts, second_refused = load_isolating_refused(conn, rows[middle:], extractor_version)
     counts.update(second_counts)  # update adds (and, unlike +, keeps the zero counts)
     return counts, refused + second_refused
 

@@ -12,8 +12,7 @@ from collections import Counter
 
 from etl import db, errors, rawstore
 from etl.extract import EXTRACTOR_VERSION, extract_record
-from etl.load import load_records
-from etl.pipeline import load_lock
+from etl.pipeline import load_isolating_refused, load_lock, refusal_class
 from etl.sources import Source
 
 log = logging.getLogger(__name__)
@@ -42,8 +41,18 @@ def reprocess(dsn: str | None = None, source: str | None = None, sources: list[S
         for start in range(0, len(page_ids), CHUNK_PAGES):
             rows = _extract_pages(conn, page_ids[start:start + CHUNK_PAGES], configured, extractor_version, counts)
             with load_lock(conn):  # never beside a pipeline load of the same articles
-                counts.update(load_records(conn, rows, extractor_version))
+                loaded, refused = load_isolating_refused(conn, rows, extractor_version)
+            counts.update(loaded)
+            _record_refused(conn, refused, counts)
     return {"source": source, "pages": len(page_ids), **counts}
+
+
+def _record_refused(conn, refused: list, counts: Counter) -> None:
+    """Records the warehouse would not take are set aside and listed, as a pipeline load does."""
+    counts["load_errors"] += len(refused)
+    for (_, _, _, record), exc in refused:
+        errors.record_failure(conn, "load", record.get("source"), record.get("url") or "", refusal_class(exc),
+                              f"the warehouse refused the record: {exc}")
 
 
 def _extract_pages(conn, page_ids: list[int], configured: dict[str, Source], extractor_version: str,
