@@ -111,6 +111,7 @@ def cmd_migrate(args) -> None:
 
 def cmd_extract(args) -> None:
     from etl.extract import extract_record
+    from etl.record import empty_record
     from etl.sources import load_sources
 
     inputs = list(_extract_inputs(args))
@@ -119,7 +120,10 @@ def cmd_extract(args) -> None:
         try:
             body = _read_page(path)
         except OSError as exc:
-            _print_json({"url": url, "path": str(path), "error": f"cannot read {path}: {exc.strerror or exc}"})
+            # Same shape as any other record that failed, so consumers need one parser.
+            failed = empty_record(url)
+            failed.update(error=f"cannot read {path}: {exc.strerror or exc}", error_class=type(exc).__name__)
+            _print_json(failed)
             continue
         record = extract_record(body, url or None, sources=sources, with_events=not args.no_events)
         _print_json(record)

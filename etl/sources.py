@@ -77,6 +77,8 @@ def load_sources(path: str | os.PathLike | None = None) -> list[Source]:
         raise SourcesError(f"{path}: cannot read sources file: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise SourcesError(f"{path}: expected a mapping with a `sources` list")
+    if not data["sources"]:
+        raise SourcesError(f"{path}: the `sources` list is empty: there is nothing to follow")
     # `x-...` keys are free for YAML anchors shared between sources.
     unknown_top = sorted(k for k in data if k != "sources" and not str(k).startswith("x-"))
     if unknown_top:

@@ -62,6 +62,7 @@ def test_bad_input_gives_a_line_per_page_and_never_a_crash(tmp_path):
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 5
     assert records[0].get("error") and records[1].get("error") and records[4].get("error")
+    assert set(records[4]) == set(records[0]) and records[4]["error_class"] == "FileNotFoundError"
     assert records[2]["title"] == "Круглый стол в Минске" and records[2]["language"] == "ru"
     assert "Минске" in records[2]["body_paragraphs"][0]
     assert records[3].get("error") or records[3]["body_paragraphs"][0].startswith("On December 10, 2021")

@@ -90,7 +90,9 @@ def test_bad_keys_and_values_are_refused_naming_source_and_key(tmp_path, entry, 
 @pytest.mark.parametrize("text, fragment", [
     ("", "`sources` list"),
     ("sources: {name: a}", "`sources` list"),
-    ("sources: []\nsourses: []", "unknown top-level key(s): sourses"),
+    ("sources: []", "the `sources` list is empty"),
+    ("sources: [{name: a, start_urls: [https://x.org/], article_url_pattern: x}]\nsourses: []",
+     "unknown top-level key(s): sourses"),
     ("sources:\n- name: Bad-Name\n  start_urls: [https://x.org/]\n  article_url_pattern: x", "`name`"),
     ("sources:\n- name: a\n  start_urls: [https://x.org/]\n  article_url_pattern: x\n"
      "- name: a\n  start_urls: [https://y.org/]\n  article_url_pattern: y", "duplicate source names: a"),
