@@ -115,15 +115,42 @@ COMMENT ON COLUMN reporting.events_by_type.first_event IS 'Start date of the ear
 COMMENT ON COLUMN reporting.events_by_type.last_event IS 'Start date of the latest event of this type.';
 COMMENT ON COLUMN reporting.events_by_type.avg_participants IS 'Average stated participant count (events stating one).';
 
+-- One organization (person) may have several rows, one per spelling, linked across languages by
+-- core.organization_links (core.person_links). Links chain (A-B and B-C: one organization), so a
+-- row's key is the smallest id of everything reachable from it through the links.
+CREATE VIEW core.organization_keys AS
+WITH RECURSIVE edges AS (
+    SELECT organization_id AS a, other_organization_id AS b FROM core.organization_links
+    UNION ALL
+    SELECT other_organization_id, organization_id FROM core.organization_links
+), reach (organization_id, reached) AS (
+    SELECT organization_id, organization_id FROM core.organizations
+    UNION  -- not ALL: a cycle of links ends once nothing new is reached
+    SELECT r.organization_id, e.b FROM reach r JOIN edges e ON e.a = r.reached
+)
+SELECT organization_id, min(reached) AS organization_key FROM reach GROUP BY organization_id;
+COMMENT ON VIEW core.organization_keys IS 'Each organization row with the key of the organization it spells: the smallest organization_id among the rows linked to it, directly or through other links.';
+COMMENT ON COLUMN core.organization_keys.organization_id IS 'A core.organizations row (one spelling).';
+COMMENT ON COLUMN core.organization_keys.organization_key IS 'The organization it belongs to: the smallest organization_id of its linked rows.';
+
+CREATE VIEW core.person_keys AS
+WITH RECURSIVE edges AS (
+    SELECT person_id AS a, other_person_id AS b FROM core.person_links
+    UNION ALL
+    SELECT other_person_id, person_id FROM core.person_links
+), reach (person_id, reached) AS (
+    SELECT person_id, person_id FROM core.people
+    UNION
+    SELECT r.person_id, e.b FROM reach r JOIN edges e ON e.a = r.reached
+)
+SELECT person_id, min(reached) AS person_key FROM reach GROUP BY person_id;
+COMMENT ON VIEW core.person_keys IS 'Each person row (one spelling) with the key of the person: the smallest person_id among the rows linked to it, directly or through other links.';
+COMMENT ON COLUMN core.person_keys.person_id IS 'A core.people row (one spelling).';
+COMMENT ON COLUMN core.person_keys.person_key IS 'The person it belongs to: the smallest person_id of its linked rows.';
+
 CREATE VIEW reporting.events_by_organizer AS
 WITH keys AS (
-    SELECT o.organization_id,
-           least(o.organization_id,
-                 (SELECT min(CASE WHEN l.organization_id = o.organization_id THEN l.other_organization_id
-                                  ELSE l.organization_id END)
-                  FROM core.organization_links l
-                  WHERE o.organization_id IN (l.organization_id, l.other_organization_id))) AS organization_key
-    FROM core.organizations o
+    SELECT organization_id, organization_key FROM core.organization_keys
 ), names AS (
     SELECT k.organization_key,
            (array_agg(coalesce(o.name_en, o.name_ru) ORDER BY o.name_en IS NULL, o.organization_id))[1] AS organization
@@ -145,13 +172,7 @@ COMMENT ON COLUMN reporting.events_by_organizer.events IS 'Distinct events the o
 
 CREATE VIEW reporting.organizer_activity AS
 WITH keys AS (
-    SELECT o.organization_id,
-           least(o.organization_id,
-                 (SELECT min(CASE WHEN l.organization_id = o.organization_id THEN l.other_organization_id
-                                  ELSE l.organization_id END)
-                  FROM core.organization_links l
-                  WHERE o.organization_id IN (l.organization_id, l.other_organization_id))) AS organization_key
-    FROM core.organizations o
+    SELECT organization_id, organization_key FROM core.organization_keys
 )
 SELECT k.organization_key AS organization_id,
        (array_agg(coalesce(o.name_en, o.name_ru) ORDER BY o.name_en IS NULL, o.organization_id))[1] AS organization,
@@ -180,15 +201,10 @@ COMMENT ON COLUMN reporting.organizer_activity.countries IS 'Countries its event
 COMMENT ON COLUMN reporting.organizer_activity.cities IS 'Cities its events took place in.';
 COMMENT ON COLUMN reporting.organizer_activity.articles IS 'Articles reporting its events.';
 
--- A person is one spelling per script, linked across scripts (core.person_links): person_key is the
--- smallest person_id among a spelling and the spellings linked to it.
+-- A person is one spelling per script, linked across scripts (core.person_links): see core.person_keys.
 CREATE VIEW reporting.speaker_appearances AS
 WITH person_keys AS (
-    SELECT p.person_id,
-           least(p.person_id, (SELECT min(CASE WHEN l.person_id = p.person_id THEN l.other_person_id ELSE l.person_id END)
-                               FROM core.person_links l
-                               WHERE p.person_id IN (l.person_id, l.other_person_id))) AS person_key
-    FROM core.people p
+    SELECT person_id, person_key FROM core.person_keys
 )
 SELECT k.person_key,
        (array_agg(p.name ORDER BY (p.script = 'Latn') DESC, p.person_id))[1] AS name,

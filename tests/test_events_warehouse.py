@@ -168,3 +168,24 @@ def test_bad_events_are_refused_with_a_clear_error_and_nothing_changes(database_
             with conn.transaction():
                 replace_events(conn, article_id, [{**record["events"][0], **bad}])
         assert _snapshot(conn) == before
+
+
+def test_spellings_linked_in_a_chain_are_one_organization_and_one_person(database_url):
+    migrate(database_url)
+    with db.connect(database_url) as conn:
+        ids = [conn.execute("INSERT INTO core.organizations (key, name_en, name_ru) VALUES (%s, %s, %s) "
+                            "RETURNING organization_id", (key, en, ru)).fetchone()[0]
+               for key, en, ru in (("a", "KazISS", None), ("b", None, "КИСИ"), ("c", "KISI", None), ("d", "IISS", None))]
+        people = [conn.execute("INSERT INTO core.people (name, name_folded, script) VALUES (%s, %s, %s) "
+                               "RETURNING person_id", (name, name.casefold(), script)).fetchone()[0]
+                  for name, script in (("Alexei Ivanov", "Latn"), ("Алексей Иванов", "Cyrl"), ("Aleksei Ivanov", "other"))]
+        # Links A-B and B-C (never A-C): one organization, one person.
+        for table, columns, (x, y, z) in (("organization_links", "organization_id, other_organization_id", ids[:3]),
+                                          ("person_links", "person_id, other_person_id", people)):
+            for left, right in ((x, y), (y, z)):
+                conn.execute(f"INSERT INTO core.{table} ({columns}, evidence) VALUES (%s, %s, 'test')",
+                             (min(left, right), max(left, right)))
+        org_keys = dict(conn.execute("SELECT organization_id, organization_key FROM core.organization_keys").fetchall())
+        person_keys = {key for _, key in conn.execute("SELECT person_id, person_key FROM core.person_keys")}
+    assert [org_keys[i] for i in ids] == [ids[0], ids[0], ids[0], ids[3]]  # IISS is another organization
+    assert person_keys == {people[0]}
