@@ -52,7 +52,10 @@ def discover(source: Source, dsn: str | None = None, *, refresh: bool = False, w
 
     with db.connect(dsn, autocommit=True) as conn:
         known = set() if refresh else rawstore.known_urls(conn, source.name)
-        with Crawler(source) as crawler:
+        # The batch exists from the start, so the run's robots.txt is kept with it; a run whose site
+        # turns out unreachable stays an unfinished batch, which is what it is.
+        batch_id = rawstore.create_batch(conn, source.name, refresh)
+        with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id)) as crawler:
             urls = crawler.discover(is_known=known.__contains__, window=window)
             stats = crawler.stats
             outcome = crawler.discovery_stats
@@ -60,11 +63,10 @@ def discover(source: Source, dsn: str | None = None, *, refresh: bool = False, w
                     for f in outcome.failures]
         errors.clear(conn, "discover", outcome.read_urls)
         if outcome.read == 0 and outcome.errors > 0:
-            errors.record_failures(conn, "discover", source.name, failures)
+            errors.record_failures(conn, "discover", source.name, failures, batch_id)
             raise SiteUnreachable(f"source {source.name}: no listing, feed or sitemap could be read: "
                                   + "; ".join(stats["discovery_error_samples"][:3]))
         with conn.transaction():
-            batch_id = rawstore.create_batch(conn, source.name, refresh)
             discovered = rawstore.add_discovered(conn, batch_id, urls)
             carried_over = rawstore.carry_over_unfinished(conn, batch_id, source.name)
         errors.record_failures(conn, "discover", source.name, failures, batch_id)
@@ -87,7 +89,7 @@ def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
     with db.connect(dsn, autocommit=True) as conn:
         urls = rawstore.urls_to_fetch(conn, batch_id)
         progress = Progress(total=len(urls), label=f"fetch {source.name}")
-        with Crawler(source) as crawler:
+        with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id)) as crawler:
             for url in urls:
                 etag, last_modified = rawstore.validators(conn, url)
                 result = crawler.fetch(url, etag=etag, last_modified=last_modified)

@@ -34,6 +34,25 @@ def create_batch(conn, source: str, refresh: bool = False) -> int:
     ).fetchone()[0]
 
 
+class BatchRobots:
+    """robots.txt per site for one batch: read once per run, shared by the discover and fetch stages."""
+
+    def __init__(self, conn, batch_id: int):
+        self._conn = conn
+        self._batch_id = batch_id
+
+    def get(self, site: str) -> tuple[int | None, str] | None:
+        row = self._conn.execute("SELECT status, body FROM raw.batch_robots WHERE batch_id = %s AND site = %s",
+                                 (self._batch_id, site)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def put(self, site: str, status: int | None, body: str) -> None:
+        self._conn.execute(
+            "INSERT INTO raw.batch_robots (batch_id, site, status, body) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (self._batch_id, site, status, body.replace("\x00", "")),
+        )
+
+
 def finish_batch(conn, batch_id: int, stats: dict) -> None:
     conn.execute(
         "UPDATE raw.batches SET finished_at = now(), stats = stats || %s WHERE batch_id = %s",

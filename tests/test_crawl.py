@@ -494,6 +494,7 @@ def test_second_run_fetches_no_article_and_refresh_revalidates(site, database_ur
 
     first = run_source(source, database_url)
     assert first["discovered"] == 3 and first["fetched"] == 3
+    assert site.hits["/robots.txt"] == 1  # once per run: the fetch stage reuses what discover read
     with psycopg.connect(database_url) as conn:
         titles = dict(conn.execute("SELECT url, title FROM core.articles").fetchall())
     assert len(titles) == 3 and titles[site.url("/articles/3.html")] == "Круглый стол в Минске"

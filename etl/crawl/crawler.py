@@ -13,7 +13,7 @@ from etl.crawl.discovery import DateWindow, Discovery, DiscoveryStats
 from etl.crawl.fetch import DEFAULT_MAX_BYTES, FetchPolicy, FetchResult, Fetcher, FetchStats
 from etl.crawl.ratelimit import HostRateLimiter
 from etl.crawl.robots import ROBOTS_MAX_BYTES, RobotsCache
-from etl.crawl.urls import registered_domain
+from etl.crawl.urls import origin, registered_domain
 from etl.sources import Source
 
 log = logging.getLogger(__name__)
@@ -28,8 +28,12 @@ class Crawler:
     def __init__(self, source: Source, *, user_agent: str | None = None, timeout: float = 20.0,
                  max_retries: int = 3, backoff_base: float = 1.0, max_retry_wait: float = 120.0,
                  max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = 5, max_fetch_seconds: float = 120.0,
-                 requests_per_second: float | None = None, sleep: Callable[[float], None] = time.sleep):
+                 requests_per_second: float | None = None, sleep: Callable[[float], None] = time.sleep,
+                 robots_memo=None):
+        """`robots_memo` (get(site) / put(site, status, text)) keeps robots.txt across crawlers of one
+        run, so the stages of a run, in separate processes, read each host's robots.txt once."""
         self.source = source
+        self._robots_memo = robots_memo
         self.user_agent = user_agent or default_user_agent()
         self.policy = FetchPolicy(
             timeout=timeout, max_fetch_seconds=max_fetch_seconds, max_retries=max_retries,
@@ -92,6 +96,16 @@ class Crawler:
         return self._fetcher.fetch(url, accept=None)
 
     def _download_robots(self, url: str) -> tuple[int | None, str]:
+        site = origin(url)
+        remembered = self._robots_memo.get(site) if self._robots_memo else None
+        if remembered is not None:
+            return remembered
+        status, text = self._fetch_robots(url)
+        if self._robots_memo:
+            self._robots_memo.put(site, status, text)
+        return status, text
+
+    def _fetch_robots(self, url: str) -> tuple[int | None, str]:
         result = self._fetcher.fetch(url, accept=None, check_robots=False, max_bytes=ROBOTS_MAX_BYTES)
         if result.outcome == "fetched":
             return result.status, (result.body or b"").decode("utf-8", "replace")
