@@ -273,7 +273,7 @@ def _insert_new_events(conn, events_by_article: dict[int, list[dict]]) -> None:
     `replace_events`), event ids drawn from the sequence in one query, each table filled by one COPY,
     and the people and organizations of translated events linked in one pass.
     """
-    from etl.load_events import link_translations, organization_id_for, person_id_for
+    from etl.load_events import CHILD_COLUMNS, child_rows, link_translations, organization_id_for, person_id_for
 
     with conn.cursor() as cur:
         organizations: dict[tuple[str, str | None], int] = {}
@@ -292,25 +292,17 @@ def _insert_new_events(conn, events_by_article: dict[int, list[dict]]) -> None:
         total = sum(len(events) for events in events_by_article.values())
         event_ids = iter([row[0] for row in cur.execute(
             "SELECT nextval(pg_get_serial_sequence('core.events', 'event_id')) FROM generate_series(1, %s)", (total,))])
-        event_rows, organizer_rows, session_rows, speaker_rows = [], [], [], []
+        event_rows = []
+        children: dict[str, list[tuple]] = {table: [] for table in CHILD_COLUMNS}
         for article_id, events in events_by_article.items():
             for position, event in enumerate(events):
                 event_id = next(event_ids)
                 event_rows.append((event_id, article_id, position, *(event[c] for c in _EVENT_COLUMNS)))
-                organizer_rows += [(event_id, n, organization(o["name"], o.get("acronym")), o["name"], o.get("acronym"))
-                                   for n, o in enumerate(event["organizers"])]
-                session_rows += [(event_id, n, s["name"], s.get("kind"), s.get("format"))
-                                 for n, s in enumerate(event["sessions"])]
-                speaker_rows += [(event_id, n, person(s["name"]), s["name"], s.get("role"),
-                                  organization(s["organization"], None) if s.get("organization") else None,
-                                  s.get("organization"), s.get("session"))
-                                 for n, s in enumerate(event["speakers"])]
+                for table, rows in child_rows(event_id, event, organization, person).items():
+                    children[table] += rows
         _copy(cur, "core.events", ("event_id", "article_id", "position", *_EVENT_COLUMNS), event_rows)
-        _copy(cur, "core.event_organizers",
-              ("event_id", "position", "organization_id", "name_as_written", "acronym"), organizer_rows)
-        _copy(cur, "core.event_sessions", ("event_id", "position", "name", "kind", "format"), session_rows)
-        _copy(cur, "core.event_speakers", ("event_id", "position", "person_id", "name_as_written", "role",
-                                           "organization_id", "organization_as_written", "session_name"), speaker_rows)
+        for table, rows in children.items():
+            _copy(cur, table, CHILD_COLUMNS[table], rows)
         link_translations(cur, list(events_by_article))
 
 

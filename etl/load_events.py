@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from etl.events import EVENT_FIELDS
 from etl.events.organizations import KnownOrganization, known_organization
@@ -124,27 +125,41 @@ def _upsert_event(cur, article_id: int, position: int, event: dict) -> int:
     return row[0]
 
 
+# The tables under core.events and their columns, in the order child_rows gives the values.
+CHILD_COLUMNS = {
+    "core.event_organizers": ("event_id", "position", "organization_id", "name_as_written", "acronym"),
+    "core.event_sessions": ("event_id", "position", "name", "kind", "format"),
+    "core.event_speakers": ("event_id", "position", "person_id", "name_as_written", "role", "organization_id",
+                            "organization_as_written", "session_name"),
+}
+
+
+def child_rows(event_id: int, event: dict, organization_id: Callable[[str, str | None], int],
+               person_id: Callable[[str], int]) -> dict[str, list[tuple]]:
+    """An event's organizer, session and speaker rows by table (columns: CHILD_COLUMNS). The one mapping
+    from record to rows, for both writers: row by row here, by COPY in the bulk loader."""
+    return {
+        "core.event_organizers": [(event_id, n, organization_id(o["name"], o.get("acronym")), o["name"], o.get("acronym"))
+                                  for n, o in enumerate(event["organizers"])],
+        "core.event_sessions": [(event_id, n, s["name"], s.get("kind"), s.get("format"))
+                                for n, s in enumerate(event["sessions"])],
+        "core.event_speakers": [(event_id, n, person_id(s["name"]), s["name"], s.get("role"),
+                                 organization_id(s["organization"], None) if s.get("organization") else None,
+                                 s.get("organization"), s.get("session"))
+                                for n, s in enumerate(event["speakers"])],
+    }
+
+
 def _write_children(cur, event_id: int, event: dict) -> None:
-    for table in ("event_organizers", "event_sessions", "event_speakers"):
-        cur.execute(f"DELETE FROM core.{table} WHERE event_id = %s", (event_id,))
-    for position, organizer in enumerate(event["organizers"]):
-        organization_id = organization_id_for(cur, organizer["name"], organizer.get("acronym"))
-        cur.execute("""INSERT INTO core.event_organizers (event_id, position, organization_id, name_as_written, acronym)
-                       VALUES (%s, %s, %s, %s, %s)""",
-                    (event_id, position, organization_id, organizer["name"], organizer.get("acronym")))
-    for position, session in enumerate(event["sessions"]):
-        cur.execute("""INSERT INTO core.event_sessions (event_id, position, name, kind, format)
-                       VALUES (%s, %s, %s, %s, %s)""",
-                    (event_id, position, session["name"], session.get("kind"), session.get("format")))
-    for position, speaker in enumerate(event["speakers"]):
-        person_id = person_id_for(cur, speaker["name"])
-        organization = speaker.get("organization")
-        organization_id = organization_id_for(cur, organization, None) if organization else None
-        cur.execute("""INSERT INTO core.event_speakers (event_id, position, person_id, name_as_written, role,
-                                                        organization_id, organization_as_written, session_name)
-                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
-                    (event_id, position, person_id, speaker["name"], speaker.get("role"), organization_id,
-                     organization, speaker.get("session")))
+    for table in CHILD_COLUMNS:
+        cur.execute(f"DELETE FROM {table} WHERE event_id = %s", (event_id,))
+    rows = child_rows(event_id, event, lambda name, acronym: organization_id_for(cur, name, acronym),
+                      lambda name: person_id_for(cur, name))
+    for table, table_rows in rows.items():
+        if table_rows:
+            columns = CHILD_COLUMNS[table]
+            cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
+                            table_rows)
 
 
 def fold(name: str) -> str:
