@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -62,3 +65,17 @@ def connect(dsn: str | None = None, **kwargs) -> psycopg.Connection:
     except psycopg.OperationalError as exc:
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
         raise DatabaseUnavailable(f"cannot connect to the warehouse at {dsn_host(dsn)}: {mask_dsn(reason)}") from exc
+
+
+@contextmanager
+def scratch_database(server_dsn: str, prefix: str = "etl_scratch") -> Iterator[str]:
+    """A new, empty database on the server, yielded as a DSN and dropped afterwards (even with
+    sessions still open). For tests and benchmarks, which must never touch a real warehouse."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield psycopg.conninfo.make_conninfo(server_dsn, dbname=name)
+    finally:
+        with psycopg.connect(server_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

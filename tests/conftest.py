@@ -10,10 +10,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from etl import db
@@ -57,16 +55,9 @@ def pg_server_url(tmp_path_factory) -> str:
 @pytest.fixture
 def database_url(pg_server_url, monkeypatch) -> str:
     """A fresh, empty database for one test, dropped afterwards. Also set as ETL_DATABASE_URL."""
-    name = f"etl_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    info = psycopg.conninfo.conninfo_to_dict(pg_server_url)
-    info["dbname"] = name
-    url = psycopg.conninfo.make_conninfo(**info)
-    monkeypatch.setenv("ETL_DATABASE_URL", url)
-    yield url
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with db.scratch_database(pg_server_url, "etl_test") as url:
+        monkeypatch.setenv("ETL_DATABASE_URL", url)
+        yield url
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

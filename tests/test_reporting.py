@@ -7,7 +7,6 @@ import io
 import subprocess
 import sys
 import threading
-import uuid
 from decimal import Decimal
 
 import psycopg
@@ -15,6 +14,7 @@ import pytest
 from psycopg import errors
 
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
+from etl.db import scratch_database
 from etl.migrate import migrate
 
 EN_REPORT = "https://bisr.gov.by/en/uchastie-v-meropriyatiyakh/liderstvo-stabilnost-progress-na-polyakh-evrazii-gorizonty-razvitiya"
@@ -169,17 +169,8 @@ def test_analyst_role_reads_reporting_and_core_only(loaded_sample):
 
 def test_the_role_migration_runs_where_the_role_exists_even_concurrently(pg_server_url, database_url):
     migrate(database_url)  # the role exists on this server now
-    names = [f"etl_test_{uuid.uuid4().hex[:12]}" for _ in range(2)]
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        urls = []
-        for name in names:
-            info = psycopg.conninfo.conninfo_to_dict(pg_server_url)
-            info["dbname"] = name
-            urls.append(psycopg.conninfo.make_conninfo(**info))
-        failures = []
+    with scratch_database(pg_server_url, "etl_test") as first, scratch_database(pg_server_url, "etl_test") as second:
+        urls, failures = [first, second], []
 
         def run(url):
             try:
@@ -197,10 +188,7 @@ def test_the_role_migration_runs_where_the_role_exists_even_concurrently(pg_serv
             with psycopg.connect(url) as conn:
                 conn.execute("SET ROLE etl_analyst")
                 assert conn.execute("SELECT count(*) FROM reporting.articles").fetchone() == (0,)
-    finally:
-        with psycopg.connect(pg_server_url, autocommit=True) as conn:
-            for name in names:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
 
 
 def test_report_prints_tables_and_csv(loaded_sample):

@@ -9,13 +9,13 @@ hold their source's pool. Metadata in PostgreSQL on the test server, a trigger t
 from __future__ import annotations
 
 import json
-import uuid
 
 import psycopg
 import pytest
 
-from airflow_harness import AirflowHarness, crawl_pool_name, fresh_database
+from airflow_harness import AirflowHarness, crawl_pool_name
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
+from etl.db import scratch_database
 
 DAG_ID = "think_tank_news__bisr"
 
@@ -30,7 +30,7 @@ def test_scheduler_runs_the_sample_source_dag(pg_server_url, database_url, sampl
     pools_file.write_text(json.dumps({crawl_pool_name("bisr"): {"slots": 1, "description": "bisr"}}))
 
     with (
-        fresh_database(pg_server_url, f"airflow_meta_{uuid.uuid4().hex[:12]}") as metadata_dsn,
+        scratch_database(pg_server_url, "airflow_meta") as metadata_dsn,
         AirflowHarness(tmp_path / "airflow", metadata_dsn, PROJECT_DIR / "dags") as airflow,
     ):
         airflow.cli("db", "migrate")

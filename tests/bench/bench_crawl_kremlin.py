@@ -26,7 +26,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
@@ -104,21 +103,6 @@ def write_sources(directory: Path, base_url: str, rps: float) -> Path:
     return path
 
 
-def fresh_database(server_dsn: str) -> str:
-    name = f"bench_kremlin_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    info = psycopg.conninfo.conninfo_to_dict(server_dsn)
-    info["dbname"] = name
-    return psycopg.conninfo.make_conninfo(**info)
-
-
-def drop_database(server_dsn: str, dsn: str) -> None:
-    name = psycopg.conninfo.conninfo_to_dict(dsn)["dbname"]
-    with psycopg.connect(server_dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run_etl(config: Path, dsn: str, *extra: str) -> tuple[dict, float]:
     env = {**os.environ, "ETL_DATABASE_URL": dsn}
     started = time.perf_counter()
@@ -165,15 +149,14 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no site at {args.site}")
     articles_on_disk = {p.name.removesuffix(".gz") for p in (args.site / "events/president/news").glob("*.html.gz")}
 
-    from etl.db import resolve_dsn
+    from etl.db import resolve_dsn, scratch_database
 
     server_dsn = resolve_dsn(args.dsn)
     server, hits = serve_gzipped_site(args.site)
     base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    dsn = fresh_database(server_dsn)
     rows, failures = [], []
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, scratch_database(server_dsn, "bench_kremlin") as dsn:
             config = write_sources(Path(tmp), base_url, args.rps)
             for label, extra in (("first run", ()), ("second run", ()), ("--refresh", ("--refresh",))):
                 hits.clear()
@@ -189,7 +172,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.shutdown()
         server.server_close()
-        drop_database(server_dsn, dsn)
 
     first, second, refresh = rows
     if len(articles_on_disk) != EXPECTED_ARTICLES:

@@ -19,13 +19,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import psycopg
 
+from etl.db import scratch_database
 from etl.load import load_records
 from etl.migrate import migrate
 
@@ -101,16 +101,10 @@ def bench_database():
         tmp = tempfile.TemporaryDirectory(prefix="etl-bench-pg-")
         embedded = _embedded_server(os.path.join(tmp.name, "data"))
         server = embedded.get_uri()
-    name = f"etl_bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    info = psycopg.conninfo.conninfo_to_dict(server)
-    info["dbname"] = name
     try:
-        yield psycopg.conninfo.make_conninfo(**info)
+        with scratch_database(server, "etl_bench") as dsn:
+            yield dsn
     finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if embedded is not None:
             embedded.cleanup()  # stops the server this benchmark started
             tmp.cleanup()
