@@ -25,8 +25,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_directory(directory: Path):
-    """A static HTTP server for `directory` on 127.0.0.1 (free port), for the duration of the block."""
+def static_server(directory: Path):
+    """A static HTTP server for `directory` on 127.0.0.1 (free port), for the duration of the block;
+    yields its base URL. The demo serves the sample site with it, and so do the tests."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -54,7 +55,7 @@ def run_demo() -> int:
     airflow_home = Path.cwd() / ".etl" / "airflow"
     airflow_home.mkdir(parents=True, exist_ok=True)
     airflow = str(Path(sys.executable).with_name("airflow"))
-    with serve_directory(SAMPLE_SITE) as site_url:
+    with static_server(SAMPLE_SITE) as site_url:
         env = airflow_env(airflow_home, {
             "ETL_DATABASE_URL": dsn,
             "ETL_SOURCES_FILE": str(SAMPLE_SOURCES),

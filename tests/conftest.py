@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
+import contextlib
 import logging
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
 
 from etl import db
+from etl.demo import static_server
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -60,27 +59,11 @@ def database_url(pg_server_url, monkeypatch) -> str:
         yield url
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - keep test output readable
-        pass
-
-
 @pytest.fixture
 def serve_directory():
     """Serve a directory over real HTTP on 127.0.0.1; returns the base URL (no trailing slash)."""
-    servers = []
-
-    def start(directory: Path, handler_class=_QuietHandler) -> str:
-        handler = functools.partial(handler_class, directory=str(directory))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with contextlib.ExitStack() as servers:
+        yield lambda directory: servers.enter_context(static_server(directory))
 
 
 @pytest.fixture
