@@ -17,6 +17,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_SITE = PROJECT_DIR / "tests" / "fixtures" / "sample_site"
 SAMPLE_SOURCES = PROJECT_DIR / "dags" / "sources.sample.yaml"
 DEMO_DAG_ID = "think_tank_news__bisr"
+SAMPLE_SITE_PORT = 8765  # the default of dags/sources.sample.yaml
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -25,11 +26,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def static_server(directory: Path):
-    """A static HTTP server for `directory` on 127.0.0.1 (free port), for the duration of the block;
-    yields its base URL. The demo serves the sample site with it, and so do the tests."""
+def static_server(directory: Path, port: int = 0):
+    """A static HTTP server for `directory` on 127.0.0.1 (`port`, or a free one when it is taken or 0),
+    for the duration of the block; yields its base URL. The demo serves the sample site with it, and
+    so do the tests."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:  # the port is taken
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -55,7 +60,9 @@ def run_demo() -> int:
     airflow_home = Path.cwd() / ".etl" / "airflow"
     airflow_home.mkdir(parents=True, exist_ok=True)
     airflow = str(Path(sys.executable).with_name("airflow"))
-    with static_server(SAMPLE_SITE) as site_url:
+    # The same port every time when free: the sample site keeps its URLs, so a second demo finds
+    # its articles already loaded and fetches none.
+    with static_server(SAMPLE_SITE, SAMPLE_SITE_PORT) as site_url:
         env = airflow_env(airflow_home, {
             "ETL_DATABASE_URL": dsn,
             "ETL_SOURCES_FILE": str(SAMPLE_SOURCES),
