@@ -240,7 +240,20 @@ _TRANSLATED_EVENTS = """
 def link_translations(cur, article_ids: list[int]) -> None:
     """Link the speakers (people) and organizers (organizations) of these articles' events with
     those at the same positions of the same events in their translations, when loaded.
-    Positions only correspond when both lists have the same length. Writes nothing twice."""
+    Positions only correspond when both lists have the same length. Writes nothing twice.
+
+    The links are recomputed for these articles and their translations: when a reload changed the
+    events, the links the old events made go (a wrong link merges whole groups of spellings)."""
+    article_ids = [row[0] for row in cur.execute(
+        """SELECT article_id FROM core.articles WHERE article_id = ANY(%(ids)s)
+           UNION
+           SELECT b.article_id FROM core.articles a
+           JOIN core.articles b ON (b.url = a.translation_of_url OR b.translation_of_url = a.url)
+                               AND b.article_id <> a.article_id
+           WHERE a.article_id = ANY(%(ids)s)""", {"ids": list(article_ids)})]
+    for table in ("person_links", "organization_links"):
+        cur.execute(f"DELETE FROM core.{table} WHERE evidence = 'translation_pair' AND article_id = ANY(%s)",
+                    (article_ids,))
     cur.execute(
         f"""INSERT INTO core.person_links (person_id, other_person_id, evidence, article_id)
            SELECT DISTINCT least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id),

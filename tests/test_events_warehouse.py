@@ -189,3 +189,19 @@ def test_spellings_linked_in_a_chain_are_one_organization_and_one_person(databas
         person_keys = {key for _, key in conn.execute("SELECT person_id, person_key FROM core.person_keys")}
     assert [org_keys[i] for i in ids] == [ids[0], ids[0], ids[0], ids[3]]  # IISS is another organization
     assert person_keys == {people[0]}
+
+
+def test_links_an_old_version_of_the_events_made_go_when_the_events_change(database_url):
+    migrate(database_url)
+    records = {lang: _reference_record(lang) for lang in ("en", "ru")}
+    with db.connect(database_url) as conn:
+        load_records(conn, [(None, T0, T0, records["en"]), (None, T0, T0, records["ru"])], EXTRACTOR_VERSION)
+        # The Russian report is corrected: another speaker at that position.
+        changed = copy.deepcopy(records["ru"]["events"])
+        changed[0]["speakers"][0]["name"] = "Иван Петров"
+        with conn.transaction():
+            replace_events(conn, _article_id(conn, records["ru"]["url"]), changed)
+        links = conn.execute("""SELECT p1.name, p2.name FROM core.person_links l
+                                JOIN core.people p1 ON p1.person_id = l.person_id
+                                JOIN core.people p2 ON p2.person_id = l.other_person_id""").fetchall()
+    assert [tuple(sorted(link)) for link in links] == [("Oleg Makarov", "Иван Петров")]
