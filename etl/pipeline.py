@@ -64,8 +64,10 @@ def discover(source: Source, dsn: str | None = None, *, refresh: bool = False, w
         errors.clear(conn, "discover", outcome.read_urls)
         if outcome.read == 0 and outcome.errors > 0:
             errors.record_failures(conn, "discover", source.name, failures, batch_id)
-            raise SiteUnreachable(f"source {source.name}: no listing, feed or sitemap could be read: "
-                                  + "; ".join(stats["discovery_error_samples"][:3]))
+            message = (f"source {source.name}: no listing, feed or sitemap could be read: "
+                       + "; ".join(stats["discovery_error_samples"][:3]))
+            rawstore.note_batch(conn, batch_id, {"error": message})  # why this batch never finished
+            raise SiteUnreachable(message)
         with conn.transaction():
             discovered = rawstore.add_discovered(conn, batch_id, urls)
             carried_over = rawstore.carry_over_unfinished(conn, batch_id, source.name)

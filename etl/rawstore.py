@@ -53,6 +53,10 @@ class BatchRobots:
         )
 
 
+def note_batch(conn, batch_id: int, stats: dict) -> None:
+    conn.execute("UPDATE raw.batches SET stats = stats || %s WHERE batch_id = %s", (Jsonb(stats), batch_id))
+
+
 def finish_batch(conn, batch_id: int, stats: dict) -> None:
     conn.execute(
         "UPDATE raw.batches SET finished_at = now(), stats = stats || %s WHERE batch_id = %s",

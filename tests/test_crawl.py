@@ -291,6 +291,25 @@ def test_unreachable_robots_txt_means_disallowed(site):
     assert result.outcome == "skipped_robots" and "unreachable" in result.error
     assert site.hits["/articles/1.html"] == 0 and site.hits["/robots.txt"] == 2
 
+    # A run keeps a definite robots.txt for its later stages, never an unreachable one: the next
+    # stage (or a retry) asks again and, the site being back, fetches.
+    class RunMemo(dict):
+        def get(self, key):
+            return super().get(key)
+
+        def put(self, key, status, text):
+            self[key] = (status, text)
+
+    memo = RunMemo()
+    with crawler_for(site, max_retries=1, robots_memo=memo) as crawler:
+        assert crawler.fetch(site.url("/articles/1.html")).outcome == "skipped_robots"
+    assert memo == {}
+    site.serve("/robots.txt", Reply(200, "User-agent: *\nDisallow: /private/\n"))
+    for _ in range(2):  # a second crawler of the same run reads the kept file, not the site
+        with crawler_for(site, robots_memo=memo) as crawler:
+            assert crawler.fetch(site.url("/articles/1.html")).outcome == "fetched"
+    assert site.hits["/robots.txt"] == 2 + 2 + 1 and list(memo.values())[0][0] == 200
+
 
 def test_429_with_retry_after_then_success(site):
     site.serve("/articles/1.html", Reply(429, "slow down", {"Retry-After": "2"}), Reply(200, "<p>ok</p>"))

@@ -122,3 +122,6 @@ def test_run_goes_on_with_the_other_sources_when_one_site_is_down(sample_site, d
     assert result.returncode == 1 and "down" in result.stderr
     assert down["source"] == "down" and "could be read" in down["error"]
     assert bisr["source"] == "bisr" and bisr["inserted"] == 4
+    with psycopg.connect(database_url) as conn:  # the down source's batch says why it never finished
+        assert conn.execute("SELECT finished_at IS NULL, stats->>'error' FROM raw.batches WHERE source = 'down'"
+                            ).fetchone() == (True, down["error"])

@@ -97,11 +97,13 @@ class Crawler:
 
     def _download_robots(self, url: str) -> tuple[int | None, str]:
         site = origin(url)
-        remembered = self._robots_memo.get(site) if self._robots_memo else None
+        remembered = self._robots_memo.get(site) if self._robots_memo is not None else None
         if remembered is not None:
             return remembered
         status, text = self._fetch_robots(url)
-        if self._robots_memo:
+        # Only a definite answer is kept for the run: an unreachable robots.txt (no answer, 5xx, 429)
+        # is asked again by the next stage, or by a retry, instead of blocking the host all run long.
+        if self._robots_memo is not None and status is not None and status < 500 and status != 429:
             self._robots_memo.put(site, status, text)
         return status, text
 
