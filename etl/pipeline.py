@@ -165,35 +165,62 @@ def extract_page(conn, page_id: int, source: Source | None, *, batch_id: int | N
 
 
 def load(batch_id: int, dsn: str | None = None) -> dict:
-    """Upsert the batch's extracted records into the core layer.
-
-    Normally one transaction. A record the warehouse refuses (too long for an index, ...) is found by
-    loading halves, recorded in raw.page_errors and left out; the other records are loaded.
-    """
+    """Upsert the batch's extracted records into the core layer (see `load_rows`)."""
     dsn = db.resolve_dsn(dsn)
     with db.connect(dsn, autocommit=True) as conn:
         source, _ = rawstore.batch_source(conn, batch_id)
-        rows, invalid = _split_valid(rawstore.batch_extractions(conn, batch_id, EXTRACTOR_VERSION))
-        page_urls = rawstore.page_urls(conn, [row[0] for row in rows + [row for row, _ in invalid]])
-        try:
-            with load_lock(conn):
-                counts, refused = load_isolating_refused(conn, rows)
-        except psycopg.OperationalError as exc:
-            message = _describe_interruption(exc)
-            errors.record_failures_safely(dsn, "load", source, [
-                errors.Failure(url, type(exc).__name__, message) for url in page_urls.values()], batch_id)
-            raise LoadFailed(f"load of batch {batch_id} into the warehouse at {db.dsn_host(dsn)} did not finish: "
-                             f"{message}; records are written whole or not at all, rerun the load") from exc
-        counts["records_skipped"] += len(invalid)
-        refused += invalid
-        refused_ids = {row[0] for row, _ in refused}
-        errors.record_failures(conn, "load", source, [
-            errors.Failure(page_urls.get(row[0]) or row[3].get("url") or "", refusal_class(exc),
-                           f"the warehouse refused the record: {_first_line(exc)}") for row, exc in refused], batch_id)
-        errors.clear(conn, "load", [url for page_id, url in page_urls.items() if page_id not in refused_ids])
+        rows = rawstore.batch_extractions(conn, batch_id, EXTRACTOR_VERSION)
+        counts = load_rows(conn, rows, dsn, source=source, batch_id=batch_id)
+    return {"batch_id": batch_id, **counts}
+
+
+def load_rows(conn, rows: list, dsn: str, *, source: str | None = None, batch_id: int | None = None,
+              extractor_version: str = EXTRACTOR_VERSION) -> dict:
+    """Load (page_id, first_seen, last_seen, record) rows under the load lock; a batch load and a
+    reprocess both come here.
+
+    Normally one transaction. A record the warehouse refuses (too long for an index, ...) is found by
+    loading halves, listed in raw.page_errors under its page's URL and left out; the other records are
+    loaded and their load errors cleared. A lost connection or a lock wait past the limit raises
+    LoadFailed, with every page of the set listed.
+    """
+    what = f"batch {batch_id}" if batch_id is not None else "records"
+    rows, invalid = _split_valid(rows)
+    page_urls = rawstore.page_urls(conn, [row[0] for row in rows + [row for row, _ in invalid]])
+
+    def url_of(row) -> str:
+        return page_urls.get(row[0]) or row[3].get("url") or ""
+
+    try:
+        with load_lock(conn):
+            counts, refused = load_isolating_refused(conn, rows, extractor_version)
+    except psycopg.OperationalError as exc:
+        message = _describe_interruption(exc)
+        _record_by_source(lambda *args: errors.record_failures_safely(dsn, *args), source, [
+            (row, errors.Failure(url_of(row), type(exc).__name__, message))
+            for row in rows + [row for row, _ in invalid]], batch_id)
+        raise LoadFailed(f"load of {what} into the warehouse at {db.dsn_host(dsn)} did not finish: "
+                         f"{message}; records are written whole or not at all, rerun the load") from exc
+    counts["records_skipped"] += len(invalid)
+    refused += invalid
+    _record_by_source(lambda *args: errors.record_failures(conn, *args), source, [
+        (row, errors.Failure(url_of(row), refusal_class(exc), f"the warehouse refused the record: {_first_line(exc)}"))
+        for row, exc in refused], batch_id)
+    refused_ids = {row[0] for row, _ in refused}
+    errors.clear(conn, "load", [url_of(row) for row in rows if row[0] not in refused_ids])
     if refused:
-        log.warning("batch %s: %d record(s) refused by the warehouse, see `python -m etl errors`", batch_id, len(refused))
-    return {"batch_id": batch_id, **counts, "load_errors": len(refused)}
+        log.warning("%s: %d record(s) refused by the warehouse, see `python -m etl errors`", what, len(refused))
+    return {**counts, "load_errors": len(refused)}
+
+
+def _record_by_source(record, source: str | None, failures: list[tuple[tuple, errors.Failure]],
+                      batch_id: int | None) -> None:
+    """Record load failures under `source`, or (a reprocess over several sources) each record's own."""
+    by_source: dict[str | None, list[errors.Failure]] = {}
+    for row, failure in failures:
+        by_source.setdefault(source or row[3].get("source"), []).append(failure)
+    for name, group in by_source.items():
+        record("load", name, group, batch_id)
 
 
 @contextmanager

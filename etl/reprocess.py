@@ -12,7 +12,7 @@ from collections import Counter
 
 from etl import db, errors, rawstore
 from etl.extract import EXTRACTOR_VERSION, extract_record
-from etl.pipeline import load_isolating_refused, load_lock, refusal_class
+from etl.pipeline import load_rows
 from etl.sources import Source
 
 log = logging.getLogger(__name__)
@@ -36,23 +36,13 @@ def reprocess(dsn: str | None = None, source: str | None = None, sources: list[S
     """
     configured = {s.name: s for s in sources}
     counts: Counter[str] = Counter()
+    dsn = db.resolve_dsn(dsn)
     with db.connect(dsn, autocommit=True) as conn:
         page_ids = rawstore.latest_page_ids(conn, source)
         for start in range(0, len(page_ids), CHUNK_PAGES):
             rows = _extract_pages(conn, page_ids[start:start + CHUNK_PAGES], configured, extractor_version, counts)
-            with load_lock(conn):  # never beside a pipeline load of the same articles
-                loaded, refused = load_isolating_refused(conn, rows, extractor_version)
-            counts.update(loaded)
-            _record_refused(conn, refused, counts)
+            counts.update(load_rows(conn, rows, dsn, extractor_version=extractor_version))
     return {"source": source, "pages": len(page_ids), **counts}
-
-
-def _record_refused(conn, refused: list, counts: Counter) -> None:
-    """Records the warehouse would not take are set aside and listed, as a pipeline load does."""
-    counts["load_errors"] += len(refused)
-    for (_, _, _, record), exc in refused:
-        errors.record_failure(conn, "load", record.get("source"), record.get("url") or "", refusal_class(exc),
-                              f"the warehouse refused the record: {exc}")
 
 
 def _extract_pages(conn, page_ids: list[int], configured: dict[str, Source], extractor_version: str,

@@ -9,6 +9,7 @@ import os
 import random
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import psycopg
 import pytest
@@ -118,6 +119,28 @@ def test_a_record_the_warehouse_cannot_hold_is_set_aside_and_the_others_load(dat
     assert urls == {f"https://example.org/ok/{n}" for n in (0, 1, 2, 4)}
     assert refused.stage == "load" and refused.url == "https://example.org/ok/3"
     assert refused.error_class == "ProgramLimitExceeded" and "index" in refused.message
+
+
+def test_rows_of_several_sources_list_each_refusal_under_its_source_and_clear_it_once_loaded(database_url):
+    # What reprocess does: rows of any source, with no batch.
+    migrate(database_url)
+    records = [hostile_record(source) for source in ("alpha", "beta")]
+    for n, record in enumerate(records):
+        record.update(url=f"https://example.org/mixed/{n}", language="en")
+    # An event that ends before it starts: the loader's rules refuse the record.
+    event = records[1]["events"][0]
+    good_end = event["end_date"]
+    event["end_date"] = "2001-01-01"
+    now = datetime.now(timezone.utc)
+    rows = [(None, now, now, strip_nul(r)) for r in records]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        assert pipeline.load_rows(conn, rows, database_url)["load_errors"] == 1
+        [refused] = errors.list_errors(conn)
+        assert (refused.source, refused.url, refused.error_class) == ("beta", "https://example.org/mixed/1", "RecordRefused")
+
+        rows[1][3]["events"][0]["end_date"] = good_end
+        assert pipeline.load_rows(conn, rows, database_url)["load_errors"] == 0
+        assert errors.list_errors(conn) == []
 
 
 def test_no_password_in_output_logs_or_exported_records(sample_site, database_url):
