@@ -41,10 +41,13 @@ _ARTICLE_TYPES = ("text", "text", "text", "text", "jsonb", "date", "text", "text
                   "int8", "timestamptz", "timestamptz")
 
 # A row is written when it is new or says something the stored one does not.
-_DIFFERS = """a.content_hash IS DISTINCT FROM {new}.content_hash
-           OR a.extractor_version IS DISTINCT FROM {new}.extractor_version
-           OR a.last_seen < {new}.last_seen
-           OR a.first_seen > {new}.first_seen"""
+# Something to write, unless it is other content from an older fetch than the stored one (a late
+# load of a batch that an unfinished run left) - that must not roll the article back.
+_DIFFERS = """(a.content_hash IS DISTINCT FROM {new}.content_hash
+            OR a.extractor_version IS DISTINCT FROM {new}.extractor_version
+            OR a.last_seen < {new}.last_seen
+            OR a.first_seen > {new}.first_seen)
+           AND NOT ({new}.last_seen < a.last_seen AND a.content_hash IS DISTINCT FROM {new}.content_hash)"""
 
 _CHANGED_KEYS = f"""
 SELECT k.url FROM load_keys k LEFT JOIN core.articles a USING (url)

@@ -6,12 +6,15 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 
 import psycopg
 import pytest
 
 from conftest import PROJECT_DIR, SAMPLE_SITE, SAMPLE_SOURCES
-from etl.extract import EXTRACTOR_VERSION
+from etl.extract import EXTRACTOR_VERSION, extract_record
+from etl.load import load_records
+from etl.migrate import migrate
 
 ROUND_TABLE = "https://bisr.gov.by/en/provedyonnye-meropriyatiya/round-table-regional-security-2022"
 CONFERENCE = "https://bisr.gov.by/en/uchastie-v-meropriyatiyakh/liderstvo-stabilnost-progress-na-polyakh-evrazii-gorizonty-razvitiya"
@@ -123,3 +126,16 @@ def test_a_page_that_drops_its_translation_link_no_longer_links_it(site_copy, da
     # Only the Russian page still links its English version.
     assert links == [("https://bisr.gov.by/uchastie-v-meropriyatiyakh/liderstvo-stabilnost-progress-na-polyakh-evrazii-gorizonty-razvitiya",
                       "https://bisr.gov.by/en/uchastie-v-meropriyatiyakh/liderstvo-stabilnost-progress-na-polyakh-evrazii-gorizonty-razvitiya")]
+
+
+def test_a_late_load_of_an_older_fetch_does_not_roll_the_article_back(database_url):
+    migrate(database_url)
+    page = (SAMPLE_SITE / "en" / "minsk-round-table.html").read_text(encoding="utf-8")
+    old = extract_record(page, "https://bisr.gov.by/x")
+    new = extract_record(page.replace("attended by 40 experts", "attended by 45 experts"), "https://bisr.gov.by/x")
+    monday = datetime(2022, 3, 21, tzinfo=timezone.utc)
+    with psycopg.connect(database_url) as conn:
+        load_records(conn, [(None, monday, monday + timedelta(days=1), new)], EXTRACTOR_VERSION)
+        counts = load_records(conn, [(None, monday, monday, old)], EXTRACTOR_VERSION)  # fetched earlier
+        stored = conn.execute("SELECT body_paragraphs[3] FROM core.articles").fetchone()[0]
+    assert counts["updated"] == 0 and "45 experts" in stored
