@@ -16,8 +16,13 @@ from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, tas
 from etl.sources import Source, load_sources
 
 WAREHOUSE_CONN_ID = "etl_warehouse"
-LIBPQ_EXTRA_KEYS = frozenset({"sslmode", "sslcert", "sslkey", "sslrootcert", "sslcrl", "connect_timeout",
-                              "application_name", "options", "target_session_attrs", "keepalives"})
+# libpq parameters an Airflow Postgres connection may carry in its extra (TLS, keepalives, ...).
+LIBPQ_EXTRA_KEYS = frozenset({
+    "sslmode", "sslcert", "sslkey", "sslpassword", "sslrootcert", "sslcrl", "sslcrldir", "sslsni",
+    "sslcompression", "ssl_min_protocol_version", "ssl_max_protocol_version", "gssencmode", "channel_binding",
+    "connect_timeout", "application_name", "options", "target_session_attrs", "keepalives", "keepalives_idle",
+    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+})
 
 DEFAULT_ARGS = {
     "owner": "etl",
@@ -42,7 +47,7 @@ def warehouse_dsn() -> str | None:
               "password": conn.password}
     # TLS and session settings kept in the connection's extra (sslmode, sslrootcert, ...).
     params.update({key: value for key, value in conn.extra_dejson.items() if key in LIBPQ_EXTRA_KEYS})
-    return make_conninfo(**{key: value for key, value in params.items() if value})
+    return make_conninfo(**{key: value for key, value in params.items() if value is not None and value != ""})
 
 
 def timetable(source: Source):

@@ -33,8 +33,10 @@ def static_server(directory: Path, port: int = 0):
     handler = functools.partial(_QuietHandler, directory=str(directory))
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError:  # the port is taken
+    except OSError as exc:  # the port is taken
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        print(f"port {port} is not free ({exc.strerror}): serving on port {server.server_address[1]}; "
+              "the pages get new URLs, so they are fetched again", file=sys.stderr)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -61,9 +61,26 @@ def test_dag_test_loads_the_sample_site(airflow_metadata_db, sample_site, databa
     assert (stats["discovered"], stats["fetched"], stats["extracted"], stats["inserted"]) == (5, 4, 4, 4)
 
 
+def dag_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("think_tank_news_module", DAG_FILE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_warehouse_connection_gives_the_dsn_with_its_tls_and_session_settings(monkeypatch):
+    monkeypatch.setenv("AIRFLOW_CONN_ETL_WAREHOUSE", "postgres://etl:s3cret@db.example:5433/warehouse"
+                                                    "?sslmode=verify-full&keepalives=0&application_name=etl&colour=red")
+    assert dag_module().warehouse_dsn() == ("host=db.example port=5433 dbname=warehouse user=etl password=s3cret "
+                                            "sslmode=verify-full keepalives=0 application_name=etl")
+    monkeypatch.delenv("AIRFLOW_CONN_ETL_WAREHOUSE")
+    assert dag_module().warehouse_dsn() is None  # then ETL_DATABASE_URL, then the embedded default
+
+
 def test_runs_cover_data_intervals_and_a_backfill_is_bounded_by_its_interval():
     import datetime as dt
-    import importlib.util
     from types import SimpleNamespace
 
     import pendulum
@@ -71,9 +88,7 @@ def test_runs_cover_data_intervals_and_a_backfill_is_bounded_by_its_interval():
 
     from etl.crawl import DateWindow
 
-    spec = importlib.util.spec_from_file_location("think_tank_news_module", DAG_FILE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = dag_module()
     dag = next(iter(load_dagbag().dags.values()))
     assert isinstance(dag.timetable, CronDataIntervalTimetable)
 
