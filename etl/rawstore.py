@@ -112,8 +112,10 @@ def urls_to_fetch(conn, batch_id: int) -> list[str]:
     ]
 
 
-# A URL that gave one of these is not worth asking again on the next run (a PDF stays a PDF).
+# A URL that gave one of these is not worth asking again on the next run (a PDF stays a PDF), nor is
+# one the site says is not there (404) or gone for good (410); `--refresh` asks them all again.
 SETTLED_SKIP_OUTCOMES = ("skipped_type", "skipped_size", "skipped_redirect")
+SETTLED_HTTP_STATUSES = (404, 410)
 
 
 def known_urls(conn, source: str) -> set[str]:
@@ -124,8 +126,9 @@ def known_urls(conn, source: str) -> set[str]:
             """SELECT url FROM raw.pages WHERE source = %(source)s
                UNION
                SELECT u.url FROM raw.batch_urls u JOIN raw.batches b USING (batch_id)
-               WHERE b.source = %(source)s AND u.outcome = ANY(%(settled)s)""",
-            {"source": source, "settled": list(SETTLED_SKIP_OUTCOMES)},
+               WHERE b.source = %(source)s
+                 AND (u.outcome = ANY(%(settled)s) OR (u.outcome = 'failed' AND u.http_status = ANY(%(gone)s)))""",
+            {"source": source, "settled": list(SETTLED_SKIP_OUTCOMES), "gone": list(SETTLED_HTTP_STATUSES)},
         )
     }
 
