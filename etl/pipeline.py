@@ -206,8 +206,8 @@ def load_rows(conn, rows: list, dsn: str, *, source: str | None = None, batch_id
     _record_by_source(lambda *args: errors.record_failures(conn, *args), source, [
         (row, errors.Failure(url_of(row), refusal_class(exc), f"the warehouse refused the record: {_first_line(exc)}"))
         for row, exc in refused], batch_id)
-    refused_ids = {row[0] for row, _ in refused}
-    errors.clear(conn, "load", [url_of(row) for row in rows if row[0] not in refused_ids])
+    refused_rows = {id(row) for row, _ in refused}  # the same row objects; a page_id may be None
+    errors.clear(conn, "load", [url_of(row) for row in rows if id(row) not in refused_rows])
     if refused:
         log.warning("%s: %d record(s) refused by the warehouse, see `python -m etl errors`", what, len(refused))
     return {**counts, "load_errors": len(refused)}
