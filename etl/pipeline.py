@@ -193,7 +193,7 @@ def load_rows(conn, rows: list, dsn: str, *, source: str | None = None, batch_id
 
     try:
         with load_lock(conn):
-            counts, refused = load_isolating_refused(conn, rows, extractor_version)
+            counts, refused = _load_isolating_refused(conn, rows, extractor_version)
     except psycopg.OperationalError as exc:
         message = _describe_interruption(exc)
         _record_by_source(lambda *args: errors.record_failures_safely(dsn, *args), source, [
@@ -204,7 +204,7 @@ def load_rows(conn, rows: list, dsn: str, *, source: str | None = None, batch_id
     counts["records_skipped"] += len(invalid)
     refused += invalid
     _record_by_source(lambda *args: errors.record_failures(conn, *args), source, [
-        (row, errors.Failure(url_of(row), refusal_class(exc), f"the warehouse refused the record: {_first_line(exc)}"))
+        (row, errors.Failure(url_of(row), _refusal_class(exc), f"the warehouse refused the record: {_first_line(exc)}"))
         for row, exc in refused], batch_id)
     refused_rows = {id(row) for row, _ in refused}  # the same row objects; a page_id may be None
     errors.clear(conn, "load", [url_of(row) for row in rows if id(row) not in refused_rows])
@@ -243,7 +243,7 @@ class RecordRefused(ValueError):
     """The record breaks a rule of the warehouse (a date that is not ISO, an event ending before it starts...)."""
 
 
-def refusal_class(exc: Exception) -> str:
+def _refusal_class(exc: Exception) -> str:
     return "RecordRefused" if isinstance(exc, RecordRefused) else type(exc).__name__
 
 
@@ -262,7 +262,7 @@ def _split_valid(rows: list) -> tuple[list, list[tuple[tuple, Exception]]]:
     return valid, invalid
 
 
-def load_isolating_refused(conn, rows: list, extractor_version: str = EXTRACTOR_VERSION
+def _load_isolating_refused(conn, rows: list, extractor_version: str = EXTRACTOR_VERSION
                            ) -> tuple[Counter, list[tuple[tuple, Exception]]]:
     """Load `rows`; when the warehouse refuses the set, load each half on its own, down to the
     records it refuses. Returns the counts and the (row, error) refused."""
@@ -273,8 +273,8 @@ def load_isolating_refused(conn, rows: list, extractor_version: str = EXTRACTOR_
             return Counter(load_records(conn, [], extractor_version)), [(row, exc) for row in rows]
         log.info("the warehouse refused part of %d records (%s): loading them in halves", len(rows), _first_line(exc))
     middle = len(rows) // 2
-    counts, refused = load_isolating_refused(conn, rows[:middle], extractor_version)
-    second_counts, second_refused = load_isolating_refused(conn, rows[middle:], extractor_version)
+    counts, refused = _load_isolating_refused(conn, rows[:middle], extractor_version)
+    second_counts, second_refused = _load_isolating_refused(conn, rows[middle:], extractor_version)
     counts.update(second_counts)  # update adds (and, unlike +, keeps the zero counts)
     return counts, refused + second_refused
 
