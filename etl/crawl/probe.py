@@ -10,6 +10,7 @@ sign of a pattern that no longer fits the site.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -78,8 +79,9 @@ def check_source(source: Source, *, max_listing_pages: int = DEFAULT_MAX_LISTING
         def fetch(url: str) -> FetchResult:
             if report.requests >= max_requests:
                 report.not_read.append(url)
-                return FetchResult(url, None, "failed", None, None, None, None, None, None,
-                                   OVER_BUDGET.format(max_requests), 0, _now())
+                return FetchResult(url=url, final_url=None, outcome="failed", status=None, content_type=None,
+                                   charset=None, etag=None, last_modified=None, body=None,
+                                   error=OVER_BUDGET.format(max_requests), attempts=0, fetched_at=_now())
             report.requests += 1
             result = crawler.fetch_discovery(url)
             if result.outcome == "fetched":
@@ -171,7 +173,5 @@ def format_check(report: SourceCheck, examples: int = 5) -> str:
     return "\n".join(lines)
 
 
-def _now():
-    import datetime as dt
-
+def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
