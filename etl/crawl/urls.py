@@ -110,6 +110,10 @@ def record_url(stated: str | None, fetched: str | None) -> str | None:
     `<link rel=canonical href="http://www.example.org/x?utm_source=y">` on https://example.org/x
     does not store the article a second time. A URL that is not http(s) is kept as it is."""
     url = stated or fetched
+    if url:
+        url = url.replace("\x00", "")  # records hold no NUL (see strip_nul): removed, not encoded
+    if fetched:
+        fetched = fetched.replace("\x00", "")
     normal = normalise_url(url) if url else None
     if normal is None:
         return url
