@@ -220,3 +220,13 @@ def test_an_article_linked_under_tracking_parameters_and_host_variants_is_stored
         page_urls = [r[0] for r in conn.execute("SELECT url FROM raw.pages ORDER BY url")]
     assert articles == [f"{base}/news/forum-opens-in-minsk/", f"{base}/news/round-table-on-security/"]
     assert not any("utm_" in u or "clid" in u or "sphrase" in u or "www." in u.lower() for u in page_urls)
+
+
+def test_sources_check_of_a_site_that_is_down_says_so_and_fails(tmp_path):
+    with local_site({}) as (base, _):
+        pass  # a port that was just listening and no longer is
+    config = sources_file(tmp_path, base)
+    result = etl_cli("sources", "check", "--config", str(config), "--source", "local")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.startswith("local: NO ARTICLE FOUND: 0 article URLs matched, 0 listing pages")
+    assert "could not read (" in result.stdout and f"listing page {base}/news/:" in result.stdout
