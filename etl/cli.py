@@ -85,6 +85,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.set_defaults(handler=cmd_report)
 
+    p = sub.add_parser("sources", help="the sources file: check that each source finds articles on its site")
+    sources_sub = p.add_subparsers(dest="sources_command", required=True)
+    p = sources_sub.add_parser("check", help="read each source's listing pages, feeds and sitemaps (robots.txt "
+                               "honoured) and report the articles found; exit status 1 when a source finds none")
+    p.add_argument("--config", metavar="SOURCES", help="sources file (default: dags/sources.yaml)")
+    p.add_argument("--source", metavar="NAME", help="only this source")
+    p.add_argument("--max-listing-pages", type=int, default=2, metavar="N", help="per start URL (default 2)")
+    p.add_argument("--max-requests", type=int, default=40, metavar="N", help="per source (default 40)")
+    p.add_argument("--json", action="store_true", help="one JSON object per source instead of text")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(handler=cmd_sources_check)
+
     p = sub.add_parser("errors", help="list the pages failing now, by stage (cleared when they succeed)")
     p.add_argument("--source", metavar="NAME", help="only this source's pages")
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
@@ -226,6 +238,29 @@ def cmd_check(args) -> int:
     for result in results:
         print(result.describe())
     return 0 if all(result.passed for result in results) else 1
+
+
+def cmd_sources_check(args) -> int:
+    from etl.crawl.probe import check_source, format_check
+    from etl.sources import get_source, load_sources
+
+    if args.max_listing_pages < 1 or args.max_requests < 1:
+        raise UsageError("--max-listing-pages and --max-requests must be at least 1")
+    sources = load_sources(args.config)
+    selected = [get_source(sources, args.source)] if args.source else sources
+    empty = []
+    for source in selected:
+        report = check_source(source, max_listing_pages=args.max_listing_pages, max_requests=args.max_requests)
+        if args.json:
+            _print_json(report.as_dict())
+        else:
+            print(format_check(report), flush=True)
+        if not report.ok:
+            empty.append(source.name)
+    if empty:
+        print(f"error: no article found for {len(empty)} of {len(selected)} sources: {', '.join(empty)}",
+              file=sys.stderr)
+    return 1 if empty else 0
 
 
 def cmd_report(args) -> int:

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from etl.crawl.fetch import FetchResult
-from etl.crawl.urls import absolute_url, same_site
+from etl.crawl.urls import absolute_url, canonical_url, same_site, site_spellings
 from etl.record import MAX_URL_LENGTH
 from etl.sources import Source
 
@@ -86,6 +86,12 @@ class Discovery:
         self.stats = stats or DiscoveryStats()
         self._seen: set[str] = set()
         self._new: list[str] = []
+        # Links to a host variant of the source's sites (www., trailing dot, other scheme) are written
+        # as the source file writes the site, so one article is one URL.
+        self._spellings = site_spellings(source.entry_urls)
+
+    def _canonical(self, url: str) -> str:
+        return canonical_url(url, self._spellings) or url
 
     def run(self, is_known: Callable[[str], bool]) -> list[str]:
         self._is_known = is_known
@@ -159,7 +165,8 @@ class Discovery:
     def _read_listing(self, url: str, chain: int, result: FetchResult, queue: deque, queued: set[str]) -> None:
         soup = BeautifulSoup(result.body, "lxml", from_encoding=result.charset)
         base = _base_href(soup, result.final_url or url)
-        links = [link for a in soup.find_all("a", href=True) if (link := absolute_url(base, a["href"]))]
+        links = [self._canonical(link) for a in soup.find_all("a", href=True)
+                 if (link := absolute_url(base, a["href"]))]
         if self.source.is_article_url(url):
             links.insert(0, url)
         new = sum(self._offer(link) for link in links if self.source.is_article_url(link))
@@ -188,6 +195,7 @@ class Discovery:
             return
         self.stats.succeeded(url)
         for link, day in entries:
+            link = self._canonical(link)
             if self.source.is_article_url(link):
                 self._offer_dated(link, day)
 
@@ -219,6 +227,7 @@ class Discovery:
                              and (self.window is None or day is None or day >= self.window.start))
             else:
                 for loc, day in entries:
+                    loc = self._canonical(loc)
                     if self.source.is_article_url(loc):
                         self._offer_dated(loc, day)
         if queue:

@@ -14,6 +14,7 @@ import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+from etl.crawl.urls import record_url
 from etl.record import MAX_URL_LENGTH, empty_record
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ def _extract(html, url, source, sources, charset, selectors, with_events, check_
         return _failed(url, source, sources, "ExtractionError", str(exc))
     check_deadline()
 
-    canonical = article.url if article.url and len(article.url) <= MAX_URL_LENGTH else url
+    canonical = record_url(article.url, url)
+    canonical = canonical if canonical and len(canonical) <= MAX_URL_LENGTH else url
     record = empty_record(canonical, _source_name(canonical, source, sources))
     translation = article.translation_of_url
     record.update(
