@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from etl.events import EVENT_FIELDS
 from etl.events.organizations import KnownOrganization, known_organization
+from etl.identity_keys import refresh_keys
 
 _EVENT_COLUMNS = ("name", "type", "start_date", "end_date", "city", "city_as_written", "country", "format",
                   "occasion", "participants_count", "countries_count")
@@ -251,9 +252,13 @@ def link_translations(cur, article_ids: list[int]) -> None:
            JOIN core.articles b ON (b.url = a.translation_of_url OR b.translation_of_url = a.url)
                                AND b.article_id <> a.article_id
            WHERE a.article_id = ANY(%(ids)s)""", {"ids": list(article_ids)})]
-    for table in ("person_links", "organization_links"):
-        cur.execute(f"DELETE FROM core.{table} WHERE evidence = 'translation_pair' AND article_id = ANY(%s)",
-                    (article_ids,))
+    # The rows whose links go or come: their groups' stored keys are refreshed at the end.
+    touched: dict[str, set[int]] = {"person_links": set(), "organization_links": set()}
+    for table, columns in (("person_links", "person_id, other_person_id"),
+                           ("organization_links", "organization_id, other_organization_id")):
+        deleted = cur.execute(f"DELETE FROM core.{table} WHERE evidence = 'translation_pair' AND article_id = ANY(%s) "
+                              f"RETURNING {columns}", (article_ids,)).fetchall()
+        touched[table].update(n for pair in deleted for n in pair)
     cur.execute(
         f"""INSERT INTO core.person_links (person_id, other_person_id, evidence, article_id)
            SELECT DISTINCT least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id),
@@ -266,8 +271,10 @@ def link_translations(cur, article_ids: list[int]) -> None:
            WHERE a.article_id = ANY(%s) AND p1.script <> p2.script
              AND (SELECT count(*) FROM core.event_speakers x WHERE x.event_id = e1.event_id)
                = (SELECT count(*) FROM core.event_speakers y WHERE y.event_id = e2.event_id)
-           ON CONFLICT (person_id, other_person_id) DO NOTHING""",
+           ON CONFLICT (person_id, other_person_id) DO NOTHING
+           RETURNING person_id, other_person_id""",
         (list(article_ids),))
+    touched["person_links"].update(n for pair in cur.fetchall() for n in pair)
     cur.execute(
         f"""INSERT INTO core.organization_links (organization_id, other_organization_id, evidence, article_id)
            SELECT DISTINCT least(o1.organization_id, o2.organization_id),
@@ -278,8 +285,12 @@ def link_translations(cur, article_ids: list[int]) -> None:
            WHERE a.article_id = ANY(%s) AND o1.organization_id <> o2.organization_id
              AND (SELECT count(*) FROM core.event_organizers x WHERE x.event_id = e1.event_id)
                = (SELECT count(*) FROM core.event_organizers y WHERE y.event_id = e2.event_id)
-           ON CONFLICT (organization_id, other_organization_id) DO NOTHING""",
+           ON CONFLICT (organization_id, other_organization_id) DO NOTHING
+           RETURNING organization_id, other_organization_id""",
         (list(article_ids),))
+    touched["organization_links"].update(n for pair in cur.fetchall() for n in pair)
+    # The stored identity keys of the groups these links joined or split (etl/identity_keys.py).
+    refresh_keys(cur, organization_ids=touched["organization_links"], person_ids=touched["person_links"])
 
 
 # ---------------------------------------------------------------- reading helpers

@@ -123,9 +123,22 @@ def test_every_reporting_view_and_column_is_documented(database_url):
                                     AND col_description(c.oid, a.attnum) IS NULL""").fetchall()
     assert {name for name, _ in views} >= {
         "articles", "article_history", "article_search", "source_health", "events", "events_by_month",
-        "events_by_place", "events_by_type", "events_by_organizer", "organizer_activity", "speaker_appearances"}
+        "events_by_place", "events_by_type", "events_by_organizer", "organizer_activity", "speaker_appearances",
+        "event_speakers", "event_sessions", "event_organizers"}
     assert [name for name, comment in views if not comment] == []
     assert columns == []
+
+
+def test_every_core_table_and_column_is_documented(database_url):
+    migrate(database_url)
+    with psycopg.connect(database_url) as conn:
+        tables = conn.execute("""SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'core'::regnamespace
+                                 AND c.relkind = 'r' AND obj_description(c.oid, 'pg_class') IS NULL""").fetchall()
+        columns = conn.execute("""SELECT c.relname, a.attname FROM pg_class c
+                                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                                  WHERE c.relnamespace = 'core'::regnamespace AND c.relkind = 'r'
+                                    AND col_description(c.oid, a.attnum) IS NULL""").fetchall()
+    assert tables == [] and columns == []
 
 
 def test_analyst_role_reads_reporting_and_core_only(loaded_sample):
