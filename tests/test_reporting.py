@@ -209,12 +209,17 @@ def test_report_prints_tables_and_csv(loaded_sample):
     assert "Source health (reporting.source_health)" in table
     assert "Speaker appearances (reporting.speaker_appearances)" in table
     assert "Oleg Makarov" in table and "round table" in table
+    # The latest events by name, newest first, each once (its English and Russian reports merged).
+    latest = table.split("Latest events (reporting.events)")[1].split("\n\n")[0]
+    assert latest.index("Regional Security in Eastern Europe") < latest.index("Leadership. Stability. Progress")
+    assert latest.count("Leadership. Stability. Progress") == 1 and "Лидерство" not in latest
 
     blocks = {}
     for block in etl_cli("report", "--format", "csv").stdout.split("# ")[1:]:
         view, _, body = block.partition("\n")
         blocks[view] = list(csv.DictReader(io.StringIO(body)))
-    assert list(blocks) == ["reporting.source_health", "reporting.events_by_month", "reporting.events_by_type",
+    assert list(blocks) == ["reporting.source_health", "reporting.check_results", "reporting.events",
+                            "reporting.events_by_month", "reporting.events_by_type",
                             "reporting.events_by_place", "reporting.organizer_activity",
                             "reporting.speaker_appearances"]
     assert blocks["reporting.source_health"][0]["source"] == "bisr"

@@ -21,6 +21,14 @@ WITH known AS (
     ORDER BY b.source, coalesce(u.fetched_at, b.started_at) DESC
 ), failing AS (
     SELECT source, count(*) AS pages_failing_now FROM raw.page_errors GROUP BY source
+), checks AS (
+    -- The latest result of each check run for this source (the DAG checks each source after its load).
+    SELECT source,
+           array_agg(check_name ORDER BY check_name) FILTER (WHERE status = 'warning') AS check_warnings,
+           array_agg(check_name ORDER BY check_name) FILTER (WHERE status = 'failed') AS check_failures
+    FROM (SELECT DISTINCT ON (check_name, source) check_name, source, status FROM raw.check_results
+          WHERE source IS NOT NULL ORDER BY check_name, source, checked_at DESC, result_id DESC) latest
+    GROUP BY source
 ), loaded AS (
     SELECT source, count(*) AS articles, max(first_seen) AS last_new_article_at,
            count(*) FILTER (WHERE first_seen > now() - interval '30 days') AS articles_last_30_days
@@ -34,11 +42,12 @@ SELECT k.source, r.last_successful_run_at, r.last_run_started_at,
        coalesce(f.fetch_attempts, 0) AS fetch_attempts, coalesce(f.fetch_errors, 0) AS fetch_errors,
        round(f.fetch_errors::numeric / nullif(f.fetch_attempts, 0), 3) AS fetch_error_rate,
        e.error AS last_error, e.url AS last_error_url, e.at AS last_error_at,
-       coalesce(pf.pages_failing_now, 0) AS pages_failing_now
+       coalesce(pf.pages_failing_now, 0) AS pages_failing_now,
+       coalesce(c.check_warnings, '{}') AS check_warnings, coalesce(c.check_failures, '{}') AS check_failures
 FROM known k
 LEFT JOIN runs r USING (source) LEFT JOIN fetches f USING (source)
 LEFT JOIN last_error e USING (source) LEFT JOIN loaded l USING (source)
-LEFT JOIN failing pf USING (source);
+LEFT JOIN failing pf USING (source) LEFT JOIN checks c USING (source);
 COMMENT ON VIEW reporting.source_health IS 'Per source: last successful run, new articles per day and fetch error rate over the last 30 days, and the last fetch error.';
 COMMENT ON COLUMN reporting.source_health.source IS 'Configured source name.';
 COMMENT ON COLUMN reporting.source_health.last_successful_run_at IS 'When the last run of the source finished (all stages done).';
@@ -55,3 +64,5 @@ COMMENT ON COLUMN reporting.source_health.last_error IS 'Reason of the most rece
 COMMENT ON COLUMN reporting.source_health.last_error_url IS 'URL of the most recent failed fetch.';
 COMMENT ON COLUMN reporting.source_health.last_error_at IS 'When the most recent failed fetch happened.';
 COMMENT ON COLUMN reporting.source_health.pages_failing_now IS 'URLs of the source failing now at some stage (discover, fetch, extract, load); `python -m etl errors --source NAME` lists them.';
+COMMENT ON COLUMN reporting.source_health.check_warnings IS 'Checks whose latest run on this source found offending rows within their threshold (reporting.check_results has them).';
+COMMENT ON COLUMN reporting.source_health.check_failures IS 'Checks whose latest run on this source failed.';
