@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", metavar="SOURCES", help="sources file (default: dags/sources.yaml)")
     p.add_argument("--source", metavar="NAME", help="only this source")
     p.add_argument("--refresh", action="store_true", help="fetch article URLs already loaded again")
+    p.add_argument("--json", action="store_true", help="one JSON object of statistics per source instead of a table")
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(handler=cmd_run)
 
@@ -179,7 +180,7 @@ def cmd_run(args) -> int:
     sources = load_sources(args.config)
     selected = [get_source(sources, args.source)] if args.source else sources
     migrate()
-    failed = 0
+    failed, summaries = 0, []
     for source in selected:
         try:
             summary = run_source(source, refresh=args.refresh)
@@ -187,8 +188,20 @@ def cmd_run(args) -> int:
             # One site being down is no reason to skip the others; the exit status still says so.
             print(f"error: {exc}", file=sys.stderr)
             summary, failed = {"source": source.name, "error": str(exc)}, failed + 1
-        _print_json(summary)
+        summaries.append(summary)
+        if args.json:
+            _print_json(summary)
+    if not args.json:
+        _print_run_summary(summaries)
     return 1 if failed else 0
+
+
+def _print_run_summary(summaries: list[dict]) -> None:
+    from etl import db
+    from etl.reporting import run_summary_table
+
+    with db.connect() as conn:
+        sys.stdout.write(run_summary_table(summaries, conn))
 
 
 def cmd_export(args) -> None:

@@ -227,3 +227,43 @@ def _html_cell(value) -> str:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return f'<td data-sort="{value}">{text}</td>'
     return f"<td>{text}</td>"
+
+
+# ---------------------------------------------------------------- `run`'s summary
+
+RUN_COLUMNS = ("source", "discovered", "fetched", "unchanged", "skipped", "failed", "loaded", "events")
+
+
+def run_summary_table(summaries: list[dict], conn=None) -> str:
+    """What `run` did, one line per source: discovered, fetched, unchanged, skipped (by reason),
+    failed, loaded (new or changed articles) and the events of the articles the run fetched."""
+    from tabulate import tabulate
+
+    lines = []
+    for summary in summaries:
+        if "error" in summary and "batch_id" not in summary:
+            lines.append([summary["source"], "", "", "", "", "", "", "", summary["error"]])
+            continue
+        reasons = {key.removeprefix("skipped_"): n for key, n in summary.items()
+                   if (key.startswith("skipped_") or key == "refused_url") and n}
+        skipped = ", ".join(f"{reason}: {n}" for reason, n in sorted(reasons.items())) or "0"
+        loaded = summary.get("inserted", 0) + summary.get("updated", 0)
+        loaded_text = f"{loaded} ({summary.get('inserted', 0)} new)" if loaded else "0"
+        events = _batch_events(conn, summary.get("batch_id")) if conn is not None else ""
+        failed = summary.get("failed", 0) + summary.get("extract_errors", 0) + summary.get("load_errors", 0)
+        lines.append([summary["source"], summary.get("discovered", 0), summary.get("fetched", 0),
+                      summary.get("unchanged", 0) + summary.get("articles_unchanged", 0), skipped, failed,
+                      loaded_text, events, summary.get("error", "")])
+    headers = list(RUN_COLUMNS) + ["error"]
+    if not any(line[-1] for line in lines):
+        headers, lines = headers[:-1], [line[:-1] for line in lines]
+    return tabulate(lines, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"
+
+
+def _batch_events(conn, batch_id: int | None) -> int | str:
+    if batch_id is None:
+        return ""
+    return conn.execute(
+        """SELECT count(*) FROM core.events e JOIN core.articles a USING (article_id)
+           WHERE a.page_id IN (SELECT page_id FROM raw.batch_urls WHERE batch_id = %s AND page_id IS NOT NULL)""",
+        (batch_id,)).fetchone()[0]

@@ -54,7 +54,7 @@ def test_db_command_masks_the_password(monkeypatch):
 
 
 def test_run_loads_the_sample_site_and_a_rerun_changes_nothing(sample_site, database_url):
-    first = [json.loads(line) for line in etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout.splitlines()]
+    first = [json.loads(line) for line in etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES)).stdout.splitlines()]
     assert [s["source"] for s in first] == ["bisr"]
     assert first[0]["fetched"] == 4 and first[0]["failed"] == 1  # the removed article is a 404
     assert first[0]["inserted"] == 4
@@ -78,7 +78,7 @@ def test_run_loads_the_sample_site_and_a_rerun_changes_nothing(sample_site, data
     assert translations == 2
 
     before = table_snapshot(database_url)
-    second = json.loads(etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout)
+    second = json.loads(etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES)).stdout)
     assert second["discovered"] == 0  # the removed article's 404 settled it too (`--refresh` asks again)
     assert second.get("fetched", 0) == 0
     assert table_snapshot(database_url) == before
@@ -103,11 +103,11 @@ def test_pages_a_stopped_run_left_are_completed_by_the_next_run(sample_site, dat
     stopped = pipeline.discover(source, database_url)
     pipeline.fetch(stopped["batch_id"], source, database_url)
 
-    summary = json.loads(etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout)
+    summary = json.loads(etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES)).stdout)
     assert summary["carried_over"] == 4 and summary.get("fetched", 0) == 0  # nothing fetched twice
     assert summary["inserted"] == 4
     # Once a finished run has processed them, they are not carried over again.
-    assert json.loads(etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout)["carried_over"] == 0
+    assert json.loads(etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES)).stdout)["carried_over"] == 0
 
 
 def test_run_goes_on_with_the_other_sources_when_one_site_is_down(sample_site, database_url, tmp_path):
@@ -117,7 +117,7 @@ def test_run_goes_on_with_the_other_sources_when_one_site_is_down(sample_site, d
     article_url_pattern: '/news/\\\\d+$'
     allow_private_hosts: true
   - name: bisr""", 1), encoding="utf-8")
-    result = etl_cli("run", "--config", str(sources), check=False)
+    result = etl_cli("run", "--json", "--config", str(sources), check=False)
     down, bisr = (json.loads(line) for line in result.stdout.splitlines())
     assert result.returncode == 1 and "down" in result.stderr
     assert down["source"] == "down" and "could be read" in down["error"]
@@ -125,3 +125,13 @@ def test_run_goes_on_with_the_other_sources_when_one_site_is_down(sample_site, d
     with psycopg.connect(database_url) as conn:  # the down source's batch says why it never finished
         assert conn.execute("SELECT finished_at IS NULL, stats->>'error' FROM raw.batches WHERE source = 'down'"
                             ).fetchone() == (True, down["error"])
+
+
+def test_run_prints_a_short_summary_table_and_json_only_when_asked(sample_site, database_url):
+    out = etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout
+    header, rule, bisr = out.splitlines()
+    assert header.split() == ["source", "discovered", "fetched", "unchanged", "skipped", "failed", "loaded", "events"]
+    # 5 discovered, 4 fetched, the removed article failed (404), 4 new articles with 2 event reports.
+    assert bisr.split() == ["bisr", "5", "4", "0", "0", "1", "4", "(4", "new)", "3"]
+    again = etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout.splitlines()[2].split()
+    assert again == ["bisr", "0", "0", "0", "0", "0", "0", "0"]
