@@ -58,7 +58,7 @@ def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
                      (article_id,))
         conn.execute("""INSERT INTO core.articles (url, source, language, title, body_paragraphs, extractor_version,
                                                    content_hash, first_seen, last_seen, valid_from)
-                        VALUES ('https://bisr.gov.by/en/empty', 'bisr', 'en', '  ', '{}', 'v', 'h', now(), now(), now())""")
+                        VALUES ('https://bisr.gov.by/en/empty', 'sample', 'en', '  ', '{}', 'v', 'h', now(), now(), now())""")
         conn.execute("""INSERT INTO core.events (article_id, position, name, start_date, end_date)
                         VALUES (%s, 7, 'Congress of 1985', '1985-05-01', '1985-05-02')""", (article_id,))
         # The warehouse's constraints refuse an end before the start or a negative count, so the
@@ -127,9 +127,9 @@ def test_a_failing_check_fails_the_dag_run_after_the_load_and_a_warning_is_recor
                            ("http://www.bisr.gov.by/en/twice/", "Twice")):
             conn.execute("""INSERT INTO core.articles (url, source, title, body_paragraphs, extractor_version,
                                                        content_hash, first_seen, last_seen, valid_from)
-                            VALUES (%s, 'bisr', %s, '{Body}', 'v', 'h', now(), now(), now())""", (url, title))
+                            VALUES (%s, 'sample', %s, '{Body}', 'v', 'h', now(), now(), now())""", (url, title))
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
-    dag = DagBag(dag_folder=str(PROJECT_DIR / "dags" / "think_tank_news.py")).dags["think_tank_news__bisr"]
+    dag = DagBag(dag_folder=str(PROJECT_DIR / "dags" / "think_tank_news.py")).dags["think_tank_news__sample"]
     dag_run = dag.test()
     states = {ti.task_id: ti.state for ti in dag_run.get_task_instances()}
     assert dag_run.state == "failed"
@@ -140,8 +140,8 @@ def test_a_failing_check_fails_the_dag_run_after_the_load_and_a_warning_is_recor
     assert "articles_without_title_or_body" not in output.split("data quality check(s) failed")[1].splitlines()[0]
     with psycopg.connect(database_url) as conn:
         health = conn.execute("SELECT check_warnings, check_failures FROM reporting.source_health "
-                              "WHERE source = 'bisr'").fetchone()
-        latest = dict(conn.execute("SELECT check_name, status FROM reporting.check_results WHERE source = 'bisr'"))
+                              "WHERE source = 'sample'").fetchone()
+        latest = dict(conn.execute("SELECT check_name, status FROM reporting.check_results WHERE source = 'sample'"))
     assert health == (["articles_without_title_or_body"], ["duplicate_canonical_urls"])
     assert latest["articles_without_title_or_body"] == "warning" and latest["event_dates_out_of_range"] == "ok"
 
@@ -162,7 +162,7 @@ def test_a_warning_is_recorded_and_fails_only_past_its_threshold(loaded_sample):
             conn.commit()
 
         historic_events(3)
-        results = {r.check.name: r for r in check_warehouse(conn, sources, "bisr")}
+        results = {r.check.name: r for r in check_warehouse(conn, sources, "sample")}
         assert (results["event_dates_out_of_range"].status, results["event_dates_out_of_range"].offending) == ("warning", 3)
         recorded = conn.execute("SELECT status, offending, severity, threshold, sample -> 0 ->> 'name' "
                                 "FROM reporting.check_results WHERE check_name = 'event_dates_out_of_range'").fetchone()
@@ -172,7 +172,7 @@ def test_a_warning_is_recorded_and_fails_only_past_its_threshold(loaded_sample):
 
         historic_events(11)
         with pytest.raises(ChecksFailed, match="event_dates_out_of_range"):
-            check_warehouse(conn, sources, "bisr")
+            check_warehouse(conn, sources, "sample")
         assert conn.execute("SELECT status, offending FROM reporting.check_results "
                             "WHERE check_name = 'event_dates_out_of_range'").fetchone() == ("failed", 11)
 

@@ -47,7 +47,7 @@ def test_views_give_the_numbers_of_the_loaded_sample(loaded_sample):
         health = rows(conn, "SELECT * FROM reporting.source_health")
         assert len(health) == 1
         bisr = health[0]
-        assert bisr["source"] == "bisr" and bisr["articles"] == 4 and bisr["runs_last_30_days"] == 1
+        assert bisr["source"] == "sample" and bisr["articles"] == 4 and bisr["runs_last_30_days"] == 1
         assert bisr["last_successful_run_at"] is not None and bisr["unfinished_runs_last_30_days"] == 0
         assert bisr["fetch_attempts"] == 5 and bisr["fetch_errors"] == 1  # the removed article is a 404
         assert bisr["fetch_error_rate"] == Decimal("0.200")
@@ -222,6 +222,6 @@ def test_report_prints_tables_and_csv(loaded_sample):
                             "reporting.events_by_month", "reporting.events_by_type",
                             "reporting.events_by_place", "reporting.organizer_activity",
                             "reporting.speaker_appearances"]
-    assert blocks["reporting.source_health"][0]["source"] == "bisr"
+    assert blocks["reporting.source_health"][0]["source"] == "sample"
     assert blocks["reporting.source_health"][0]["articles"] == "4"
     assert [r["month"] for r in blocks["reporting.events_by_month"]] == ["2022-03-01", "2021-12-01"]
