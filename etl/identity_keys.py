@@ -72,30 +72,31 @@ def _refresh(cur, kind: _Kind, touched: set[int], names) -> None:
         nodes |= reached
     groups = _union_find(nodes, edges)
     rows = {row[0]: row for row in cur.execute(kind.rows_sql, (list(nodes),))}
-    values = []
+    values, acronyms = [], []
     for key, members in groups.items():
         present = [rows[m] for m in sorted(members) if m in rows]
         if not present:
             continue
-        name, acronyms = names(present)
-        values += [(m, key, name, acronyms) for m in sorted(members) if m in rows]
+        name, group_acronyms = names(present)
+        values += [(m, key, name) for m in sorted(members) if m in rows]
+        acronyms += [(key, a) for a in group_acronyms or ()]
+    cur.execute(
+        f"""INSERT INTO {kind.keys} AS k ({kind.row_id}, {kind.key}, name)
+            SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[])
+            ON CONFLICT ({kind.row_id}) DO UPDATE SET {kind.key} = EXCLUDED.{kind.key}, name = EXCLUDED.name
+            WHERE (k.{kind.key}, k.name) IS DISTINCT FROM (EXCLUDED.{kind.key}, EXCLUDED.name)""",
+        ([v[0] for v in values], [v[1] for v in values], [v[2] for v in values]))
     if kind is ORGANIZATIONS:
+        # The acronyms of every group these nodes were or are in: rewritten only where they differ.
         cur.execute(
-            """INSERT INTO core.organization_keys AS k (organization_id, organization_key, name, acronyms)
-               SELECT id, key, name, acronyms FROM jsonb_to_recordset(%s::jsonb)
-                   AS v(id bigint, key bigint, name text, acronyms text[])
-               ON CONFLICT (organization_id) DO UPDATE SET organization_key = EXCLUDED.organization_key,
-                   name = EXCLUDED.name, acronyms = EXCLUDED.acronyms
-               WHERE (k.organization_key, k.name, k.acronyms)
-                     IS DISTINCT FROM (EXCLUDED.organization_key, EXCLUDED.name, EXCLUDED.acronyms)""",
-            (_json([{"id": m, "key": k, "name": n, "acronyms": a} for m, k, n, a in values]),))
-    else:
-        cur.execute(
-            """INSERT INTO core.person_keys AS k (person_id, person_key, name)
-               SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[])
-               ON CONFLICT (person_id) DO UPDATE SET person_key = EXCLUDED.person_key, name = EXCLUDED.name
-               WHERE (k.person_key, k.name) IS DISTINCT FROM (EXCLUDED.person_key, EXCLUDED.name)""",
-            ([v[0] for v in values], [v[1] for v in values], [v[2] for v in values]))
+            """WITH wanted AS (SELECT * FROM unnest(%(keys)s::bigint[], %(acronyms)s::text[]) AS w(organization_key, acronym)),
+                    gone AS (DELETE FROM core.organization_acronyms x
+                             WHERE x.organization_key = ANY(%(nodes)s)
+                               AND NOT EXISTS (SELECT FROM wanted w WHERE w.organization_key = x.organization_key
+                                               AND w.acronym = x.acronym))
+               INSERT INTO core.organization_acronyms (organization_key, acronym) SELECT * FROM wanted
+               ON CONFLICT DO NOTHING""",
+            {"keys": [a[0] for a in acronyms], "acronyms": [a[1] for a in acronyms], "nodes": list(nodes)})
 
 
 def _union_find(nodes: set[int], edges: set[tuple[int, int]]) -> dict[int, set[int]]:
@@ -128,11 +129,7 @@ def _organization_names(rows: list[tuple]) -> tuple[str, list[str]]:
 
 
 def _person_names(rows: list[tuple]) -> tuple[str, None]:
+    """The Latin spelling when there is one, else the first met."""
     ordered = sorted(rows, key=lambda r: (r[2] != "Latn", r[0]))
     return ordered[0][1], None
 
-
-def _json(value) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False)

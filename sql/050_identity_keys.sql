@@ -10,15 +10,24 @@ DROP VIEW IF EXISTS core.person_keys CASCADE;
 CREATE TABLE core.organization_keys (
     organization_id  bigint PRIMARY KEY REFERENCES core.organizations ON DELETE CASCADE,
     organization_key bigint NOT NULL,
-    name             text   NOT NULL,
-    acronyms         text[] NOT NULL DEFAULT '{}'
+    name             text   NOT NULL
 );
 CREATE INDEX organization_keys_key_idx ON core.organization_keys (organization_key);
+
+-- An organization's acronyms, all its rows' together: one row per acronym (a group of thousands of
+-- spellings must not copy its acronyms onto each of them).
+CREATE TABLE core.organization_acronyms (
+    organization_key bigint NOT NULL,
+    acronym          text   NOT NULL,
+    PRIMARY KEY (organization_key, acronym)
+);
 COMMENT ON TABLE core.organization_keys IS 'Each organization row (one spelling) with the organization it belongs to across the links (core.organization_links, however they chain) and that organization''s canonical name; kept by the loader.';
 COMMENT ON COLUMN core.organization_keys.organization_id IS 'A core.organizations row (one spelling).';
 COMMENT ON COLUMN core.organization_keys.organization_key IS 'The organization it belongs to: the smallest organization_id of the rows linked to it, directly or through other links.';
 COMMENT ON COLUMN core.organization_keys.name IS 'Canonical name of that organization: English when any of its rows has one (curated rows first), else Russian.';
-COMMENT ON COLUMN core.organization_keys.acronyms IS 'Every acronym of that organization (all its rows), sorted.';
+COMMENT ON TABLE core.organization_acronyms IS 'Every acronym of an organization (of all its rows), by organization_key; kept by the loader with core.organization_keys.';
+COMMENT ON COLUMN core.organization_acronyms.organization_key IS 'The organization (core.organization_keys.organization_key).';
+COMMENT ON COLUMN core.organization_acronyms.acronym IS 'One of its acronyms (BISR, БИСИ, ...).';
 
 CREATE TABLE core.person_keys (
     person_id  bigint PRIMARY KEY REFERENCES core.people ON DELETE CASCADE,
@@ -33,9 +42,11 @@ COMMENT ON COLUMN core.person_keys.name IS 'Canonical name of that person: the L
 
 CREATE FUNCTION core.add_organization_key() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO core.organization_keys (organization_id, organization_key, name, acronyms)
-    VALUES (NEW.organization_id, NEW.organization_id, coalesce(NEW.name_en, NEW.name_ru), NEW.acronyms)
+    INSERT INTO core.organization_keys (organization_id, organization_key, name)
+    VALUES (NEW.organization_id, NEW.organization_id, coalesce(NEW.name_en, NEW.name_ru))
     ON CONFLICT (organization_id) DO NOTHING;
+    INSERT INTO core.organization_acronyms (organization_key, acronym)
+    SELECT NEW.organization_id, a FROM unnest(NEW.acronyms) a ON CONFLICT DO NOTHING;
     RETURN NULL;
 END
 $$;
@@ -65,14 +76,16 @@ WITH RECURSIVE edges AS (
 ), groups AS (
     SELECT k.organization_key,
            (array_agg(coalesce(o.name_en, o.name_ru)
-                      ORDER BY o.name_en IS NULL, NOT o.curated, o.organization_id))[1] AS name,
-           coalesce((SELECT array_agg(DISTINCT a ORDER BY a) FROM keys k2 JOIN core.organizations o2 USING (organization_id)
-                     CROSS JOIN unnest(o2.acronyms) a WHERE k2.organization_key = k.organization_key), '{}') AS acronyms
+                      ORDER BY o.name_en IS NULL, NOT o.curated, o.organization_id))[1] AS name
     FROM keys k JOIN core.organizations o USING (organization_id)
     GROUP BY k.organization_key
+), stored AS (
+    INSERT INTO core.organization_keys (organization_id, organization_key, name)
+    SELECT k.organization_id, k.organization_key, g.name FROM keys k JOIN groups g USING (organization_key)
 )
-INSERT INTO core.organization_keys (organization_id, organization_key, name, acronyms)
-SELECT k.organization_id, k.organization_key, g.name, g.acronyms FROM keys k JOIN groups g USING (organization_key);
+INSERT INTO core.organization_acronyms (organization_key, acronym)
+SELECT DISTINCT k.organization_key, a FROM keys k JOIN core.organizations o USING (organization_id)
+CROSS JOIN unnest(o.acronyms) a;
 
 WITH RECURSIVE edges AS (
     SELECT person_id AS a, other_person_id AS b FROM core.person_links

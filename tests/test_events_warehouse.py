@@ -186,7 +186,10 @@ def test_spellings_linked_in_a_chain_are_one_organization_and_one_person(databas
 
         def keys():
             orgs = {i: (k, n, a) for i, k, n, a in cur.execute(
-                "SELECT organization_id, organization_key, name, acronyms FROM core.organization_keys")}
+                """SELECT organization_id, organization_key, name,
+                          ARRAY(SELECT acronym FROM core.organization_acronyms a
+                                WHERE a.organization_key = k.organization_key ORDER BY 1)
+                   FROM core.organization_keys k""")}
             persons = {i: (k, n) for i, k, n in cur.execute("SELECT person_id, person_key, name FROM core.person_keys")}
             return [orgs[i] for i in ids], [persons[i] for i in people]
 

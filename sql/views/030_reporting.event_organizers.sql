@@ -3,7 +3,9 @@
 CREATE VIEW reporting.event_organizers AS
 SELECT DISTINCT ON (e.event_key, k.organization_key)
        e.event_key, e.event_title AS event, e.type, e.start_date, e.end_date, e.city, e.country,
-       k.organization_key AS organization_id, k.name AS organization, k.acronyms,
+       k.organization_key AS organization_id, k.name AS organization,
+       ARRAY(SELECT a.acronym FROM core.organization_acronyms a WHERE a.organization_key = k.organization_key
+             ORDER BY a.acronym) AS acronyms,
        e.speaker_names AS speakers, e.organizers AS all_organizers,
        eo.name_as_written, eo.acronym AS acronym_as_written, eo.position,
        e.event_id, e.source, e.language, e.article_url

@@ -1,5 +1,7 @@
 CREATE VIEW reporting.organizer_activity AS
-SELECT k.organization_key AS organization_id, k.name AS organization, k.acronyms,
+SELECT k.organization_key AS organization_id, k.name AS organization,
+       ARRAY(SELECT a.acronym FROM core.organization_acronyms a WHERE a.organization_key = k.organization_key
+             ORDER BY a.acronym) AS acronyms,
        count(DISTINCT e.event_key) AS events_organized,
        min(e.start_date) AS first_event, max(e.start_date) AS last_event,
        array_agg(DISTINCT e.country ORDER BY e.country) FILTER (WHERE e.country IS NOT NULL) AS countries,
@@ -12,7 +14,7 @@ SELECT k.organization_key AS organization_id, k.name AS organization, k.acronyms
 FROM core.organization_keys k
 JOIN core.event_organizers eo USING (organization_id)
 JOIN reporting.events e ON e.event_id = eo.event_id
-GROUP BY k.organization_key, k.name, k.acronyms;
+GROUP BY k.organization_key, k.name;
 COMMENT ON VIEW reporting.organizer_activity IS 'Per organizing organization (spellings in other languages merged when linked): events organized, first and last, where, and which.';
 COMMENT ON COLUMN reporting.organizer_activity.organization_id IS 'Identifies the organization: the smallest core.organizations id among the rows linked to it across languages (core.organization_keys).';
 COMMENT ON COLUMN reporting.organizer_activity.organization IS 'Canonical name of the organization (English when known, else Russian).';
