@@ -11,16 +11,15 @@ speakers (and organizers) at the same position of the same event are linked as o
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
-from etl.events import EVENT_FIELDS
+from etl.record import (EVENT, EVENT_FIELDS, ORGANIZER, SCALAR_KINDS, SESSION, SPEAKER, RecordError, printed,
+                        validate)
 from etl.events.organizations import KnownOrganization, known_organization
 from etl.identity_keys import refresh_keys
 
-_EVENT_COLUMNS = ("name", "type", "start_date", "end_date", "city", "city_as_written", "country", "format",
-                  "occasion", "participants_count", "countries_count")
+_EVENT_COLUMNS = EVENT.columns(SCALAR_KINDS)
 
 
 class EventsError(ValueError):
@@ -64,8 +63,8 @@ def events_for_articles(conn, article_ids: list[int]) -> dict[int, list[dict]]:
         for key in ("start_date", "end_date"):
             if event[key] is not None:
                 event[key] = event[key].isoformat()
-        event["organizers"] = [_without_nulls({"name": n, "acronym": a}) for n, a in organizers.get(event_id, [])]
-        event["sessions"] = [_without_nulls({"name": n, "kind": k, "format": f}) for n, k, f in sessions.get(event_id, [])]
+        event["organizers"] = [printed(ORGANIZER, {"name": n, "acronym": a}) for n, a in organizers.get(event_id, [])]
+        event["sessions"] = [printed(SESSION, {"name": n, "kind": k, "format": f}) for n, k, f in sessions.get(event_id, [])]
         event["speakers"] = [{"name": n, "role": r, "organization": o, "session": s}
                              for n, r, o, s in speakers.get(event_id, [])]
         result.setdefault(article_id, []).append({key: event[key] for key in EVENT_FIELDS})
@@ -76,33 +75,11 @@ def events_for_articles(conn, article_ids: list[int]) -> dict[int, list[dict]]:
 
 
 def validated_event(event: dict, index: int) -> dict:
-    if not isinstance(event, dict):
-        raise EventsError(f"event {index}: expected an object, got {type(event).__name__}")
-    unknown = set(event) - set(EVENT_FIELDS)
-    if unknown:
-        raise EventsError(f"event {index}: unknown fields {sorted(unknown)}")
-    clean = {key: event.get(key) for key in EVENT_FIELDS}
-    for key in ("start_date", "end_date"):
-        if clean[key] is not None:
-            try:
-                dt.date.fromisoformat(clean[key])
-            except (TypeError, ValueError):
-                raise EventsError(f"event {index}: {key} is not an ISO date: {clean[key]!r}") from None
-    for key in ("participants_count", "countries_count"):
-        value = clean[key]
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-            raise EventsError(f"event {index}: {key} must be a non-negative integer, got {value!r}")
-    if clean["format"] not in (None, "offline", "online", "hybrid"):
-        raise EventsError(f"event {index}: format must be offline, online or hybrid, got {clean['format']!r}")
-    if clean["country"] is not None and not re.fullmatch(r"[A-Z]{2}", str(clean["country"])):
-        raise EventsError(f"event {index}: country must be an ISO alpha-2 code, got {clean['country']!r}")
-    for key in ("organizers", "sessions", "speakers"):
-        items = clean[key] or []
-        if not isinstance(items, list) or not all(isinstance(i, dict) and i.get("name") for i in items):
-            raise EventsError(f"event {index}: {key} must be a list of objects with a name")
-        # Optional keys (acronym, format) are absent rather than null, as in the records.
-        clean[key] = [_without_nulls(dict(i)) if key != "speakers" else i for i in items]
-    return clean
+    """The event checked against its declaration (etl/record.py: EVENT and its parts)."""
+    try:
+        return validate(EVENT, event, f"event {index}")
+    except RecordError as exc:
+        raise EventsError(str(exc)) from None
 
 
 def _same(stored: dict, new: dict) -> bool:
@@ -126,29 +103,33 @@ def _upsert_event(cur, article_id: int, position: int, event: dict) -> int:
     return row[0]
 
 
-# The tables under core.events and their columns, in the order child_rows gives the values.
-CHILD_COLUMNS = {
-    "core.event_organizers": ("event_id", "position", "organization_id", "name_as_written", "acronym"),
-    "core.event_sessions": ("event_id", "position", "name", "kind", "format"),
-    "core.event_speakers": ("event_id", "position", "person_id", "name_as_written", "role", "organization_id",
-                            "organization_as_written", "session_name"),
+# The tables under core.events: the record's part each row holds, and the ids the loader resolves for
+# it (organization, person) before the part's declared columns (etl/record.py).
+_CHILD_TABLES = {
+    "core.event_organizers": ("organizers", ORGANIZER, ("organization_id",)),
+    "core.event_sessions": ("sessions", SESSION, ()),
+    "core.event_speakers": ("speakers", SPEAKER, ("person_id", "organization_id")),
 }
+# Their columns, in the order child_rows gives the values.
+CHILD_COLUMNS = {table: ("event_id", "position", *resolved, *part.columns())
+                 for table, (_, part, resolved) in _CHILD_TABLES.items()}
 
 
 def child_rows(event_id: int, event: dict, organization_id: Callable[[str, str | None], int],
                person_id: Callable[[str], int]) -> dict[str, list[tuple]]:
     """An event's organizer, session and speaker rows by table (columns: CHILD_COLUMNS). The one mapping
     from record to rows, for both writers: row by row here, by COPY in the bulk loader."""
-    return {
-        "core.event_organizers": [(event_id, n, organization_id(o["name"], o.get("acronym")), o["name"], o.get("acronym"))
-                                  for n, o in enumerate(event["organizers"])],
-        "core.event_sessions": [(event_id, n, s["name"], s.get("kind"), s.get("format"))
-                                for n, s in enumerate(event["sessions"])],
-        "core.event_speakers": [(event_id, n, person_id(s["name"]), s["name"], s.get("role"),
-                                 organization_id(s["organization"], None) if s.get("organization") else None,
-                                 s.get("organization"), s.get("session"))
-                                for n, s in enumerate(event["speakers"])],
-    }
+    def resolved(key: str, item: dict) -> tuple:
+        if key == "organizers":
+            return (organization_id(item["name"], item.get("acronym")),)
+        if key == "speakers":
+            return (person_id(item["name"]),
+                    organization_id(item["organization"], None) if item.get("organization") else None)
+        return ()
+
+    return {table: [(event_id, n, *resolved(key, item), *(item.get(f.name) for f in part.fields if f.column_name))
+                    for n, item in enumerate(event[key])]
+            for table, (key, part, _) in _CHILD_TABLES.items()}
 
 
 def _write_children(cur, event_id: int, event: dict) -> None:
@@ -303,7 +284,3 @@ def _children(cur, sql: str, event_ids: list[int]) -> dict[int, list[tuple]]:
     for event_id, *values in cur.execute(sql, (event_ids,)).fetchall():
         grouped.setdefault(event_id, []).append(tuple(values))
     return grouped
-
-
-def _without_nulls(item: dict) -> dict:
-    return {key: value for key, value in item.items() if value is not None or key == "name"}
