@@ -32,7 +32,7 @@ REPORT_VIEWS = (
     ReportView("Latest events", "reporting.events",
                ("start_date", "event_title", "type", "city", "country", "organizers", "speaker_names"),
                "start_date DESC NULLS LAST, event_key",
-               where="event_id = event_key"),
+               where="first_report"),
     ReportView("Events by month", "reporting.events_by_month",
                ("month", "events", "reports", "participants", "countries"), "month DESC NULLS LAST"),
     ReportView("Events by type", "reporting.events_by_type",

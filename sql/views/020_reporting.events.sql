@@ -40,6 +40,7 @@ WITH pairs AS (
 )
 SELECT e.event_id,
        least(e.event_id, t.twin_id) AS event_key,
+       (t.twin_id IS NULL OR t.twin_id > e.event_id) AS first_report,
        e.article_id, a.url AS article_url, a.source, a.language, a.published_at,
        e.name, CASE WHEN a.language = 'en' THEN e.name ELSE coalesce(t.name_en, e.name) END AS event_title,
        e.type, e.start_date, e.end_date, e.city, e.city_as_written, e.country, e.format, e.occasion,
@@ -60,6 +61,7 @@ LEFT JOIN sessions se ON se.event_id = e.event_id;
 COMMENT ON VIEW reporting.events IS 'Every event report: one row per event per article (an event reported in two languages has two rows sharing event_key).';
 COMMENT ON COLUMN reporting.events.event_id IS 'Warehouse id of this report of the event.';
 COMMENT ON COLUMN reporting.events.event_key IS 'Identifies the event across its reports in an article and its translation: count DISTINCT event_key to count events.';
+COMMENT ON COLUMN reporting.events.first_report IS 'True for one report of each event (the one whose event_id is its event_key): WHERE first_report lists every event once (and plans better than event_id = event_key).';
 COMMENT ON COLUMN reporting.events.article_id IS 'The article reporting the event.';
 COMMENT ON COLUMN reporting.events.article_url IS 'Canonical URL of the reporting article.';
 COMMENT ON COLUMN reporting.events.source IS 'Source (site) of the reporting article.';
