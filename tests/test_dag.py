@@ -26,7 +26,7 @@ def test_shipped_sources_give_one_dag_per_source_without_import_errors(monkeypat
     assert dagbag.import_errors == {}
     expected = {f"think_tank_news__{s.name}" for s in load_sources(SHIPPED_SOURCES_FILE)}
     assert set(dagbag.dag_ids) == expected and len(expected) >= 8
-    dag = dagbag.dags["think_tank_news__sample"]
+    dag = dagbag.dags["think_tank_news__bisr"]
     assert [t.task_id for t in dag.topological_sort()][:4] == ["discover", "fetch", "extract", "load"]
     assert dag.max_active_runs == 1 and dag.catchup is False
 
