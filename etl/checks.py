@@ -1,11 +1,14 @@
 """Data quality checks over the warehouse, run after every load (DAG task) and by `python -m etl check`.
 
-Each check is one SQL query returning the offending rows; a check passes when it returns none. A
-failure names the check, how many rows offend and shows a few of them.
+Each check is one SQL query returning the offending rows, with a severity: an `error` (duplicates,
+broken keys) fails the run on any offending row; a `warning` (a few odd dates, a silent source) is
+recorded (raw.check_results, shown by `report` and reporting.source_health) and fails only past its
+threshold of offending rows. A failure names the check, how many rows offend and shows a few of them.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -21,11 +24,16 @@ _PRESET_INTERVALS = {
 }
 
 
+ERROR, WARNING = "error", "warning"
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
     description: str
-    sql: str  # SELECT of the offending rows; may use %(source)s (NULL: every source)
+    sql: str  # SELECT of the offending rows; may use %(source)s and %(sources)s (NULL: every source)
+    severity: str = ERROR
+    threshold: int = 0  # a warning fails past this many offending rows (an error on any)
 
 
 @dataclass
@@ -36,12 +44,29 @@ class CheckResult:
 
     @property
     def passed(self) -> bool:
+        """Nothing found."""
         return self.offending == 0
+
+    @property
+    def status(self) -> str:
+        """ok, warning (found, within the threshold: recorded, the run goes on) or failed."""
+        if self.offending == 0:
+            return "ok"
+        if self.check.severity == WARNING and self.offending <= self.check.threshold:
+            return "warning"
+        return "failed"
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
 
     def describe(self) -> str:
         if self.passed:
             return f"ok    {self.check.name}"
-        lines = [f"FAIL  {self.check.name}: {self.offending} offending row(s) - {self.check.description}"]
+        label = "WARN" if self.status == "warning" else "FAIL"
+        limit = f", threshold {self.check.threshold}" if self.check.severity == WARNING else ""
+        lines = [f"{label}  {self.check.name}: {self.offending} offending row(s) ({self.check.severity}{limit})"
+                 f" - {self.check.description}"]
         lines += [f"        {_one_line(row)}" for row in self.sample]
         if self.offending > len(self.sample):
             lines.append(f"        ... and {self.offending - len(self.sample)} more")
@@ -53,12 +78,14 @@ class ChecksFailed(RuntimeError):
 
     def __init__(self, results: list[CheckResult]):
         self.results = results
-        failed = [r for r in results if not r.passed]
+        failed = [r for r in results if r.failed]
         super().__init__(f"{len(failed)} data quality check(s) failed: {', '.join(r.check.name for r in failed)}\n"
                          + "\n".join(r.describe() for r in failed))
 
 
-_SOURCE_FILTER = "(%(source)s::text IS NULL OR {column} = %(source)s)"
+# One source (the DAG's), and only the sources of the sources file the checks were given.
+_SOURCE_FILTER = ("(%(source)s::text IS NULL OR {column} = %(source)s)"
+                  " AND (%(only_sources)s::text[] IS NULL OR {column} = ANY(%(only_sources)s))")
 
 # The URL as a reader would type it: scheme, "www.", host case, fragment and a trailing slash do not
 # make a different page.
@@ -73,6 +100,7 @@ ARTICLE_CHECKS = (
         f"""SELECT {_URL_KEY} AS url_key, count(*) AS articles, array_agg(url ORDER BY url) AS urls
             FROM core.articles WHERE {_SOURCE_FILTER.format(column="source")}
             GROUP BY 1 HAVING count(*) > 1 ORDER BY 1""",
+        ERROR,
     ),
     Check(
         "articles_without_title_or_body",
@@ -82,6 +110,7 @@ ARTICLE_CHECKS = (
                    OR NOT EXISTS (SELECT FROM unnest(body_paragraphs) p WHERE btrim(p) <> ''))
               AND {_SOURCE_FILTER.format(column="source")}
             ORDER BY article_id""",
+        WARNING, 5,
     ),
 )
 
@@ -119,6 +148,7 @@ EVENT_CHECKS = (
                    OR e.end_date NOT BETWEEN DATE '1990-01-01' AND current_date + interval '2 years')
               AND {_SOURCE_FILTER.format(column="a.source")}
             ORDER BY e.event_id""",
+        WARNING, 10,  # historic dates do occur (three among 600 real articles)
     ),
     Check(
         "events_ending_before_start",
@@ -132,6 +162,7 @@ EVENT_CHECKS = (
             -- ISO dates compare correctly as text, and a malformed one cannot break the check.
             WHERE x.event ->> 'end_date' < x.event ->> 'start_date' AND {_SOURCE_FILTER.format(column="x.source")}
             ORDER BY 1, 2""",
+        WARNING, 5,
     ),
     Check(
         "negative_counts",
@@ -154,6 +185,39 @@ EVENT_CHECKS = (
                 FROM jsonb_each(b.stats)) AS s
             WHERE s.number < 0 AND {_SOURCE_FILTER.format(column="b.source")}
             ORDER BY 1, 2""",
+        WARNING, 5,
+    ),
+)
+
+# The stored identity keys (sql/050_identity_keys.sql) must cover every row and name a group's root.
+KEY_CHECKS = (
+    Check(
+        "broken_identity_keys",
+        "organization or person rows without a stored key, or whose key is not the smallest id of their linked group",
+        """SELECT 'organization' AS kind, o.organization_id AS id, k.organization_key AS key
+           FROM core.organizations o LEFT JOIN core.organization_keys k USING (organization_id)
+           WHERE k.organization_id IS NULL OR k.organization_key > o.organization_id
+              OR NOT EXISTS (SELECT FROM core.organization_keys r WHERE r.organization_id = k.organization_key
+                             AND r.organization_key = k.organization_key)
+           UNION ALL
+           SELECT 'organization link', l.organization_id, a.organization_key
+           FROM core.organization_links l
+           JOIN core.organization_keys a ON a.organization_id = l.organization_id
+           JOIN core.organization_keys b ON b.organization_id = l.other_organization_id
+           WHERE a.organization_key <> b.organization_key
+           UNION ALL
+           SELECT 'person', p.person_id, k.person_key
+           FROM core.people p LEFT JOIN core.person_keys k USING (person_id)
+           WHERE k.person_id IS NULL OR k.person_key > p.person_id
+              OR NOT EXISTS (SELECT FROM core.person_keys r WHERE r.person_id = k.person_key AND r.person_key = k.person_key)
+           UNION ALL
+           SELECT 'person link', l.person_id, a.person_key
+           FROM core.person_links l
+           JOIN core.person_keys a ON a.person_id = l.person_id
+           JOIN core.person_keys b ON b.person_id = l.other_person_id
+           WHERE a.person_key <> b.person_key
+           ORDER BY 1, 2""",
+        ERROR,
     ),
 )
 
@@ -162,18 +226,19 @@ _SILENT_SOURCES = Check(
     "silent_sources",
     f"configured sources without a successful run for longer than {SILENT_AFTER_INTERVALS} schedule intervals",
     """SELECT s.source, s.schedule, s.silent_after, max(b.finished_at) AS last_successful_run_at
-       FROM unnest(%(sources)s::text[], %(schedules)s::text[], %(silent_after)s::interval[])
+       FROM unnest(%(scheduled)s::text[], %(schedules)s::text[], %(silent_after)s::interval[])
             AS s(source, schedule, silent_after)
        LEFT JOIN raw.batches b ON b.source = s.source AND b.finished_at IS NOT NULL
        WHERE %(source)s::text IS NULL OR s.source = %(source)s
        GROUP BY s.source, s.schedule, s.silent_after
        HAVING max(b.finished_at) IS NULL OR max(b.finished_at) < now() - s.silent_after
        ORDER BY s.source""",
+    WARNING, 2,  # one source gone quiet is worth a look; several at once is an outage
 )
 
 
 def all_checks() -> tuple[Check, ...]:
-    return ARTICLE_CHECKS + EVENT_CHECKS + (_SILENT_SOURCES,)
+    return ARTICLE_CHECKS + EVENT_CHECKS + KEY_CHECKS + (_SILENT_SOURCES,)
 
 
 def silent_after(schedule: str | None) -> timedelta | None:
@@ -196,12 +261,16 @@ def schedule_interval(schedule: str | None) -> timedelta | None:
     return max(later - earlier for earlier, later in zip(fires, fires[1:]))
 
 
-def run_checks(conn, sources: list[Source] = (), source: str | None = None) -> list[CheckResult]:
-    """Run every check (only `source`'s rows when given). `sources` says which sources should be running."""
+def run_checks(conn, sources: list[Source] = (), source: str | None = None,
+               only_configured: bool = False) -> list[CheckResult]:
+    """Run every check (only `source`'s rows when given). `sources` says which sources should be
+    running; with `only_configured`, only their rows are checked (the demo's warehouse holds no others,
+    a real one may hold sources a given file does not name)."""
     scheduled = [(s.name, s.schedule, silent_after(s.schedule)) for s in sources if silent_after(s.schedule)]
     params = {
         "source": source,
-        "sources": [name for name, _, _ in scheduled],
+        "only_sources": [s.name for s in sources] if only_configured else None,
+        "scheduled": [name for name, _, _ in scheduled],
         "schedules": [schedule for _, schedule, _ in scheduled],
         "silent_after": [window for _, _, window in scheduled],
     }
@@ -220,12 +289,30 @@ def run_check(conn, check: Check, params: dict) -> CheckResult:
     return CheckResult(check, offending, rows)
 
 
-def check_warehouse(conn, sources: list[Source] = (), source: str | None = None) -> list[CheckResult]:
-    """Run the checks; raise ChecksFailed (naming the checks and a few rows) if any fails."""
-    results = run_checks(conn, sources, source)
-    if any(not r.passed for r in results):
+def check_warehouse(conn, sources: list[Source] = (), source: str | None = None,
+                    only_configured: bool = False) -> list[CheckResult]:
+    """Run the checks and record their results (committed); raise ChecksFailed (naming the checks and
+    a few rows) if an error found anything or a warning found more than its threshold."""
+    results = run_checks(conn, sources, source, only_configured)
+    record_results(conn, results, source)
+    if any(r.failed for r in results):
         raise ChecksFailed(results)
     return results
+
+
+def record_results(conn, results: list[CheckResult], source: str | None) -> None:
+    with conn.cursor() as cur:
+        cur.executemany(
+            """INSERT INTO raw.check_results (check_name, severity, threshold, status, offending, source, sample)
+               VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb)""",
+            [(r.check.name, r.check.severity, r.check.threshold, r.status, r.offending, source,
+              json.dumps(r.sample, default=_json_default, ensure_ascii=False)) for r in results])
+    if not conn.autocommit:
+        conn.commit()  # kept even when the caller then fails the run
+
+
+def _json_default(value):
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _one_line(row: dict) -> str:

@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", metavar="SOURCES", help="sources file (default: dags/sources.yaml)")
     p.add_argument("--source", metavar="NAME", help="only this source")
     p.add_argument("--refresh", action="store_true", help="fetch article URLs already loaded again")
+    p.add_argument("--json", action="store_true", help="one JSON object of statistics per source instead of a table")
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(handler=cmd_run)
 
@@ -76,13 +77,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", metavar="SOURCES", help="sources file for selector overrides (default: shipped)")
     p.set_defaults(handler=cmd_reprocess)
 
-    p = sub.add_parser("check", help="run the data quality checks; exit status 1 when one fails")
+    p = sub.add_parser("check", help="run the data quality checks on the sources of a file and record them; "
+                                     "exit status 1 when an error, or a warning past its threshold, is found")
     p.add_argument("--source", metavar="NAME", help="only this source's rows")
     p.add_argument("--config", metavar="SOURCES", help="sources file: which sources should be running (default: shipped)")
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("report", help="print the main reporting views")
-    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "csv", "html"), default="table",
+                   help="html: one self-contained page with charts and sortable tables")
+    p.add_argument("--output", metavar="PATH", help="write the report to PATH instead of printing it")
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("sources", help="the sources file: check that each source finds articles on its site")
@@ -188,7 +192,7 @@ def cmd_run(args) -> int:
     sources = load_sources(args.config)
     selected = [get_source(sources, args.source)] if args.source else sources
     migrate()
-    failed = 0
+    failed, summaries = 0, []
     for source in selected:
         try:
             summary = run_source(source, refresh=args.refresh)
@@ -196,8 +200,20 @@ def cmd_run(args) -> int:
             # One site being down is no reason to skip the others; the exit status still says so.
             print(f"error: {exc}", file=sys.stderr)
             summary, failed = {"source": source.name, "error": str(exc)}, failed + 1
-        _print_json(summary)
+        summaries.append(summary)
+        if args.json:
+            _print_json(summary)
+    if not args.json:
+        _print_run_summary(summaries)
     return 1 if failed else 0
+
+
+def _print_run_summary(summaries: list[dict]) -> None:
+    from etl import db
+    from etl.reporting import run_summary_table
+
+    with db.connect() as conn:
+        sys.stdout.write(run_summary_table(summaries, conn))
 
 
 def cmd_export(args) -> None:
@@ -227,17 +243,21 @@ def cmd_reprocess(args) -> None:
 
 def cmd_check(args) -> int:
     from etl import db
-    from etl.checks import run_checks
+    from etl.checks import ChecksFailed, check_warehouse
     from etl.sources import load_sources
 
     sources = load_sources(args.config)
     with db.connect() as conn:
         if not _reporting_ready(conn):
             return 1
-        results = run_checks(conn, sources, args.source)
+        try:
+            # The sources of the file given are the ones checked (the demo's sample, a site's own file).
+            results = check_warehouse(conn, sources, args.source, only_configured=True)
+        except ChecksFailed as failed:
+            results = failed.results
     for result in results:
         print(result.describe())
-    return 0 if all(result.passed for result in results) else 1
+    return 1 if any(result.failed for result in results) else 0
 
 
 def cmd_sources_check(args) -> int:
@@ -265,17 +285,23 @@ def cmd_sources_check(args) -> int:
 
 def cmd_report(args) -> int:
     from etl import db
-    from etl.reporting import render, report_tables
+    from etl.reporting import render, render_html, report_tables
 
     with db.connect() as conn:
         if not _reporting_ready(conn):
             return 1
-        print(render(report_tables(conn), args.format), end="")
+        conn.execute("SET jit = off")  # short queries: compiling them costs more than it saves
+        text = render_html(conn) if args.format == "html" else render(report_tables(conn), args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0
 
 
 def _reporting_ready(conn) -> bool:
-    if conn.execute("SELECT to_regclass('reporting.events') IS NOT NULL").fetchone()[0]:
+    if conn.execute("SELECT to_regclass('reporting.check_results') IS NOT NULL").fetchone()[0]:
         return True
     print("error: the warehouse has no reporting views yet: run `python -m etl migrate`", file=sys.stderr)
     return False

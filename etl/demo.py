@@ -1,4 +1,9 @@
-"""`make demo`: serve the bundled sample site, run the real DAG once with `airflow dags test`, summarise."""
+"""`make demo`: serve the bundled sample site, run the real DAG once with `airflow dags test`, summarise.
+
+The demo stays apart from real runs: its source is `sample`, and its warehouse is an embedded
+PostgreSQL of its own under `.etl/demo/` (whatever ETL_DATABASE_URL says), so it never mixes its pages
+with a real warehouse, and its summary is what this demo loaded.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,8 @@ from etl import db
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_SITE = PROJECT_DIR / "tests" / "fixtures" / "sample_site"
 SAMPLE_SOURCES = PROJECT_DIR / "dags" / "sources.sample.yaml"
-DEMO_DAG_ID = "think_tank_news__bisr"
+DEMO_DAG_ID = "think_tank_news__sample"
+DEMO_DATA_DIR = Path(".etl") / "demo" / "pgdata"  # under the working directory
 SAMPLE_SITE_PORT = 8765  # the default of dags/sources.sample.yaml
 
 
@@ -57,8 +63,15 @@ def airflow_env(airflow_home: Path, extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def demo_dsn() -> str:
+    """The demo's own warehouse: an embedded server under .etl/demo/ (started if needed)."""
+    return db.start_embedded(Path.cwd() / DEMO_DATA_DIR)
+
+
 def run_demo() -> int:
-    dsn = db.resolve_dsn()
+    dsn = demo_dsn()
+    with db.connect(dsn) as conn:
+        started = conn.execute("SELECT now()").fetchone()[0]
     airflow_home = Path.cwd() / ".etl" / "airflow"
     airflow_home.mkdir(parents=True, exist_ok=True)
     airflow = str(Path(sys.executable).with_name("airflow"))
@@ -71,26 +84,49 @@ def run_demo() -> int:
             "ETL_SAMPLE_SITE_URL": site_url,
             "ETL_TASK_RETRIES": "0",  # a demo shows a failure at once instead of waiting to retry
         })
-        print(f"sample site: {site_url}\nwarehouse:   {db.mask_dsn(dsn)}\nairflow:     {airflow_home}", flush=True)
+        print(f"sample site: {site_url}\nwarehouse:   {db.mask_dsn(dsn)} (the demo's own)\nairflow:     {airflow_home}",
+              flush=True)
         subprocess.run([airflow, "db", "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
         completed = subprocess.run([airflow, "dags", "test", DEMO_DAG_ID], env=env)
         if completed.returncode != 0:
             print(f"airflow dags test {DEMO_DAG_ID} failed ({completed.returncode})", file=sys.stderr)
             return completed.returncode
-    print_summary(dsn)
+    print_summary(dsn, started)
+    print(f"\nthe demo's warehouse, for the other commands:\n"
+          f"  ETL_DATABASE_URL='{dsn}' python -m etl report\n"
+          f"  ETL_DATABASE_URL='{dsn}' python -m etl check --config {SAMPLE_SOURCES.relative_to(PROJECT_DIR)}")
     return 0
 
 
-def print_summary(dsn: str) -> None:
+def print_summary(dsn: str, since) -> None:
+    """What the demo runs since `since` loaded: their articles, events (an event reported in two
+    languages counts once) and the checks on the sample source."""
+    from etl.checks import run_checks
+    from etl.sources import load_sources
+
     with db.connect(dsn) as conn:
-        total = conn.execute("SELECT count(*) FROM core.articles").fetchone()[0]
-        by_language = conn.execute(
-            "SELECT coalesce(language, '?'), count(*) FROM core.articles GROUP BY 1 ORDER BY 1"
-        ).fetchall()
-        titles = conn.execute(
-            "SELECT language, coalesce(published_at::text, '-'), title FROM core.articles ORDER BY language, url"
-        ).fetchall()
-        events = conn.execute("SELECT count(*) FROM core.events").fetchone()[0]
-    print(f"\nloaded {total} articles ({', '.join(f'{lang}: {n}' for lang, n in by_language)}), {events} events")
-    for language, published, title in titles:
-        print(f"  [{language}] {published:10}  {title}")
+        batches = [row[0] for row in conn.execute(
+            "SELECT batch_id FROM raw.batches WHERE source = 'sample' AND started_at >= %s", (since,))]
+        # Articles written by these runs: new, or changed (their current row comes from a page they fetched).
+        articles = conn.execute(
+            """SELECT a.article_id, coalesce(a.language, '?'), coalesce(a.published_at::text, '-'), a.title,
+                      a.first_seen >= %s AS new
+               FROM core.articles a
+               WHERE a.page_id IN (SELECT page_id FROM raw.batch_urls WHERE batch_id = ANY(%s) AND outcome = 'fetched')
+               ORDER BY a.language, a.url""", (since, batches)).fetchall()
+        ids = [row[0] for row in articles]
+        reports, events = conn.execute(
+            "SELECT count(*), count(DISTINCT event_key) FROM reporting.events WHERE article_id = ANY(%s)", (ids,)
+        ).fetchone()
+        total = conn.execute("SELECT count(*) FROM core.articles WHERE source = 'sample'").fetchone()[0]
+        checks = run_checks(conn, load_sources(SAMPLE_SOURCES), only_configured=True)
+    by_language: dict[str, int] = {}
+    for _, language, _, _, _ in articles:
+        by_language[language] = by_language.get(language, 0) + 1
+    languages = ", ".join(f"{lang}: {n}" for lang, n in sorted(by_language.items()))
+    print(f"\nthis demo loaded {len(articles)} articles" + (f" ({languages})" if languages else "")
+          + f", {events} events ({reports} event reports); the demo warehouse holds {total} articles")
+    for _, language, published, title, new in articles:
+        print(f"  [{language}] {published:10}  {title}" + ("" if new else "  (updated)"))
+    problems = [r for r in checks if not r.passed]
+    print("checks: " + ("all passed" if not problems else "; ".join(f"{r.check.name}: {r.status}" for r in problems)))

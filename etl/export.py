@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from etl.record import RECORD_FIELDS
+from etl.record import RECORD, RECORD_FIELDS
 
-_COLUMNS = ("article_id", "url", "source", "language", "title", "alt_titles", "published_at",
-            "translation_of_url", "body_paragraphs", "countries_mentioned")
+# The record's fields stored as core.articles columns (etl/record.py); events come from their tables.
+_COLUMNS = ("article_id", *RECORD.columns())
 
 
 def export_records(conn, url: str | None = None, source: str | None = None) -> Iterator[dict]:
@@ -23,7 +23,8 @@ def export_records(conn, url: str | None = None, source: str | None = None) -> I
     for row in rows:
         values = dict(zip(_COLUMNS, row))
         article_id = values.pop("article_id")
-        if values["published_at"] is not None:
-            values["published_at"] = values["published_at"].isoformat()
+        for name in RECORD.columns(("date",)):
+            if values[name] is not None:
+                values[name] = values[name].isoformat()
         values["events"] = events.get(article_id, [])
         yield {key: values[key] for key in RECORD_FIELDS}

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from psycopg.types.json import Jsonb
 
-from etl.record import RECORD_FIELDS
+from etl.record import EVENT, RECORD, RECORD_FIELDS, SCALAR_KINDS, validate
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +31,16 @@ ANALYZE_AFTER_INSERTS = 1000
 _LOADED_TABLES = ("core.articles", "core.article_translations", "core.events", "core.event_organizers",
                   "core.event_sessions", "core.event_speakers", "core.organizations", "core.people")
 
-_EVENT_COLUMNS = ("name", "type", "start_date", "end_date", "city", "city_as_written", "country", "format",
-                  "occasion", "participants_count", "countries_count")
+# Column lists from the record's declaration (etl/record.py), then the loader's own bookkeeping columns.
+_EVENT_COLUMNS = EVENT.columns(SCALAR_KINDS)
 _KEY_COLUMNS = ("url", "content_hash", "extractor_version", "first_seen", "last_seen")
-_ARTICLE_COLUMNS = ("url", "source", "language", "title", "alt_titles", "published_at", "translation_of_url",
-                    "body_paragraphs", "countries_mentioned", "extractor_version", "content_hash", "page_id",
-                    "first_seen", "last_seen")
-_ARTICLE_TYPES = ("text", "text", "text", "text", "jsonb", "date", "text", "text[]", "text[]", "text", "text",
-                  "int8", "timestamptz", "timestamptz")
+_COLUMN_TYPES = {"text": "text", "date": "date", "object": "jsonb", "texts": "text[]"}
+_RECORD_COLUMNS = RECORD.columns(tuple(_COLUMN_TYPES))
+_BOOKKEEPING = (("extractor_version", "text"), ("content_hash", "text"), ("page_id", "int8"),
+                ("first_seen", "timestamptz"), ("last_seen", "timestamptz"))
+_ARTICLE_COLUMNS = _RECORD_COLUMNS + tuple(name for name, _ in _BOOKKEEPING)
+_ARTICLE_TYPES = tuple(_COLUMN_TYPES[RECORD.field(name).kind] for name in _RECORD_COLUMNS) + \
+    tuple(type_ for _, type_ in _BOOKKEEPING)
 
 # A row is written when it is new or says something the stored one does not.
 # Something to write, unless it is other content from an older fetch than the stored one (a late
@@ -178,12 +180,8 @@ def check_record(record: dict) -> list[dict]:
 
     if not record.get("url") or not record.get("source"):
         raise ValueError("no URL or source")
-    published = record.get("published_at")
-    if published is not None:
-        try:
-            date.fromisoformat(published)
-        except (TypeError, ValueError):
-            raise ValueError(f"published_at is not an ISO date: {published!r}") from None
+    # The record's fields by their declaration (etl/record.py); other keys (an extraction's error) are not stored.
+    validate(RECORD, {key: record.get(key) for key in RECORD_FIELDS}, "record")
     events = [validated_event(event, index) for index, event in enumerate(record.get("events") or [])]
     for index, event in enumerate(events):
         if event["start_date"] and event["end_date"] and event["end_date"] < event["start_date"]:
@@ -227,12 +225,18 @@ def _upsert_articles(cur, rows: list[Row], hashes: dict[str, str], extractor_ver
 
 def _article_values(record: dict, record_hash: str, extractor_version: str, page_id: int | None,
                     first_seen: datetime, last_seen: datetime) -> tuple:
-    return (
-        record["url"], record["source"], record.get("language"), record.get("title"),
-        Jsonb(record.get("alt_titles") or {}), _date(record.get("published_at")), record.get("translation_of_url"),
-        record.get("body_paragraphs") or [], record.get("countries_mentioned") or [],
-        extractor_version, record_hash, page_id, first_seen, last_seen,
-    )
+    return tuple(_column_value(RECORD.field(name).kind, record.get(name)) for name in _RECORD_COLUMNS) + (
+        extractor_version, record_hash, page_id, first_seen, last_seen)
+
+
+def _column_value(kind: str, value):
+    if kind == "object":
+        return Jsonb(value or {})
+    if kind == "texts":
+        return value or []
+    if kind == "date":
+        return _date(value)
+    return value
 
 
 def _date(value: str | None) -> date | None:

@@ -11,15 +11,15 @@ speakers (and organizers) at the same position of the same event are linked as o
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
-from etl.events import EVENT_FIELDS
+from etl.record import (EVENT, EVENT_FIELDS, ORGANIZER, SCALAR_KINDS, SESSION, SPEAKER, RecordError, printed,
+                        validate)
 from etl.events.organizations import KnownOrganization, known_organization
+from etl.identity_keys import refresh_keys
 
-_EVENT_COLUMNS = ("name", "type", "start_date", "end_date", "city", "city_as_written", "country", "format",
-                  "occasion", "participants_count", "countries_count")
+_EVENT_COLUMNS = EVENT.columns(SCALAR_KINDS)
 
 
 class EventsError(ValueError):
@@ -63,8 +63,8 @@ def events_for_articles(conn, article_ids: list[int]) -> dict[int, list[dict]]:
         for key in ("start_date", "end_date"):
             if event[key] is not None:
                 event[key] = event[key].isoformat()
-        event["organizers"] = [_without_nulls({"name": n, "acronym": a}) for n, a in organizers.get(event_id, [])]
-        event["sessions"] = [_without_nulls({"name": n, "kind": k, "format": f}) for n, k, f in sessions.get(event_id, [])]
+        event["organizers"] = [printed(ORGANIZER, {"name": n, "acronym": a}) for n, a in organizers.get(event_id, [])]
+        event["sessions"] = [printed(SESSION, {"name": n, "kind": k, "format": f}) for n, k, f in sessions.get(event_id, [])]
         event["speakers"] = [{"name": n, "role": r, "organization": o, "session": s}
                              for n, r, o, s in speakers.get(event_id, [])]
         result.setdefault(article_id, []).append({key: event[key] for key in EVENT_FIELDS})
@@ -75,33 +75,11 @@ def events_for_articles(conn, article_ids: list[int]) -> dict[int, list[dict]]:
 
 
 def validated_event(event: dict, index: int) -> dict:
-    if not isinstance(event, dict):
-        raise EventsError(f"event {index}: expected an object, got {type(event).__name__}")
-    unknown = set(event) - set(EVENT_FIELDS)
-    if unknown:
-        raise EventsError(f"event {index}: unknown fields {sorted(unknown)}")
-    clean = {key: event.get(key) for key in EVENT_FIELDS}
-    for key in ("start_date", "end_date"):
-        if clean[key] is not None:
-            try:
-                dt.date.fromisoformat(clean[key])
-            except (TypeError, ValueError):
-                raise EventsError(f"event {index}: {key} is not an ISO date: {clean[key]!r}") from None
-    for key in ("participants_count", "countries_count"):
-        value = clean[key]
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-            raise EventsError(f"event {index}: {key} must be a non-negative integer, got {value!r}")
-    if clean["format"] not in (None, "offline", "online", "hybrid"):
-        raise EventsError(f"event {index}: format must be offline, online or hybrid, got {clean['format']!r}")
-    if clean["country"] is not None and not re.fullmatch(r"[A-Z]{2}", str(clean["country"])):
-        raise EventsError(f"event {index}: country must be an ISO alpha-2 code, got {clean['country']!r}")
-    for key in ("organizers", "sessions", "speakers"):
-        items = clean[key] or []
-        if not isinstance(items, list) or not all(isinstance(i, dict) and i.get("name") for i in items):
-            raise EventsError(f"event {index}: {key} must be a list of objects with a name")
-        # Optional keys (acronym, format) are absent rather than null, as in the records.
-        clean[key] = [_without_nulls(dict(i)) if key != "speakers" else i for i in items]
-    return clean
+    """The event checked against its declaration (etl/record.py: EVENT and its parts)."""
+    try:
+        return validate(EVENT, event, f"event {index}")
+    except RecordError as exc:
+        raise EventsError(str(exc)) from None
 
 
 def _same(stored: dict, new: dict) -> bool:
@@ -125,29 +103,33 @@ def _upsert_event(cur, article_id: int, position: int, event: dict) -> int:
     return row[0]
 
 
-# The tables under core.events and their columns, in the order child_rows gives the values.
-CHILD_COLUMNS = {
-    "core.event_organizers": ("event_id", "position", "organization_id", "name_as_written", "acronym"),
-    "core.event_sessions": ("event_id", "position", "name", "kind", "format"),
-    "core.event_speakers": ("event_id", "position", "person_id", "name_as_written", "role", "organization_id",
-                            "organization_as_written", "session_name"),
+# The tables under core.events: the record's part each row holds, and the ids the loader resolves for
+# it (organization, person) before the part's declared columns (etl/record.py).
+_CHILD_TABLES = {
+    "core.event_organizers": ("organizers", ORGANIZER, ("organization_id",)),
+    "core.event_sessions": ("sessions", SESSION, ()),
+    "core.event_speakers": ("speakers", SPEAKER, ("person_id", "organization_id")),
 }
+# Their columns, in the order child_rows gives the values.
+CHILD_COLUMNS = {table: ("event_id", "position", *resolved, *part.columns())
+                 for table, (_, part, resolved) in _CHILD_TABLES.items()}
 
 
 def child_rows(event_id: int, event: dict, organization_id: Callable[[str, str | None], int],
                person_id: Callable[[str], int]) -> dict[str, list[tuple]]:
     """An event's organizer, session and speaker rows by table (columns: CHILD_COLUMNS). The one mapping
     from record to rows, for both writers: row by row here, by COPY in the bulk loader."""
-    return {
-        "core.event_organizers": [(event_id, n, organization_id(o["name"], o.get("acronym")), o["name"], o.get("acronym"))
-                                  for n, o in enumerate(event["organizers"])],
-        "core.event_sessions": [(event_id, n, s["name"], s.get("kind"), s.get("format"))
-                                for n, s in enumerate(event["sessions"])],
-        "core.event_speakers": [(event_id, n, person_id(s["name"]), s["name"], s.get("role"),
-                                 organization_id(s["organization"], None) if s.get("organization") else None,
-                                 s.get("organization"), s.get("session"))
-                                for n, s in enumerate(event["speakers"])],
-    }
+    def resolved(key: str, item: dict) -> tuple:
+        if key == "organizers":
+            return (organization_id(item["name"], item.get("acronym")),)
+        if key == "speakers":
+            return (person_id(item["name"]),
+                    organization_id(item["organization"], None) if item.get("organization") else None)
+        return ()
+
+    return {table: [(event_id, n, *resolved(key, item), *(item.get(f.name) for f in part.fields if f.column_name))
+                    for n, item in enumerate(event[key])]
+            for table, (key, part, _) in _CHILD_TABLES.items()}
 
 
 def _write_children(cur, event_id: int, event: dict) -> None:
@@ -251,9 +233,13 @@ def link_translations(cur, article_ids: list[int]) -> None:
            JOIN core.articles b ON (b.url = a.translation_of_url OR b.translation_of_url = a.url)
                                AND b.article_id <> a.article_id
            WHERE a.article_id = ANY(%(ids)s)""", {"ids": list(article_ids)})]
-    for table in ("person_links", "organization_links"):
-        cur.execute(f"DELETE FROM core.{table} WHERE evidence = 'translation_pair' AND article_id = ANY(%s)",
-                    (article_ids,))
+    # The rows whose links go or come: their groups' stored keys are refreshed at the end.
+    touched: dict[str, set[int]] = {"person_links": set(), "organization_links": set()}
+    for table, columns in (("person_links", "person_id, other_person_id"),
+                           ("organization_links", "organization_id, other_organization_id")):
+        deleted = cur.execute(f"DELETE FROM core.{table} WHERE evidence = 'translation_pair' AND article_id = ANY(%s) "
+                              f"RETURNING {columns}", (article_ids,)).fetchall()
+        touched[table].update(n for pair in deleted for n in pair)
     cur.execute(
         f"""INSERT INTO core.person_links (person_id, other_person_id, evidence, article_id)
            SELECT DISTINCT least(s1.person_id, s2.person_id), greatest(s1.person_id, s2.person_id),
@@ -266,8 +252,10 @@ def link_translations(cur, article_ids: list[int]) -> None:
            WHERE a.article_id = ANY(%s) AND p1.script <> p2.script
              AND (SELECT count(*) FROM core.event_speakers x WHERE x.event_id = e1.event_id)
                = (SELECT count(*) FROM core.event_speakers y WHERE y.event_id = e2.event_id)
-           ON CONFLICT (person_id, other_person_id) DO NOTHING""",
+           ON CONFLICT (person_id, other_person_id) DO NOTHING
+           RETURNING person_id, other_person_id""",
         (list(article_ids),))
+    touched["person_links"].update(n for pair in cur.fetchall() for n in pair)
     cur.execute(
         f"""INSERT INTO core.organization_links (organization_id, other_organization_id, evidence, article_id)
            SELECT DISTINCT least(o1.organization_id, o2.organization_id),
@@ -278,8 +266,12 @@ def link_translations(cur, article_ids: list[int]) -> None:
            WHERE a.article_id = ANY(%s) AND o1.organization_id <> o2.organization_id
              AND (SELECT count(*) FROM core.event_organizers x WHERE x.event_id = e1.event_id)
                = (SELECT count(*) FROM core.event_organizers y WHERE y.event_id = e2.event_id)
-           ON CONFLICT (organization_id, other_organization_id) DO NOTHING""",
+           ON CONFLICT (organization_id, other_organization_id) DO NOTHING
+           RETURNING organization_id, other_organization_id""",
         (list(article_ids),))
+    touched["organization_links"].update(n for pair in cur.fetchall() for n in pair)
+    # The stored identity keys of the groups these links joined or split (etl/identity_keys.py).
+    refresh_keys(cur, organization_ids=touched["organization_links"], person_ids=touched["person_links"])
 
 
 # ---------------------------------------------------------------- reading helpers
@@ -292,7 +284,3 @@ def _children(cur, sql: str, event_ids: list[int]) -> dict[int, list[tuple]]:
     for event_id, *values in cur.execute(sql, (event_ids,)).fetchall():
         grouped.setdefault(event_id, []).append(tuple(values))
     return grouped
-
-
-def _without_nulls(item: dict) -> dict:
-    return {key: value for key, value in item.items() if value is not None or key == "name"}

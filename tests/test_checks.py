@@ -42,7 +42,7 @@ def test_checks_pass_on_the_loaded_sample(loaded_sample):
     result = etl_cli("check", "--config", str(SAMPLE_SOURCES))
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 6 and all(line.startswith("ok    ") for line in lines)
+    assert len(lines) == 7 and all(line.startswith("ok    ") for line in lines)
 
 
 def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
@@ -58,7 +58,7 @@ def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
                      (article_id,))
         conn.execute("""INSERT INTO core.articles (url, source, language, title, body_paragraphs, extractor_version,
                                                    content_hash, first_seen, last_seen, valid_from)
-                        VALUES ('https://bisr.gov.by/en/empty', 'bisr', 'en', '  ', '{}', 'v', 'h', now(), now(), now())""")
+                        VALUES ('https://bisr.gov.by/en/empty', 'sample', 'en', '  ', '{}', 'v', 'h', now(), now(), now())""")
         conn.execute("""INSERT INTO core.events (article_id, position, name, start_date, end_date)
                         VALUES (%s, 7, 'Congress of 1985', '1985-05-01', '1985-05-02')""", (article_id,))
         # The warehouse's constraints refuse an end before the start or a negative count, so the
@@ -67,6 +67,8 @@ def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
         record["events"][0].update(start_date="2022-03-15", end_date="2022-03-14", participants_count=-40)
         conn.execute("UPDATE raw.extractions SET record = %s WHERE page_id = %s", (Jsonb(record), page_id))
         conn.execute("UPDATE raw.batches SET stats = stats || '{\"fetched\": -1}'")
+        # A stored identity key that is not its group's smallest id.
+        conn.execute("UPDATE core.person_keys SET person_key = person_key + 1000")
         # A daily source whose last successful run is five days old, and a weekly one that never ran.
         conn.execute("""INSERT INTO raw.batches (source, started_at, finished_at)
                         VALUES ('quiet', now() - interval '5 days', now() - interval '5 days' + interval '1 minute')""")
@@ -91,13 +93,17 @@ def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
     # Scoped to one source, the checks see only its rows.
     with psycopg.connect(loaded_sample) as conn:
         scoped = {r.check.name: r.passed for r in run_checks(conn, sources, source="quiet")}
-    assert scoped == {name: name != "silent_sources" for name in scoped}
+    assert results["broken_identity_keys"].offending == 2  # both spellings of Oleg Makarov
+    # (the keys are warehouse-wide: no source of their own)
+    assert scoped == {name: name not in ("silent_sources", "broken_identity_keys") for name in scoped}
 
-    # The command fails and names each check with a few offending rows.
+    # The command fails on the errors and names each check with a few offending rows; the warnings
+    # (one offending row each, within their thresholds) are shown as such.
     result = etl_cli("check", "--config", sources_file(tmp_path, ("quiet", "@daily")))
     assert result.returncode == 1
     for name in results:
-        assert f"FAIL  {name}:" in result.stdout
+        label = "FAIL" if name in ("duplicate_canonical_urls", "broken_identity_keys") else "WARN"
+        assert f"{label}  {name}:" in result.stdout
     assert "Congress of 1985" in result.stdout and "source=quiet" in result.stdout
 
 
@@ -108,26 +114,82 @@ def test_how_long_a_source_may_be_silent_follows_its_schedule():
     assert silent_after("@once") is None
 
 
-def test_a_failing_check_fails_the_dag_run_after_the_load(airflow_metadata_db, sample_site, database_url, monkeypatch,
-                                                            capfd):
+def test_a_failing_check_fails_the_dag_run_after_the_load_and_a_warning_is_recorded(
+        airflow_metadata_db, sample_site, database_url, monkeypatch, capfd):
     from airflow.dag_processing.dagbag import DagBag
 
     from etl.migrate import migrate
 
     migrate(database_url)
     with psycopg.connect(database_url) as conn:
-        conn.execute("""INSERT INTO core.articles (url, source, title, extractor_version, content_hash,
-                                                   first_seen, last_seen, valid_from)
-                        VALUES ('https://bisr.gov.by/en/untitled', 'bisr', NULL, 'v', 'h', now(), now(), now())""")
+        # An untitled article: a warning (within its threshold). Two spellings of one URL: an error.
+        for url, title in (("https://bisr.gov.by/en/untitled", None), ("https://bisr.gov.by/en/twice", "Twice"),
+                           ("http://www.bisr.gov.by/en/twice/", "Twice")):
+            conn.execute("""INSERT INTO core.articles (url, source, title, body_paragraphs, extractor_version,
+                                                       content_hash, first_seen, last_seen, valid_from)
+                            VALUES (%s, 'sample', %s, '{Body}', 'v', 'h', now(), now(), now())""", (url, title))
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
-    dag = DagBag(dag_folder=str(PROJECT_DIR / "dags" / "think_tank_news.py")).dags["think_tank_news__bisr"]
+    dag = DagBag(dag_folder=str(PROJECT_DIR / "dags" / "think_tank_news.py")).dags["think_tank_news__sample"]
     dag_run = dag.test()
     states = {ti.task_id: ti.state for ti in dag_run.get_task_instances()}
     assert dag_run.state == "failed"
     assert states == {"discover": "success", "fetch": "success", "extract": "success", "load": "success",
                       "check": "failed"}
     output = "".join(capfd.readouterr())
-    assert "articles_without_title_or_body" in output and "https://bisr.gov.by/en/untitled" in output
+    assert "FAIL  duplicate_canonical_urls" in output and "https://bisr.gov.by/en/twice" in output
+    assert "articles_without_title_or_body" not in output.split("data quality check(s) failed")[1].splitlines()[0]
+    with psycopg.connect(database_url) as conn:
+        health = conn.execute("SELECT check_warnings, check_failures FROM reporting.source_health "
+                              "WHERE source = 'sample'").fetchone()
+        latest = dict(conn.execute("SELECT check_name, status FROM reporting.check_results WHERE source = 'sample'"))
+    assert health == (["articles_without_title_or_body"], ["duplicate_canonical_urls"])
+    assert latest["articles_without_title_or_body"] == "warning" and latest["event_dates_out_of_range"] == "ok"
+
+
+def test_a_warning_is_recorded_and_fails_only_past_its_threshold(loaded_sample):
+    """Three historic dates among many articles are a warning; a flood of them fails."""
+    from etl.checks import ChecksFailed, check_warehouse
+
+    sources = load_sources(str(SAMPLE_SOURCES))
+    with psycopg.connect(loaded_sample) as conn:
+        article_id = conn.execute("SELECT article_id FROM core.articles WHERE url = %s", (ROUND_TABLE,)).fetchone()[0]
+
+        def historic_events(count: int) -> None:
+            conn.execute("DELETE FROM core.events WHERE article_id = %s AND position >= 10", (article_id,))
+            for n in range(count):
+                conn.execute("INSERT INTO core.events (article_id, position, name, start_date) "
+                             "VALUES (%s, %s, %s, '1975-08-01')", (article_id, 10 + n, f"Helsinki {n}"))
+            conn.commit()
+
+        historic_events(3)
+        results = {r.check.name: r for r in check_warehouse(conn, sources, "sample")}
+        assert (results["event_dates_out_of_range"].status, results["event_dates_out_of_range"].offending) == ("warning", 3)
+        recorded = conn.execute("SELECT status, offending, severity, threshold, sample -> 0 ->> 'name' "
+                                "FROM reporting.check_results WHERE check_name = 'event_dates_out_of_range'").fetchone()
+        assert recorded == ("warning", 3, "warning", 10, "Helsinki 0")
+        report = etl_cli("report").stdout
+        assert "event_dates_out_of_range" in report and "warning" in report
+
+        historic_events(11)
+        with pytest.raises(ChecksFailed, match="event_dates_out_of_range"):
+            check_warehouse(conn, sources, "sample")
+        assert conn.execute("SELECT status, offending FROM reporting.check_results "
+                            "WHERE check_name = 'event_dates_out_of_range'").fetchone() == ("failed", 11)
+
+
+def test_check_checks_the_sources_of_the_file_it_is_given(loaded_sample, tmp_path):
+    """Rows of a source the file does not name are not its business (the demo's warehouse, a site's file)."""
+    with psycopg.connect(loaded_sample) as conn:
+        conn.execute("""INSERT INTO core.articles (url, source, title, body_paragraphs, extractor_version,
+                                                   content_hash, first_seen, last_seen, valid_from)
+                        VALUES ('https://other.example/a', 'other', 'A', '{Body}', 'v', 'h', now(), now(), now()),
+                               ('https://www.other.example/a/', 'other', 'A', '{Body}', 'v', 'h', now(), now(), now())""")
+    assert etl_cli("check", "--config", str(SAMPLE_SOURCES)).returncode == 0
+    other = tmp_path / "other.yaml"
+    other.write_text("sources:\n  - name: other\n    start_urls: ['http://127.0.0.1:9/']\n"
+                     "    article_url_pattern: '/a'\n", encoding="utf-8")
+    result = etl_cli("check", "--config", str(other))
+    assert result.returncode == 1 and "FAIL  duplicate_canonical_urls" in result.stdout
 
 
 def test_the_loader_skips_records_it_cannot_hold_and_loads_the_rest(database_url, caplog):

@@ -203,8 +203,8 @@ def test_the_dags_crawling_tasks_hold_the_pools_airflow_init_creates(monkeypatch
     printed = subprocess.run([sys.executable, "-c", init_pool_script()], capture_output=True, text=True,
                              check=True, timeout=60).stdout
     pools = json.loads(printed)
-    assert {name: pool["slots"] for name, pool in pools.items()} == {"crawl__bisr": 1}
-    assert pools["crawl__bisr"]["description"].endswith("127.0.0.1")
+    assert {name: pool["slots"] for name, pool in pools.items()} == {"crawl__sample": 1}
+    assert pools["crawl__sample"]["description"].endswith("127.0.0.1")
 
     from airflow.dag_processing.dagbag import DagBag
 

@@ -47,7 +47,7 @@ def test_importing_the_dag_file_does_no_database_or_pipeline_work():
 def test_dag_test_loads_the_sample_site(airflow_metadata_db, sample_site, database_url, monkeypatch):
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
     monkeypatch.setenv("ETL_TASK_RETRIES", "0")  # a failing task fails the test at once
-    dag = load_dagbag().dags["think_tank_news__bisr"]
+    dag = load_dagbag().dags["think_tank_news__sample"]
     dag_run = dag.test()
     assert dag_run.state == "success"
     with psycopg.connect(database_url) as conn:

@@ -379,7 +379,7 @@ def test_warehouse_down_fails_the_airflow_task_naming_the_host_not_the_password(
 
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
     monkeypatch.setenv("AIRFLOW_CONN_ETL_WAREHOUSE", "postgresql://etl:hunter2@127.0.0.1:1/warehouse")
-    dag = DagBag(dag_folder=str(PROJECT_DIR / "dags" / "think_tank_news.py")).dags["think_tank_news__bisr"]
+    dag = DagBag(dag_folder=str(PROJECT_DIR / "dags" / "think_tank_news.py")).dags["think_tank_news__sample"]
     for task_id in ("discover", "fetch", "extract", "load"):
         task = dag.get_task(task_id)
         assert task.retries >= 1, task_id  # the scheduler retries a task that raised

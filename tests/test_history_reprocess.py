@@ -45,14 +45,14 @@ def site_copy(tmp_path, serve_directory, monkeypatch):
 
 
 def test_a_changed_page_keeps_the_previous_version(site_copy, database_url):
-    etl_cli("run", "--config", str(SAMPLE_SOURCES))
+    etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES))
     page = site_copy / "en" / "minsk-round-table.html"
     page.write_text(page.read_text(encoding="utf-8")
                     .replace("attended by 40 experts", "attended by 45 experts")
                     .replace("BISR hosts a round table on regional security",
                              "BISR hosted a round table on regional security"), encoding="utf-8")
 
-    summary, = etl_cli("run", "--config", str(SAMPLE_SOURCES), "--refresh")
+    summary, = etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES), "--refresh")
     assert summary["updated"] == 1 and summary["articles_unchanged"] == 3 and summary["versions_kept"] == 1
 
     with psycopg.connect(database_url) as conn:
@@ -80,7 +80,7 @@ def test_a_changed_page_keeps_the_previous_version(site_copy, database_url):
 
 
 def test_reprocess_corrects_records_in_place_without_network_and_twice_changes_nothing(site_copy, database_url):
-    etl_cli("run", "--config", str(SAMPLE_SOURCES))
+    etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES))
     shutil.rmtree(site_copy)  # nothing to fetch any more: reprocess must work from the raw store
 
     before = snapshot(database_url)
@@ -115,12 +115,12 @@ def test_reprocess_corrects_records_in_place_without_network_and_twice_changes_n
 
 
 def test_a_page_that_drops_its_translation_link_no_longer_links_it(site_copy, database_url):
-    etl_cli("run", "--config", str(SAMPLE_SOURCES))
+    etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES))
     page = site_copy / "en" / "leadership-stability-progress.html"
     text = page.read_text(encoding="utf-8")
     page.write_text("\n".join(line for line in text.splitlines() if 'hreflang="ru"' not in line), encoding="utf-8")
 
-    etl_cli("run", "--config", str(SAMPLE_SOURCES), "--refresh")
+    etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES), "--refresh")
     with psycopg.connect(database_url) as conn:
         links = conn.execute("SELECT article_url, translation_url FROM core.article_translations").fetchall()
     # Only the Russian page still links its English version.

@@ -54,20 +54,22 @@ def test_db_command_masks_the_password(monkeypatch):
 
 
 def test_run_loads_the_sample_site_and_a_rerun_changes_nothing(sample_site, database_url):
-    first = [json.loads(line) for line in etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout.splitlines()]
-    assert [s["source"] for s in first] == ["bisr"]
+    first = [json.loads(line) for line in etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES)).stdout.splitlines()]
+    assert [s["source"] for s in first] == ["sample"]
     assert first[0]["fetched"] == 4 and first[0]["failed"] == 1  # the removed article is a 404
     assert first[0]["inserted"] == 4
 
-    exported = {r["url"]: r for r in map(json.loads, etl_cli("export", "--source", "bisr").stdout.splitlines())}
+    exported = {r["url"]: r for r in map(json.loads, etl_cli("export", "--source", "sample").stdout.splitlines())}
     assert len(exported) == 4
     for language in ("en", "ru"):
         gold = gold_record(language)
-        assert_gold_article_fields(exported[gold["url"]], gold)
+        # The sample site is its own source, `sample` (the reference pages name the real bisr).
+        assert exported[gold["url"]]["source"] == "sample"
+        assert_gold_article_fields({**exported[gold["url"]], "source": gold["source"]}, gold)
         # export gives back exactly what extract gives for the same page
         page = PROJECT_DIR / "tests" / "fixtures" / "reference" / f"page.{language}.html"
         extracted = json.loads(etl_cli("extract", str(page)).stdout)
-        assert exported[gold["url"]] == extracted
+        assert exported[gold["url"]] == {**extracted, "source": "sample"}
 
     with psycopg.connect(database_url) as conn:
         failure = conn.execute(
@@ -78,7 +80,7 @@ def test_run_loads_the_sample_site_and_a_rerun_changes_nothing(sample_site, data
     assert translations == 2
 
     before = table_snapshot(database_url)
-    second = json.loads(etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout)
+    second = json.loads(etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES)).stdout)
     assert second["discovered"] == 0  # the removed article's 404 settled it too (`--refresh` asks again)
     assert second.get("fetched", 0) == 0
     assert table_snapshot(database_url) == before
@@ -103,25 +105,35 @@ def test_pages_a_stopped_run_left_are_completed_by_the_next_run(sample_site, dat
     stopped = pipeline.discover(source, database_url)
     pipeline.fetch(stopped["batch_id"], source, database_url)
 
-    summary = json.loads(etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout)
+    summary = json.loads(etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES)).stdout)
     assert summary["carried_over"] == 4 and summary.get("fetched", 0) == 0  # nothing fetched twice
     assert summary["inserted"] == 4
     # Once a finished run has processed them, they are not carried over again.
-    assert json.loads(etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout)["carried_over"] == 0
+    assert json.loads(etl_cli("run", "--json", "--config", str(SAMPLE_SOURCES)).stdout)["carried_over"] == 0
 
 
 def test_run_goes_on_with_the_other_sources_when_one_site_is_down(sample_site, database_url, tmp_path):
     sources = tmp_path / "sources.yaml"
-    sources.write_text(SAMPLE_SOURCES.read_text(encoding="utf-8").replace("  - name: bisr", """  - name: down
+    sources.write_text(SAMPLE_SOURCES.read_text(encoding="utf-8").replace("  - name: sample", """  - name: down
     start_urls: ["http://127.0.0.1:9/news/"]
     article_url_pattern: '/news/\\\\d+$'
     allow_private_hosts: true
-  - name: bisr""", 1), encoding="utf-8")
-    result = etl_cli("run", "--config", str(sources), check=False)
+  - name: sample""", 1), encoding="utf-8")
+    result = etl_cli("run", "--json", "--config", str(sources), check=False)
     down, bisr = (json.loads(line) for line in result.stdout.splitlines())
     assert result.returncode == 1 and "down" in result.stderr
     assert down["source"] == "down" and "could be read" in down["error"]
-    assert bisr["source"] == "bisr" and bisr["inserted"] == 4
+    assert bisr["source"] == "sample" and bisr["inserted"] == 4
     with psycopg.connect(database_url) as conn:  # the down source's batch says why it never finished
         assert conn.execute("SELECT finished_at IS NULL, stats->>'error' FROM raw.batches WHERE source = 'down'"
                             ).fetchone() == (True, down["error"])
+
+
+def test_run_prints_a_short_summary_table_and_json_only_when_asked(sample_site, database_url):
+    out = etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout
+    header, rule, bisr = out.splitlines()
+    assert header.split() == ["source", "discovered", "fetched", "unchanged", "skipped", "failed", "loaded", "events"]
+    # 5 discovered, 4 fetched, the removed article failed (404), 4 new articles with 2 event reports.
+    assert bisr.split() == ["sample", "5", "4", "0", "0", "1", "4", "(4", "new)", "3"]
+    again = etl_cli("run", "--config", str(SAMPLE_SOURCES)).stdout.splitlines()[2].split()
+    assert again == ["sample", "0", "0", "0", "0", "0", "0", "0"]

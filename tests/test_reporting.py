@@ -47,7 +47,7 @@ def test_views_give_the_numbers_of_the_loaded_sample(loaded_sample):
         health = rows(conn, "SELECT * FROM reporting.source_health")
         assert len(health) == 1
         bisr = health[0]
-        assert bisr["source"] == "bisr" and bisr["articles"] == 4 and bisr["runs_last_30_days"] == 1
+        assert bisr["source"] == "sample" and bisr["articles"] == 4 and bisr["runs_last_30_days"] == 1
         assert bisr["last_successful_run_at"] is not None and bisr["unfinished_runs_last_30_days"] == 0
         assert bisr["fetch_attempts"] == 5 and bisr["fetch_errors"] == 1  # the removed article is a 404
         assert bisr["fetch_error_rate"] == Decimal("0.200")
@@ -123,9 +123,22 @@ def test_every_reporting_view_and_column_is_documented(database_url):
                                     AND col_description(c.oid, a.attnum) IS NULL""").fetchall()
     assert {name for name, _ in views} >= {
         "articles", "article_history", "article_search", "source_health", "events", "events_by_month",
-        "events_by_place", "events_by_type", "events_by_organizer", "organizer_activity", "speaker_appearances"}
+        "events_by_place", "events_by_type", "events_by_organizer", "organizer_activity", "speaker_appearances",
+        "event_speakers", "event_sessions", "event_organizers"}
     assert [name for name, comment in views if not comment] == []
     assert columns == []
+
+
+def test_every_core_table_and_column_is_documented(database_url):
+    migrate(database_url)
+    with psycopg.connect(database_url) as conn:
+        tables = conn.execute("""SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'core'::regnamespace
+                                 AND c.relkind = 'r' AND obj_description(c.oid, 'pg_class') IS NULL""").fetchall()
+        columns = conn.execute("""SELECT c.relname, a.attname FROM pg_class c
+                                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                                  WHERE c.relnamespace = 'core'::regnamespace AND c.relkind = 'r'
+                                    AND col_description(c.oid, a.attnum) IS NULL""").fetchall()
+    assert tables == [] and columns == []
 
 
 def test_analyst_role_reads_reporting_and_core_only(loaded_sample):
@@ -196,14 +209,19 @@ def test_report_prints_tables_and_csv(loaded_sample):
     assert "Source health (reporting.source_health)" in table
     assert "Speaker appearances (reporting.speaker_appearances)" in table
     assert "Oleg Makarov" in table and "round table" in table
+    # The latest events by name, newest first, each once (its English and Russian reports merged).
+    latest = table.split("Latest events (reporting.events)")[1].split("\n\n")[0]
+    assert latest.index("Regional Security in Eastern Europe") < latest.index("Leadership. Stability. Progress")
+    assert latest.count("Leadership. Stability. Progress") == 1 and "Лидерство" not in latest
 
     blocks = {}
     for block in etl_cli("report", "--format", "csv").stdout.split("# ")[1:]:
         view, _, body = block.partition("\n")
         blocks[view] = list(csv.DictReader(io.StringIO(body)))
-    assert list(blocks) == ["reporting.source_health", "reporting.events_by_month", "reporting.events_by_type",
+    assert list(blocks) == ["reporting.source_health", "reporting.check_results", "reporting.events",
+                            "reporting.events_by_month", "reporting.events_by_type",
                             "reporting.events_by_place", "reporting.organizer_activity",
                             "reporting.speaker_appearances"]
-    assert blocks["reporting.source_health"][0]["source"] == "bisr"
+    assert blocks["reporting.source_health"][0]["source"] == "sample"
     assert blocks["reporting.source_health"][0]["articles"] == "4"
     assert [r["month"] for r in blocks["reporting.events_by_month"]] == ["2022-03-01", "2021-12-01"]

@@ -17,7 +17,7 @@ from airflow_harness import AirflowHarness, crawl_pool_name
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
 from etl.db import scratch_database
 
-DAG_ID = "think_tank_news__bisr"
+DAG_ID = "think_tank_news__sample"
 
 
 @pytest.mark.scheduler
@@ -27,7 +27,7 @@ def test_scheduler_runs_the_sample_source_dag(pg_server_url, database_url, sampl
     monkeypatch.delenv("ETL_DATABASE_URL")
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
     pools_file = tmp_path / "pools.json"
-    pools_file.write_text(json.dumps({crawl_pool_name("bisr"): {"slots": 1, "description": "bisr"}}))
+    pools_file.write_text(json.dumps({crawl_pool_name("sample"): {"slots": 1, "description": "sample"}}))
 
     with (
         scratch_database(pg_server_url, "airflow_meta") as metadata_dsn,
@@ -55,7 +55,7 @@ def test_scheduler_runs_the_sample_source_dag(pg_server_url, database_url, sampl
     assert {language for _, language, _ in rows} == {"en", "ru"}
     assert all(title for _, _, title in rows)
     pools = {ti["task_id"]: ti["pool"] for ti in task_instances}
-    assert pools["discover"] == pools["fetch"] == crawl_pool_name("bisr"), f"crawling tasks outside their pool: {pools}"
+    assert pools["discover"] == pools["fetch"] == crawl_pool_name("sample"), f"crawling tasks outside their pool: {pools}"
 
 
 def connection_options(dsn: str) -> list[str]:

@@ -8,12 +8,10 @@ Deterministic and pattern-based, English and Russian. Modules: `text` (quotes, s
 
 from __future__ import annotations
 
+from etl.record import EVENT_FIELDS as _EVENT_FIELDS
 from etl.record import Article
 
-EVENT_FIELDS = (
-    "name", "type", "start_date", "end_date", "city", "city_as_written", "country", "format",
-    "occasion", "organizers", "participants_count", "countries_count", "sessions", "speakers",
-)
+EVENT_FIELDS = _EVENT_FIELDS  # declared with the record (etl/record.py)
 
 
 def extract_events(article: Article) -> list[dict]:

@@ -1,0 +1,90 @@
+"""The analysts' three questions (issue 15), each one query on a documented view, as the README
+gives them."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+
+import psycopg
+import pytest
+
+from conftest import PROJECT_DIR
+from etl import db
+from etl.extract import EXTRACTOR_VERSION
+from etl.load import load_records
+from etl.migrate import migrate
+from test_events_warehouse import _reference_record
+from test_reporting import loaded_sample, rows  # noqa: F401 - the fixture
+
+T0 = dt.datetime(2022, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def readme_query(title: str) -> str:
+    """The example query under the comment line `-- {title}` of the README."""
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    match = re.search(rf"^-- {re.escape(title)}\n(.*?;)$", readme, re.M | re.S)
+    assert match, f"no README example query titled {title!r}"
+    return match.group(1)
+
+
+def test_which_events_bisr_organized_where_with_which_speakers(database_url):
+    migrate(database_url)
+    en, ru = _reference_record("en"), _reference_record("ru")
+    # The conference as if BISR had co-organized it: BISR in the English report, БИСИ in the Russian one.
+    en["events"][0]["organizers"].append({"name": "BISR"})
+    ru["events"][0]["organizers"].append({"name": "Белорусский институт стратегических исследований"})
+    with db.connect(database_url) as conn:
+        load_records(conn, [(None, T0, T0, en), (None, T0, T0, ru)], EXTRACTOR_VERSION)
+        answer = rows(conn, readme_query("Which events did BISR organize, where, with which speakers?"))
+        speakers = rows(conn, readme_query("The speakers of one event with their roles, organizations and sessions"))
+        sessions = rows(conn, "SELECT language, session, kind, format, speakers FROM reporting.event_sessions "
+                              "ORDER BY language, position")
+    # Both reports name him: one row, from the English report, his organization by canonical name.
+    assert speakers == [{"speaker": "Oleg Makarov", "role": "Director",
+                         "organization": "Belarusian Institute of Strategic Research",
+                         "session": "Priorities for further development"}]
+    assert [(r["session"], r["kind"], r["format"]) for r in sessions if r["language"] == "en"] == [
+        ("Frontiers and Milestones of Independence", "plenary", None), ("History Lessons", "panel", "online"),
+        ("Society and Values", "panel", "online"), ("Priorities for further development", "panel", "online")]
+    assert [r["speakers"] for r in sessions if r["language"] == "en"] == [[], [], [], ["Oleg Makarov"]]
+    assert len(sessions) == 8  # the Russian report's four too
+    # One row: the event once (not once per report), its speakers by canonical (Latin) name.
+    assert answer == [{"start_date": dt.date(2021, 12, 10), "event": "Leadership. Stability. Progress",
+                       "city": "Astana", "country": "KZ", "organization": "Belarusian Institute of Strategic Research",
+                       "speakers": ["Oleg Makarov"]}]
+
+
+def test_bisr_events_in_the_sample_site(loaded_sample):  # noqa: F811
+    with psycopg.connect(loaded_sample) as conn:
+        answer = rows(conn, readme_query("Which events did BISR organize, where, with which speakers?"))
+    assert [(r["start_date"], r["event"], r["city"]) for r in answer] == [
+        (dt.date(2022, 3, 15), "Regional Security in Eastern Europe", "Minsk")]
+
+
+def test_events_by_an_organizer_s_english_name_include_reports_only_in_russian(database_url):
+    migrate(database_url)
+    en, ru = _reference_record("en"), _reference_record("ru")
+    # Another event, reported only in Russian, organized by the foundation under its Russian name.
+    ru_only = copy.deepcopy(ru)
+    ru_only.update(url=ru["url"] + "-vtoroe", translation_of_url=None)
+    ru_only["events"] = [{**ru["events"][0], "start_date": "2022-05-20", "end_date": "2022-05-20",
+                          "name": "Вторая конференция",
+                          "organizers": [{"name": "Фонд Нурсултана Назарбаева"}]}]
+    with db.connect(database_url) as conn:
+        load_records(conn, [(None, T0, T0, en), (None, T0, T0, ru)], EXTRACTOR_VERSION)
+        load_records(conn, [(None, T0, T0, ru_only)], EXTRACTOR_VERSION)
+        answer = rows(conn, readme_query("Every event an organizer held, by its English name, whatever the language of the report"))
+    assert [(r["start_date"].isoformat(), r["language"]) for r in answer] == [("2021-12-10", "en"), ("2022-05-20", "ru")]
+    assert answer[1]["name"] == "Вторая конференция"
+
+
+def test_who_spoke_at_which_events_for_whom(loaded_sample):  # noqa: F811
+    with psycopg.connect(loaded_sample) as conn:
+        answer = rows(conn, readme_query("Who spoke at which events, for whom (spellings merged)"))
+    makarov = [r for r in answer if r["name"] == "Oleg Makarov"]
+    # Reported in English and in Russian: one event, listed by its English name.
+    assert makarov == [{"name": "Oleg Makarov", "spellings": ["Oleg Makarov", "Олег Макаров"], "events": 1,
+                        "event_names": ["2021-12-10 Leadership. Stability. Progress"],
+                        "roles": ["Director", "Директор"], "organizations": ["Belarusian Institute of Strategic Research"]}]
