@@ -70,6 +70,15 @@ def redis_server(tmp_path: Path):
             process.wait(timeout=5)
 
 
+def all_runs(airflow: AirflowHarness, triggered: str) -> list[dict]:
+    """The triggered run and any the scheduler started on unpausing, once they all exist."""
+    def listed():
+        runs = airflow.api("GET", f"/api/v2/dags/{DAG_ID}/dagRuns").json().get("dag_runs", [])
+        return runs if any(run["dag_run_id"] == triggered for run in runs) else None
+
+    return airflow.wait_for("the DAG's runs to be listed", listed, 60)
+
+
 @pytest.mark.scheduler
 def test_celery_executor_runs_mapped_chunks_on_two_workers(pg_server_url, database_url, tmp_path, monkeypatch):
     templates = [path.read_bytes() for path in sorted(SAMPLE_SITE.glob("*/*.html"))]
@@ -90,6 +99,9 @@ def test_celery_executor_runs_mapped_chunks_on_two_workers(pg_server_url, databa
             "AIRFLOW__OPERATORS__DEFAULT_QUEUE": queue,
             "AIRFLOW__CORE__PARALLELISM": "8",
             "ETL_TASK_RETRIES": "0",
+            # Unpausing also starts the latest interval's scheduled run (catchup=False), before or after
+            # the manual one: whichever of the two finds the pages maps them into chunks of this size.
+            "ETL_CHUNK_SIZE": str(CHUNK_SIZE),
         }
         with AirflowHarness(tmp_path / "airflow", metadata_dsn, PROJECT_DIR / "dags", extra_env=celery) as airflow:
             airflow.cli("db", "migrate", timeout=300)
@@ -105,15 +117,22 @@ def test_celery_executor_runs_mapped_chunks_on_two_workers(pg_server_url, databa
             airflow.wait_for_dag(DAG_ID, timeout=180)
 
             run_id = airflow.trigger(DAG_ID, conf={"chunk_size": CHUNK_SIZE})
-            run = airflow.wait_for_run(DAG_ID, run_id, timeout=900)
-            task_instances = airflow.task_instances(DAG_ID, run_id)
-            states = {(ti["task_id"], ti["map_index"]): ti["state"] for ti in task_instances}
-            assert run["state"] == "success", f"{states}\n{airflow.task_log_tails(DAG_ID)}\n{airflow.all_log_tails()}"
+            runs = [airflow.wait_for_run(DAG_ID, run["dag_run_id"], timeout=900) for run in all_runs(airflow, run_id)]
+            task_instances = {run["dag_run_id"]: airflow.task_instances(DAG_ID, run["dag_run_id"]) for run in runs}
+            states = {run_id: {(ti["task_id"], ti["map_index"]): ti["state"] for ti in tis}
+                      for run_id, tis in task_instances.items()}
+            assert all(run["state"] == "success" for run in runs), \
+                f"{states}\n{airflow.task_log_tails(DAG_ID)}\n{airflow.all_log_tails()}"
 
+    # The run that found the pages mapped extract and load over every chunk; a later one found none.
     chunks = ARTICLES // CHUNK_SIZE
-    for task_id in ("extract", "load"):
-        assert sorted(i for (t, i), s in states.items() if t == task_id and s == "success") == list(range(chunks))
-    hosts = {ti["hostname"] for ti in task_instances}
+    mapped = {run_id: sorted(i for (t, i), s in by_task.items() if t == "extract" and s == "success")
+              for run_id, by_task in states.items()}
+    assert list(range(chunks)) in mapped.values(), mapped
+    for by_task in states.values():
+        extract = sorted(i for (t, i) in by_task if t == "extract")
+        assert sorted(i for (t, i), s in by_task.items() if t == "load" and s == "success") == extract
+    hosts = {ti["hostname"] for tis in task_instances.values() for ti in tis}
     assert hosts == set(WORKERS), f"tasks ran on {hosts}"
     with psycopg.connect(database_url) as conn:
         urls = [row[0] for row in conn.execute("SELECT url FROM core.articles WHERE source = %s", (SOURCE,))]
