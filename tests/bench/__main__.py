@@ -14,6 +14,7 @@ BENCHMARKS = (
     "tests.bench.bench_events_kremlin",  # issue 3: event city accuracy and the cost of event extraction
     "tests.bench.bench_load",            # issue 5: loading 10,000 records, then the same again
     "tests.bench.bench_crawl_kremlin",   # issue 4: crawl 600 real pages from a local copy, then again
+    "tests.bench.bench_scale",           # issue 14: 600 / 3,000 / 12,000 pages end to end, per stage, 2 workers
 )
 
 

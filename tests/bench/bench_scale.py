@@ -1,13 +1,14 @@
 """Scale: 600 / 3,000 / 12,000 real pages end to end, per stage, peak memory, and the 2-worker extract.
 
-    python -m tests.bench.bench_scale [--sizes 600,3000,12000] [--chunk-size 500] [--rps 2000] [--dsn DSN]
+    python -m tests.bench.bench_scale [--sizes 600,3000,12000] [--speedup-at 3000] [--chunk-size 500] [--rps 2000]
 
 The 600 article pages of the kremlin slice (shared/bench/kremlin/site) are served by a local server
 under as many distinct URLs as asked (each copy's canonical URL rewritten to its own address), with
 listing pages of 100 links. For each size, on a fresh database, every stage runs in a process of
 its own, as a task would: discover, fetch, then extract and load chunk by chunk. Per stage: seconds,
-ms per page, and the process's peak RSS. Then the extract is run again (its records deleted first)
-on 1 and on 2 processes, each taking every other chunk, as two Celery workers would: the speed-up.
+ms per page, and the process's peak RSS. Then (at --speedup-at sizes) the extract is run again (its
+records deleted first) on 1 and on 2 processes, each taking every other chunk, as two Celery workers
+would: the speed-up.
 
 Cost per article flat from 600 to 12,000 and load memory bounded by the chunk, not the batch, are what
 this measures; the numbers go in the README with the machine.
@@ -28,7 +29,10 @@ import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_SITE = PROJECT_DIR.parent / "shared" / "bench" / "kremlin" / "site"
+# ../shared beside the checkout (a worktree one level deeper: ../../shared).
+DEFAULT_SITE = next((root / "shared" / "bench" / "kremlin" / "site" for root in (PROJECT_DIR.parent, PROJECT_DIR.parent.parent)
+                     if (root / "shared" / "bench" / "kremlin" / "site").is_dir()),
+                    PROJECT_DIR.parent / "shared" / "bench" / "kremlin" / "site")
 RESULTS = PROJECT_DIR / "tests" / "bench" / "results"
 SOURCE = "scale"
 
@@ -84,7 +88,8 @@ def result_of(process: subprocess.Popen) -> dict:
 
 # -- the benchmark ----------------------------------------------------------------------------------
 
-def bench_size(size: int, templates: list[bytes], server_dsn: str, chunk_size: int, rps: float) -> dict:
+def bench_size(size: int, templates: list[bytes], server_dsn: str, chunk_size: int, rps: float,
+               speedup: bool = True) -> dict:
     import psycopg
 
     sys.path.insert(0, str(PROJECT_DIR / "tests"))
@@ -108,7 +113,8 @@ def bench_size(size: int, templates: list[bytes], server_dsn: str, chunk_size: i
             row[f"{stage}_s"] = round(out["seconds"], 1)
             row[f"{stage}_ms_per_page"] = round(1000 * out["seconds"] / size, 2)
             row[f"{stage}_peak_mb"] = round(out["peak_rss_mb"])
-            row.setdefault("chunks", out.get("chunks"))
+            if "chunks" in out:
+                row["chunks"] = out["chunks"]
             if stage == "load":
                 row["inserted"] = out.get("inserted")
         with psycopg.connect(dsn) as conn:
@@ -118,7 +124,8 @@ def bench_size(size: int, templates: list[bytes], server_dsn: str, chunk_size: i
 
         # The extract once more, on 1 and on 2 processes (every other chunk each), records deleted first.
         chunk_count = row["chunks"] or 0
-        for workers in (1, 2):
+        row["max_requests_per_s_seen"] = site.max_requests_per_window(1.0)
+        for workers in ((1, 2) if speedup else ()):
             with psycopg.connect(dsn, autocommit=True) as conn:
                 conn.execute("DELETE FROM raw.extractions")
             started = time.perf_counter()
@@ -127,8 +134,8 @@ def bench_size(size: int, templates: list[bytes], server_dsn: str, chunk_size: i
             outs = [result_of(p) for p in processes]
             row[f"extract_{workers}w_s"] = round(time.perf_counter() - started, 1)
             assert sum(o.get("extracted", 0) for o in outs) == articles or articles == 0, outs
-        row["extract_speedup_2w"] = round(row["extract_1w_s"] / max(row["extract_2w_s"], 1e-9), 2)
-        row["max_requests_per_s_seen"] = site.max_requests_per_window(1.0)
+        if speedup:
+            row["extract_speedup_2w"] = round(row["extract_1w_s"] / max(row["extract_2w_s"], 1e-9), 2)
     return row
 
 
@@ -136,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="600,3000,12000")
     parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--speedup-at", default="3000", help="sizes at which the extract runs again on 1 and 2 "
+                                                             "processes (the 2-worker speed-up)")
     parser.add_argument("--rps", type=float, default=2000.0, help="requests_per_second of the source (local server)")
     parser.add_argument("--site", type=Path, default=DEFAULT_SITE)
     parser.add_argument("--dsn", help="server for the scratch databases (default: ETL_DATABASE_URL or embedded)")
@@ -161,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"--- {size} pages", flush=True)
-        rows.append(bench_size(size, templates, server_dsn, args.chunk_size, args.rps))
+        rows.append(bench_size(size, templates, server_dsn, args.chunk_size, args.rps,
+                               speedup=str(size) in args.speedup_at.split(",")))
         print(json.dumps(rows[-1]), flush=True)
 
     columns = ["pages", "chunks", "discover_s", "fetch_s", "extract_s", "load_s", "total_s", "articles",
