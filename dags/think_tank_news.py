@@ -140,7 +140,7 @@ def build_dag(source: Source):
         schedule=timetable(source),
         start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
         catchup=False,
-        max_active_runs=1,  # runs of one source never overlap (a backfill has its own limit, see README)
+        max_active_runs=1,  # scheduled and manual runs never overlap (a backfill has its own limit, see README)
         default_args=DEFAULT_ARGS,
         params=PARAMS,
         tags=["think-tank-news", source.name],
@@ -150,8 +150,8 @@ def build_dag(source: Source):
         def discover() -> dict:
             from etl import pipeline
 
-            context = get_current_context()
             dsn = ready_warehouse_dsn()  # fails here, saying what to run, when setup is missing
+            context = get_current_context()
             return pipeline.discover(source, dsn, refresh=bool(context["params"].get("refresh")),
                                      window=publication_window(context))
 

@@ -147,34 +147,36 @@ def validators_of(conn, urls: list[str]) -> dict[str, tuple[str | None, str | No
     return {url: (etag, last_modified) for url, etag, last_modified in rows}
 
 
-def store_page(conn, source: str, result) -> int:
-    """Store a fetched body (once per distinct content) and return its page_id."""
-    body = result.body or b""
-    return conn.execute(
-        """INSERT INTO raw.pages (source, url, final_url, http_status, content_type, charset, etag,
+_STORE_PAGE = """INSERT INTO raw.pages (source, url, final_url, http_status, content_type, charset, etag,
                                   last_modified, sha256, body_gzip, body_size, first_fetched_at, last_fetched_at)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
            ON CONFLICT (url, sha256) DO UPDATE SET
                last_fetched_at = GREATEST(raw.pages.last_fetched_at, EXCLUDED.last_fetched_at),
                etag = COALESCE(EXCLUDED.etag, raw.pages.etag),
                last_modified = COALESCE(EXCLUDED.last_modified, raw.pages.last_modified)
-           RETURNING page_id""",
-        (
-            source, result.url, result.final_url, result.status, result.content_type, result.charset,
+           RETURNING page_id"""
+
+
+def _store_page_params(source: str, result) -> tuple:
+    body = result.body or b""
+    return (source, result.url, result.final_url, result.status, result.content_type, result.charset,
             result.etag, result.last_modified, hashlib.sha256(body).hexdigest(),
-            gzip.compress(body, compresslevel=6), len(body), result.fetched_at, result.fetched_at,
-        ),
-    ).fetchone()[0]
+            gzip.compress(body, compresslevel=6), len(body), result.fetched_at, result.fetched_at)
+
+
+def store_page(conn, source: str, result) -> int:
+    """Store a fetched body (once per distinct content) and return its page_id."""
+    return conn.execute(_STORE_PAGE, _store_page_params(source, result)).fetchone()[0]
+
+
+_TOUCH_LATEST_PAGE = """UPDATE raw.pages SET last_fetched_at = GREATEST(last_fetched_at, %s)
+           WHERE page_id = (SELECT page_id FROM raw.pages WHERE url = %s ORDER BY last_fetched_at DESC LIMIT 1)
+           RETURNING page_id"""
 
 
 def touch_latest_page(conn, url: str, fetched_at: datetime) -> int | None:
     """A 304: the latest stored version is still current."""
-    row = conn.execute(
-        """UPDATE raw.pages SET last_fetched_at = GREATEST(last_fetched_at, %s)
-           WHERE page_id = (SELECT page_id FROM raw.pages WHERE url = %s ORDER BY last_fetched_at DESC LIMIT 1)
-           RETURNING page_id""",
-        (fetched_at, url),
-    ).fetchone()
+    row = conn.execute(_TOUCH_LATEST_PAGE, (fetched_at, url)).fetchone()
     return row[0] if row else None
 
 
@@ -187,9 +189,12 @@ def record_fetches(conn, batch_id: int, source: str, results: list) -> list[int 
     """Store what fetching several URLs gave, in a few statements; returns each one's page_id (None
     when no body is stored). Cost per URL is constant: the batch's row is updated by its key, and
     only a URL the batch did not list yet (rare) gets a position after the batch's last."""
-    page_ids = [store_page(conn, source, r) if r.outcome == "fetched"
-                else touch_latest_page(conn, r.url, r.fetched_at) if r.outcome == "not_modified" else None
-                for r in results]
+    # Pipeline mode: the bodies and touches of the group go out together, one round trip in all.
+    with conn.pipeline():
+        cursors = [conn.execute(_STORE_PAGE, _store_page_params(source, r)) if r.outcome == "fetched"
+                   else conn.execute(_TOUCH_LATEST_PAGE, (r.fetched_at, r.url)) if r.outcome == "not_modified"
+                   else None for r in results]
+    page_ids = [(row[0] if (row := cursor.fetchone()) else None) if cursor else None for cursor in cursors]
     rows = [(r.url, r.outcome, r.status, r.error, r.attempts, r.fetched_at, page_id)
             for r, page_id in zip(results, page_ids)]
     if not rows:
