@@ -92,15 +92,21 @@ def warehouse_dsn() -> str | None:
 
 def ready_warehouse_dsn() -> str | None:
     """The warehouse, checked: its migrations are all applied (a read; `python -m etl setup` migrates).
-    With the default warehouse allowed (local use), it is migrated here instead."""
-    from etl.setup import check_ready
+    With the default warehouse allowed (local use), it is migrated here instead. Missing setup fails
+    the task at once, without retries: waiting will not create the connection."""
+    from airflow.sdk.exceptions import AirflowFailException
 
-    dsn = warehouse_dsn()
-    if dsn is None:  # allowed local fallback: nobody ran setup for it, so do its part
-        from etl.migrate import migrate
+    from etl.setup import SetupMissing, check_ready
 
-        migrate(None)
-    check_ready(dsn)
+    try:
+        dsn = warehouse_dsn()
+        if dsn is None:  # allowed local fallback: nobody ran setup for it, so do its part
+            from etl.migrate import migrate
+
+            migrate(None)
+        check_ready(dsn)
+    except SetupMissing as exc:
+        raise AirflowFailException(str(exc)) from exc
     return dsn
 
 

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
-from etl.setup import SetupMissing, check_ready, connection_fields
+from etl.setup import check_ready, connection_fields
 from test_dag import dag_module, load_dagbag
 
 DAG_ID = "think_tank_news__bisr"
@@ -84,13 +84,15 @@ def test_setup_creates_what_the_dag_needs_and_the_dag_maps_over_chunks(
 
 def test_a_dag_whose_setup_is_missing_fails_its_first_task_saying_what_to_run(
         airflow_metadata_db, sample_site, database_url, monkeypatch):
+    from airflow.sdk.exceptions import AirflowFailException
+
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
-    monkeypatch.setenv("ETL_TASK_RETRIES", "0")
+    monkeypatch.delenv("ETL_TASK_RETRIES", raising=False)  # retries on: missing setup must not be retried
     monkeypatch.delenv("ETL_ALLOW_DEFAULT_WAREHOUSE", raising=False)
     dag = load_dagbag().dags[DAG_ID]
     dag_run = dag.test()  # no connection at all
     assert dag_run.state == "failed"
-    assert task_map_indexes(dag_run.run_id, "discover") == {-1: "failed"}
+    assert task_map_indexes(dag_run.run_id, "discover") == {-1: "failed"}  # at once, not up_for_retry
     assert task_map_indexes(dag_run.run_id, "fetch") == {-1: "upstream_failed"}
     with psycopg.connect(database_url) as conn:  # nothing fell back to ETL_DATABASE_URL
         assert conn.execute("SELECT to_regclass('raw.batches')").fetchone()[0] is None
@@ -100,7 +102,7 @@ def test_a_dag_whose_setup_is_missing_fails_its_first_task_saying_what_to_run(
     monkeypatch.setenv("AIRFLOW_CONN_ETL_WAREHOUSE", __import__("json").dumps(
         {"conn_type": "postgres", "host": info.get("host"), "port": int(info.get("port") or 5432),
          "schema": info["dbname"], "login": info.get("user"), "password": info.get("password")}))
-    with pytest.raises(SetupMissing, match=r"lacks \d+ migration\(s\) .*: run `python -m etl setup`"):
+    with pytest.raises(AirflowFailException, match=r"lacks \d+ migration\(s\) .*: run `python -m etl setup`"):
         dag_module().ready_warehouse_dsn()
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SELECT to_regclass('public.etl_schema_migrations')").fetchone()[0] is None
