@@ -1,8 +1,9 @@
-"""One DAG per source of the sources file: discover -> fetch -> extract -> load -> check.
+"""One DAG per source of the sources file: discover -> fetch -> plan_chunks -> extract[] -> load[] -> finish -> check.
 
-Thin orchestration over `etl.pipeline`: tasks exchange batch ids and counts (XCom), never page bodies;
-the raw store in the warehouse is the hand-off. Importing this file reads the sources file and nothing
-else: no database, no network, no heavy imports.
+Thin orchestration over `etl.pipeline`: tasks exchange batch ids, chunk ranges and counts (XCom), never
+page bodies; the raw store in the warehouse is the hand-off. Extract and load are mapped over the
+batch's chunks (dynamic task mapping), so a big batch spreads over every worker. Importing this file
+reads the sources file and nothing else: no database, no network, no heavy imports.
 """
 
 from __future__ import annotations
@@ -11,18 +12,13 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
+from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
 
 from etl.sources import Source, load_sources
 
-WAREHOUSE_CONN_ID = "etl_warehouse"
-# libpq parameters an Airflow Postgres connection may carry in its extra (TLS, keepalives, ...).
-LIBPQ_EXTRA_KEYS = frozenset({
-    "sslmode", "sslcert", "sslkey", "sslpassword", "sslrootcert", "sslcrl", "sslcrldir", "sslsni",
-    "sslcompression", "ssl_min_protocol_version", "ssl_max_protocol_version", "gssencmode", "channel_binding",
-    "connect_timeout", "application_name", "options", "target_session_attrs", "keepalives", "keepalives_idle",
-    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
-})
+WAREHOUSE_CONN_ID = "etl_warehouse"  # the same as etl.setup.WAREHOUSE_CONN_ID (not imported: keeps import light)
+# Downstream DAGs of analysts can schedule on it: an event per loaded chunk, with the source and counts.
+WAREHOUSE_ARTICLES = Asset(name="etl_warehouse_core_articles", uri="etl://warehouse/core.articles")
 
 DEFAULT_ARGS = {
     "owner": "etl",
@@ -32,22 +28,86 @@ DEFAULT_ARGS = {
     "max_retry_delay": timedelta(minutes=30),
 }
 
+# Per task, generous: a task past its limit is stuck (a hung site, a lock), and fails to be retried.
+TIMEOUTS = {
+    "discover": timedelta(minutes=30),
+    "fetch": timedelta(hours=6),       # politeness-bound: a big backfill at 1 request/s takes hours
+    "plan_chunks": timedelta(minutes=5),
+    "extract": timedelta(hours=1),     # one chunk
+    "load": timedelta(hours=1),        # one chunk, lock wait included
+    "finish": timedelta(minutes=5),
+    "check": timedelta(minutes=30),
+}
+
+PARAMS = {
+    "refresh": Param(False, type="boolean",
+                     description="Fetch article URLs already loaded again (conditional GETs: unchanged pages cost a 304)."),
+    "published_from": Param(None, type=["null", "string"], format="date",
+                            description="Backfill window start (YYYY-MM-DD, inclusive); with published_to, only "
+                                        "entries the feeds and sitemaps date in [from, to) are fetched."),
+    "published_to": Param(None, type=["null", "string"], format="date",
+                          description="Backfill window end (YYYY-MM-DD, exclusive)."),
+    "chunk_size": Param(None, type=["null", "integer"], minimum=1,
+                        description="Pages per mapped extract/load task (default ETL_CHUNK_SIZE or 500)."),
+}
+
+DOC_MD = """\
+### Think-tank news: {name}
+
+Crawls **{hosts}**, extracts article fields and events, loads the warehouse (`core.*`).
+
+`discover` (finds new article URLs, opens a batch) -> `fetch` (polite, one task) -> `plan_chunks`
+(cuts the stored pages into chunks) -> `extract` and `load` mapped over the chunks (spread over the
+workers) -> `finish` (the batch's counts) -> `check` (data quality).
+
+Trigger with params (UI or `airflow dags trigger --conf`): `refresh`, a backfill window
+`published_from` / `published_to` (dates), `chunk_size`. A backfill run without a window uses its data
+interval. Setup (once, and after upgrades): `python -m etl setup`; a run whose setup is missing fails
+its first task saying so. Emits the asset `etl://warehouse/core.articles` on every load.
+"""
+
 
 def warehouse_dsn() -> str | None:
-    """The `etl_warehouse` Airflow connection when it exists; else None (ETL_DATABASE_URL / embedded)."""
+    """The `etl_warehouse` Airflow connection as a libpq DSN. Without it: an error saying to run
+    `python -m etl setup`, unless ETL_ALLOW_DEFAULT_WAREHOUSE allows ETL_DATABASE_URL or the
+    embedded database (local tests, `make demo`), then None."""
     from airflow.providers.postgres.hooks.postgres import PostgresHook
     from airflow.sdk.exceptions import AirflowNotFoundException
     from psycopg.conninfo import make_conninfo
 
+    from etl.setup import LIBPQ_EXTRA_KEYS, default_warehouse_allowed, missing_connection_error
+
     try:
         conn = PostgresHook(postgres_conn_id=WAREHOUSE_CONN_ID).connection
     except AirflowNotFoundException:
-        return None
+        if default_warehouse_allowed():
+            return None
+        raise missing_connection_error() from None
     params = {"host": conn.host, "port": conn.port, "dbname": conn.schema, "user": conn.login,
               "password": conn.password}
     # TLS and session settings kept in the connection's extra (sslmode, sslrootcert, ...).
     params.update({key: value for key, value in conn.extra_dejson.items() if key in LIBPQ_EXTRA_KEYS})
     return make_conninfo(**{key: value for key, value in params.items() if value is not None and value != ""})
+
+
+def ready_warehouse_dsn() -> str | None:
+    """The warehouse, checked: its migrations are all applied (a read; `python -m etl setup` migrates).
+    With the default warehouse allowed (local use), it is migrated here instead. Missing setup fails
+    the task at once, without retries: waiting will not create the connection."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from etl.setup import SetupMissing, check_ready
+
+    try:
+        dsn = warehouse_dsn()
+        if dsn is None:  # allowed local fallback: nobody ran setup for it, so do its part
+            from etl.migrate import migrate
+
+            migrate(None)
+        check_ready(dsn)
+    except SetupMissing as exc:
+        raise AirflowFailException(str(exc)) from exc
+    return dsn
 
 
 def timetable(source: Source):
@@ -57,67 +117,98 @@ def timetable(source: Source):
     return CronDataIntervalTimetable(source.schedule, timezone="UTC")
 
 
-def backfill_window(context):
-    """The publication dates a backfill run is after (its data interval); None for other runs, which
-    look for whatever is new."""
+def publication_window(context):
+    """The publication dates a run is after: the `published_from`/`published_to` params when given,
+    else a backfill run's data interval; None (whatever is new) otherwise."""
+    import datetime as dt
+
     from etl.crawl import DateWindow
 
+    params = context.get("params") or {}
+    start, end = params.get("published_from"), params.get("published_to")
+    if start or end:
+        return DateWindow(dt.date.fromisoformat(start) if start else dt.date.min,
+                          dt.date.fromisoformat(end) if end else dt.date.max)
     run_type = context["dag_run"].run_type
     if getattr(run_type, "value", run_type) != "backfill":
         return None
     return DateWindow(context["data_interval_start"].date(), context["data_interval_end"].date())
 
 
-def crawl_pool(source: Source) -> str:
-    """One pool (1 slot) per source: two workers never crawl one site at once, so its rate holds."""
-    return f"crawl__{source.name}"
+backfill_window = publication_window  # the older name
 
 
 def build_dag(source: Source):
     @dag(
         dag_id=f"think_tank_news__{source.name}",
         description=f"Fetch, extract and load the news of {source.name}",
+        doc_md=DOC_MD.format(name=source.name, hosts=", ".join(sorted(source.hosts))),
         schedule=timetable(source),
         start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
         catchup=False,
-        max_active_runs=1,
+        max_active_runs=1,  # scheduled and manual runs never overlap (a backfill has its own limit, see README)
         default_args=DEFAULT_ARGS,
+        params=PARAMS,
         tags=["think-tank-news", source.name],
     )
     def think_tank_news():
-        @task(pool=crawl_pool(source))
+        @task(execution_timeout=TIMEOUTS["discover"])
         def discover() -> dict:
             from etl import pipeline
-            from etl.migrate import migrate
 
-            dsn = warehouse_dsn()
-            migrate(dsn)
-            return pipeline.discover(source, dsn, window=backfill_window(get_current_context()))
+            dsn = ready_warehouse_dsn()  # fails here, saying what to run, when setup is missing
+            context = get_current_context()
+            return pipeline.discover(source, dsn, refresh=bool(context["params"].get("refresh")),
+                                     window=publication_window(context))
 
-        @task(pool=crawl_pool(source))
+        @task(execution_timeout=TIMEOUTS["fetch"])
         def fetch(discovered: dict) -> dict:
             from etl import pipeline
 
             # Each stage passes on the counts so far: the batch's stats end up complete, as in `etl run`.
             return {**discovered, **pipeline.fetch(discovered["batch_id"], source, warehouse_dsn())}
 
-        @task
-        def extract(fetched: dict) -> dict:
+        @task(execution_timeout=TIMEOUTS["plan_chunks"])
+        def plan_chunks(fetched: dict) -> list[dict]:
             from etl import pipeline
 
-            return {**fetched, **pipeline.extract(fetched["batch_id"], source, warehouse_dsn())}
+            size = get_current_context()["params"].get("chunk_size")
+            # At least one (empty) chunk: the load and the asset event happen even when nothing was fetched.
+            return pipeline.chunks(fetched["batch_id"], warehouse_dsn(), size) or [
+                {"batch_id": fetched["batch_id"], "index": 0, "first_position": 0, "last_position": -1, "pages": 0}]
 
-        @task
+        @task(execution_timeout=TIMEOUTS["extract"])
+        def extract(chunk: dict) -> dict:
+            from etl import pipeline
+
+            return {"chunk": chunk, **pipeline.extract(chunk["batch_id"], source, warehouse_dsn(), chunk=chunk)}
+
+        @task(execution_timeout=TIMEOUTS["load"], outlets=[WAREHOUSE_ARTICLES])
         def load(extracted: dict) -> dict:
             from etl import pipeline
 
-            stats = {**extracted, **pipeline.load(extracted["batch_id"], warehouse_dsn())}
-            pipeline.finish(extracted["batch_id"], stats, warehouse_dsn())
+            chunk = extracted["chunk"]
+            counts = pipeline.load(chunk["batch_id"], warehouse_dsn(), chunk=chunk)
+            get_current_context()["outlet_events"][WAREHOUSE_ARTICLES].extra = {
+                "source": source.name, "batch_id": chunk["batch_id"], "chunk": chunk["index"],
+                "inserted": counts.get("inserted", 0), "updated": counts.get("updated", 0)}
+            return {**{k: v for k, v in extracted.items() if k != "chunk"}, **counts}
+
+        @task(execution_timeout=TIMEOUTS["finish"])
+        def finish(fetched: dict, loaded: list[dict]) -> dict:
+            """The batch's counts: discover's and fetch's, plus every chunk's extract and load counts."""
+            from etl import pipeline
+
+            stats = {**fetched, "chunks": 0}
+            for part in loaded:
+                stats["chunks"] += 1
+                stats = pipeline.add_counts(stats, part)
+            pipeline.finish(fetched["batch_id"], stats, warehouse_dsn())
             return stats
 
         # A failed check is a data problem, not a transient one: no retries.
-        @task(retries=0)
-        def check(loaded: dict) -> dict:
+        @task(retries=0, execution_timeout=TIMEOUTS["check"])
+        def check(finished: dict) -> dict:
             """Data quality checks on this source's rows; fails naming the checks and offending rows."""
             from etl import db
             from etl.checks import check_warehouse
@@ -126,7 +217,9 @@ def build_dag(source: Source):
                 results = check_warehouse(conn, [source], source.name)
             return {"checks_passed": len(results)}
 
-        check(load(extract(fetch(discover()))))
+        fetched = fetch(discover())
+        loaded = load.expand(extracted=extract.expand(chunk=plan_chunks(fetched)))
+        check(finish(fetched, loaded))
 
     return think_tank_news()
 

@@ -26,9 +26,11 @@ def main(argv: list[str] | None = None) -> int:
         from etl.db import DatabaseUnavailable
         from etl.migrate import MigrationError
         from etl.pipeline import LoadFailed, SiteUnreachable
+        from etl.setup import SetupMissing
         from etl.sources import SourcesError
 
-        if isinstance(exc, (DatabaseUnavailable, SourcesError, LoadFailed, SiteUnreachable, MigrationError)):
+        if isinstance(exc, (DatabaseUnavailable, SourcesError, LoadFailed, SiteUnreachable, MigrationError,
+                            SetupMissing)):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise
@@ -47,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("migrate", help="apply the SQL migrations not yet applied")
     p.set_defaults(handler=cmd_migrate)
+
+    p = sub.add_parser("setup", help="what the DAGs need: the warehouse migrations and the Airflow connection "
+                                      "etl_warehouse (from ETL_DATABASE_URL)")
+    p.add_argument("--dsn", help="the warehouse (default: ETL_DATABASE_URL, else the embedded PostgreSQL)")
+    p.add_argument("--no-airflow", action="store_true", help="only the migrations; leave Airflow alone")
+    p.set_defaults(handler=cmd_setup)
 
     p = sub.add_parser("extract", help="print one JSON record per page, without a database")
     p.add_argument("paths", nargs="*", metavar="PATH", help=".html or .html.gz files")
@@ -123,6 +131,13 @@ def cmd_migrate(args) -> None:
 
     applied = migrate()
     print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
+
+
+def cmd_setup(args) -> None:
+    from etl.setup import setup
+
+    for line in setup(args.dsn, airflow=not args.no_airflow):
+        print(line)
 
 
 def cmd_extract(args) -> None:

@@ -83,6 +83,7 @@ def run_demo() -> int:
             "ETL_SOURCES_FILE": str(SAMPLE_SOURCES),
             "ETL_SAMPLE_SITE_URL": site_url,
             "ETL_TASK_RETRIES": "0",  # a demo shows a failure at once instead of waiting to retry
+            "ETL_ALLOW_DEFAULT_WAREHOUSE": "1",  # no etl_warehouse connection here: the DSN above, migrated by the run
         })
         print(f"sample site: {site_url}\nwarehouse:   {db.mask_dsn(dsn)} (the demo's own)\nairflow:     {airflow_home}",
               flush=True)

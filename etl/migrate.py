@@ -170,3 +170,15 @@ def _check_history(applied: dict[str, str], available: list[Migration]) -> None:
                    ([f"applied but no longer in sql/: {', '.join(missing)}"] if missing else [])
         raise MigrationError("the warehouse's migrations do not match sql/ (" + "; ".join(problems) +
                              "): add a new migration instead of editing one that was applied")
+
+
+def pending_migrations(dsn: str | None = None, sql_dir: Path = SQL_DIR) -> list[str]:
+    """Names of the migrations of sql/ not applied to the warehouse yet (all of them on an empty one).
+    Reads only: what a DAG run checks instead of migrating on every run."""
+    available = available_migrations(sql_dir)
+    with db.connect(dsn, autocommit=True) as conn:
+        if conn.execute("SELECT to_regclass('public.etl_schema_migrations')").fetchone()[0] is None:
+            return [m.name for m in available]
+        applied = dict(conn.execute("SELECT version, checksum FROM public.etl_schema_migrations").fetchall())
+    _check_history(applied, available)
+    return [m.name for m in available if m.version not in applied]

@@ -6,7 +6,9 @@ in a row. Both call these functions.
 
 Failures (README "Failure behaviour"): a page failing at any stage lands in raw.page_errors and the
 stage goes on with the others; a success clears it. Stages resume where they stopped when rerun
-(fetch and extract commit page by page, a load is all-or-nothing per record). A load holds the
+(fetch commits in small groups of pages, extract page by page, a load is all-or-nothing per record).
+Extract and load work on chunks of a batch (`chunks`): the DAG maps one task per chunk over its
+workers, and memory is bounded by a chunk, not by the batch. A load holds the
 warehouse's load lock, so two loads never race, and waits for locks at most ETL_LOAD_LOCK_TIMEOUT.
 """
 
@@ -82,31 +84,56 @@ def discover(source: Source, dsn: str | None = None, *, refresh: bool = False, w
     return {"batch_id": batch_id, "discovered": discovered, "carried_over": carried_over, **discovery_counts}
 
 
+# The fetch stage writes its results in groups: one transaction per group instead of per page. A
+# crash loses at most one group (those URLs are simply fetched again by the rerun).
+FETCH_GROUP_PAGES = 50
+FETCH_GROUP_SECONDS = 2.0
+
+
 def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
-    """Fetch every URL of the batch not fetched yet; each result is committed as it comes, so a
-    rerun after a crash asks for none of the pages already stored."""
+    """Fetch every URL of the batch not fetched yet. Results are committed in small groups
+    (FETCH_GROUP_PAGES pages or FETCH_GROUP_SECONDS seconds, whichever comes first), so a rerun
+    after a crash asks again for at most the last group's pages."""
+    import time
+
     from etl.crawl import Crawler
     from etl.progress import Progress
 
     with db.connect(dsn, autocommit=True) as conn:
         urls = rawstore.urls_to_fetch(conn, batch_id)
         progress = Progress(total=len(urls), label=f"fetch {source.name}")
+        pending: list = []
+        flushed_at = time.monotonic()
         with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id)) as crawler:
-            for url in urls:
-                etag, last_modified = rawstore.validators(conn, url)
-                result = crawler.fetch(url, etag=etag, last_modified=last_modified)
-                with conn.transaction():
-                    rawstore.record_fetch(conn, batch_id, source.name, result)
-                    if result.outcome in FETCH_FAILURES:
-                        errors.record_failure(conn, "fetch", source.name, url, fetch_error_class(result),
-                                              result.error or result.outcome, batch_id)
-                    else:
-                        errors.clear(conn, "fetch", [url])
-                progress.advance(result.outcome)
+            try:
+                for start in range(0, len(urls), FETCH_GROUP_PAGES):
+                    group = urls[start:start + FETCH_GROUP_PAGES]
+                    validators = rawstore.validators_of(conn, group)
+                    for url in group:
+                        etag, last_modified = validators.get(url, (None, None))
+                        result = crawler.fetch(url, etag=etag, last_modified=last_modified)
+                        pending.append(result)
+                        progress.advance(result.outcome)
+                        if len(pending) >= FETCH_GROUP_PAGES or time.monotonic() - flushed_at >= FETCH_GROUP_SECONDS:
+                            _record_fetches(conn, batch_id, source, pending)
+                            pending, flushed_at = [], time.monotonic()
+            finally:
+                if pending and not conn.broken:
+                    _record_fetches(conn, batch_id, source, pending)
         summary = progress.finish()
     summary.pop("discovered", None)  # the discover stage's number
     summary["fetch_seconds"] = summary.pop("seconds")
     return {"batch_id": batch_id, **summary}
+
+
+def _record_fetches(conn, batch_id: int, source: Source, results: list) -> None:
+    """One transaction: the group's pages and outcomes, its failures recorded and its successes' errors cleared."""
+    with conn.transaction():
+        rawstore.record_fetches(conn, batch_id, source.name, results)
+        errors.record_failures(conn, "fetch", source.name, [
+            errors.Failure(r.url, fetch_error_class(r), r.error or r.outcome)
+            for r in results if r.outcome in FETCH_FAILURES], batch_id)
+        errors.clear(conn, "fetch", [r.url for r in results if r.outcome not in FETCH_FAILURES])
 
 
 # Outcomes that are failures to report; the skipped_* ones are the site's choice or our policy.
@@ -132,11 +159,30 @@ def error_class_of(message: str | None) -> str:
     return head[:40] if head and " " not in head else "error"
 
 
-def extract(batch_id: int, source: Source | None = None, dsn: str | None = None) -> dict:
-    """Extract a record from every stored page of the batch not yet extracted by this version."""
+# Pages per chunk: each chunk is one mapped extract task and one mapped load task. Small enough
+# that a load holds little in memory and the chunks spread over the workers, big enough that a
+# task's start-up cost (a second or two under Celery) stays small beside its work.
+DEFAULT_CHUNK_SIZE = 500
+
+
+def chunk_size(value: int | None = None) -> int:
+    return int(value or os.environ.get("ETL_CHUNK_SIZE") or DEFAULT_CHUNK_SIZE)
+
+
+def chunks(batch_id: int, dsn: str | None = None, size: int | None = None) -> list[dict]:
+    """The batch's stored pages cut into chunks (`rawstore.Chunk` as dicts, for XCom)."""
+    with db.connect(dsn, autocommit=True) as conn:
+        return [chunk.as_dict() for chunk in rawstore.batch_chunks(conn, batch_id, chunk_size(size))]
+
+
+def extract(batch_id: int, source: Source | None = None, dsn: str | None = None, *,
+            chunk: dict | rawstore.Chunk | None = None) -> dict:
+    """Extract a record from every stored page of the batch (or of one chunk of it) not yet
+    extracted by this version."""
+    part = rawstore.Chunk.of(chunk) if chunk else None
     counts: Counter[str] = Counter()
     with db.connect(dsn, autocommit=True) as conn:
-        for page_id in rawstore.batch_pages_to_extract(conn, batch_id, EXTRACTOR_VERSION):
+        for page_id in rawstore.batch_pages_to_extract(conn, batch_id, EXTRACTOR_VERSION, part):
             counts["error" if extract_page(conn, page_id, source, batch_id=batch_id) else "extracted"] += 1
     return {"batch_id": batch_id, "extracted": counts["extracted"], "extract_errors": counts["error"]}
 
@@ -164,12 +210,14 @@ def extract_page(conn, page_id: int, source: Source | None, *, batch_id: int | N
     return error
 
 
-def load(batch_id: int, dsn: str | None = None) -> dict:
-    """Upsert the batch's extracted records into the core layer (see `load_rows`)."""
+def load(batch_id: int, dsn: str | None = None, *, chunk: dict | rawstore.Chunk | None = None) -> dict:
+    """Upsert the batch's (or one chunk's) extracted records into the core layer (see `load_rows`).
+    Only those records are in memory: a chunk's load costs what the chunk holds, not the batch."""
+    part = rawstore.Chunk.of(chunk) if chunk else None
     dsn = db.resolve_dsn(dsn)
     with db.connect(dsn, autocommit=True) as conn:
         source, _ = rawstore.batch_source(conn, batch_id)
-        rows = rawstore.batch_extractions(conn, batch_id, EXTRACTOR_VERSION)
+        rows = rawstore.batch_extractions(conn, batch_id, EXTRACTOR_VERSION, part)
         counts = load_rows(conn, rows, dsn, source=source, batch_id=batch_id)
     return {"batch_id": batch_id, **counts}
 
@@ -295,11 +343,30 @@ def finish(batch_id: int, stats: dict, dsn: str | None = None) -> None:
         rawstore.finish_batch(conn, batch_id, stats)
 
 
-def run_source(source: Source, dsn: str | None = None, *, refresh: bool = False) -> dict:
-    """All stages for one source, in this process."""
+def add_counts(total: dict, part: dict) -> dict:
+    """Stage counts of several chunks added up: numbers add, anything else (the batch id) is kept."""
+    merged = dict(total)
+    for key, value in part.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and key != "batch_id":
+            merged[key] = merged.get(key, 0) + value
+        else:
+            merged.setdefault(key, value)
+    return merged
+
+
+def run_source(source: Source, dsn: str | None = None, *, refresh: bool = False, size: int | None = None) -> dict:
+    """All stages for one source, in this process: extract and load chunk by chunk, as the DAG's
+    mapped tasks do, so memory stays bounded by the chunk."""
     stats = discover(source, dsn, refresh=refresh)
     batch_id = stats["batch_id"]
-    for stage_stats in (fetch(batch_id, source, dsn), extract(batch_id, source, dsn), load(batch_id, dsn)):
-        stats.update(stage_stats)
+    stats.update(fetch(batch_id, source, dsn))
+    chunked = {"extracted": 0, "extract_errors": 0}
+    for chunk in chunks(batch_id, dsn, size):
+        chunked = add_counts(chunked, extract(batch_id, source, dsn, chunk=chunk))
+        chunked = add_counts(chunked, load(batch_id, dsn, chunk=chunk))
+    if "inserted" not in chunked:  # nothing stored: the counts a load of nothing gives
+        chunked = add_counts(chunked, load(batch_id, dsn, chunk=rawstore.Chunk(batch_id, 0, 0, -1, 0)))
+    stats.update(chunked)
+    stats.pop("chunk", None)
     finish(batch_id, stats, dsn)
     return {"source": source.name, **stats}

@@ -135,74 +135,146 @@ def known_urls(conn, source: str) -> set[str]:
 
 def validators(conn, url: str) -> tuple[str | None, str | None]:
     """ETag and Last-Modified of the latest stored version of `url`, for a conditional GET."""
-    row = conn.execute(
-        "SELECT etag, last_modified FROM raw.pages WHERE url = %s ORDER BY last_fetched_at DESC LIMIT 1", (url,)
-    ).fetchone()
-    return (row[0], row[1]) if row else (None, None)
+    return validators_of(conn, [url]).get(url, (None, None))
 
 
-def store_page(conn, source: str, result) -> int:
-    """Store a fetched body (once per distinct content) and return its page_id."""
-    body = result.body or b""
-    return conn.execute(
-        """INSERT INTO raw.pages (source, url, final_url, http_status, content_type, charset, etag,
+def validators_of(conn, urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """`validators` for many URLs in one query (the fetch stage asks for a group at a time)."""
+    rows = conn.execute(
+        """SELECT DISTINCT ON (url) url, etag, last_modified FROM raw.pages WHERE url = ANY(%s)
+           ORDER BY url, last_fetched_at DESC""", (list(urls),)
+    ).fetchall()
+    return {url: (etag, last_modified) for url, etag, last_modified in rows}
+
+
+_STORE_PAGE = """INSERT INTO raw.pages (source, url, final_url, http_status, content_type, charset, etag,
                                   last_modified, sha256, body_gzip, body_size, first_fetched_at, last_fetched_at)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
            ON CONFLICT (url, sha256) DO UPDATE SET
                last_fetched_at = GREATEST(raw.pages.last_fetched_at, EXCLUDED.last_fetched_at),
                etag = COALESCE(EXCLUDED.etag, raw.pages.etag),
                last_modified = COALESCE(EXCLUDED.last_modified, raw.pages.last_modified)
-           RETURNING page_id""",
-        (
-            source, result.url, result.final_url, result.status, result.content_type, result.charset,
+           RETURNING page_id"""
+
+
+def _store_page_params(source: str, result) -> tuple:
+    body = result.body or b""
+    return (source, result.url, result.final_url, result.status, result.content_type, result.charset,
             result.etag, result.last_modified, hashlib.sha256(body).hexdigest(),
-            gzip.compress(body, compresslevel=6), len(body), result.fetched_at, result.fetched_at,
-        ),
-    ).fetchone()[0]
+            gzip.compress(body, compresslevel=6), len(body), result.fetched_at, result.fetched_at)
+
+
+def store_page(conn, source: str, result) -> int:
+    """Store a fetched body (once per distinct content) and return its page_id."""
+    return conn.execute(_STORE_PAGE, _store_page_params(source, result)).fetchone()[0]
+
+
+_TOUCH_LATEST_PAGE = """UPDATE raw.pages SET last_fetched_at = GREATEST(last_fetched_at, %s)
+           WHERE page_id = (SELECT page_id FROM raw.pages WHERE url = %s ORDER BY last_fetched_at DESC LIMIT 1)
+           RETURNING page_id"""
 
 
 def touch_latest_page(conn, url: str, fetched_at: datetime) -> int | None:
     """A 304: the latest stored version is still current."""
-    row = conn.execute(
-        """UPDATE raw.pages SET last_fetched_at = GREATEST(last_fetched_at, %s)
-           WHERE page_id = (SELECT page_id FROM raw.pages WHERE url = %s ORDER BY last_fetched_at DESC LIMIT 1)
-           RETURNING page_id""",
-        (fetched_at, url),
-    ).fetchone()
+    row = conn.execute(_TOUCH_LATEST_PAGE, (fetched_at, url)).fetchone()
     return row[0] if row else None
 
 
 def record_fetch(conn, batch_id: int, source: str, result) -> int | None:
     """Store what fetching one URL gave; returns the page_id when a body is (still) stored."""
-    page_id = None
-    if result.outcome == "fetched":
-        page_id = store_page(conn, source, result)
-    elif result.outcome == "not_modified":
-        page_id = touch_latest_page(conn, result.url, result.fetched_at)
-    conn.execute(
-        """INSERT INTO raw.batch_urls (batch_id, url, position, outcome, http_status, error, attempts, fetched_at, page_id)
-           VALUES (%s, %s, COALESCE((SELECT max(position) + 1 FROM raw.batch_urls WHERE batch_id = %s), 0),
-                   %s, %s, %s, %s, %s, %s)
-           ON CONFLICT (batch_id, url) DO UPDATE SET outcome = EXCLUDED.outcome, http_status = EXCLUDED.http_status,
-               error = EXCLUDED.error, attempts = EXCLUDED.attempts, fetched_at = EXCLUDED.fetched_at,
-               page_id = EXCLUDED.page_id""",
-        (batch_id, result.url, batch_id, result.outcome, result.status, result.error, result.attempts,
-         result.fetched_at, page_id),
-    )
-    return page_id
+    return record_fetches(conn, batch_id, source, [result])[0]
 
 
-def batch_pages_to_extract(conn, batch_id: int, extractor_version: str) -> list[int]:
-    """page_ids of the batch's stored pages that this extractor version has not extracted yet."""
+def record_fetches(conn, batch_id: int, source: str, results: list) -> list[int | None]:
+    """Store what fetching several URLs gave, in a few statements; returns each one's page_id (None
+    when no body is stored). Cost per URL is constant: the batch's row is updated by its key, and
+    only a URL the batch did not list yet (rare) gets a position after the batch's last."""
+    # Pipeline mode: the bodies and touches of the group go out together, one round trip in all.
+    with conn.pipeline():
+        cursors = [conn.execute(_STORE_PAGE, _store_page_params(source, r)) if r.outcome == "fetched"
+                   else conn.execute(_TOUCH_LATEST_PAGE, (r.fetched_at, r.url)) if r.outcome == "not_modified"
+                   else None for r in results]
+    page_ids = [(row[0] if (row := cursor.fetchone()) else None) if cursor else None for cursor in cursors]
+    rows = [(r.url, r.outcome, r.status, r.error, r.attempts, r.fetched_at, page_id)
+            for r, page_id in zip(results, page_ids)]
+    if not rows:
+        return page_ids
+    columns = list(zip(*rows))
+    updated = {row[0] for row in conn.execute(
+        """UPDATE raw.batch_urls u SET outcome = v.outcome, http_status = v.http_status, error = v.error,
+               attempts = v.attempts, fetched_at = v.fetched_at, page_id = v.page_id
+           FROM unnest(%s::text[], %s::text[], %s::int[], %s::text[], %s::int[], %s::timestamptz[], %s::bigint[])
+                AS v(url, outcome, http_status, error, attempts, fetched_at, page_id)
+           WHERE u.batch_id = %s AND u.url = v.url
+           RETURNING u.url""",
+        (*map(list, columns), batch_id),
+    )}
+    new = [row for row in rows if row[0] not in updated]
+    if new:
+        with conn.cursor() as cur:
+            cur.executemany(
+                """INSERT INTO raw.batch_urls (batch_id, url, position, outcome, http_status, error, attempts,
+                                               fetched_at, page_id)
+                   VALUES (%s, %s, COALESCE((SELECT max(position) + 1 FROM raw.batch_urls WHERE batch_id = %s), 0),
+                           %s, %s, %s, %s, %s, %s)
+                   ON CONFLICT (batch_id, url) DO UPDATE SET outcome = EXCLUDED.outcome,
+                       http_status = EXCLUDED.http_status, error = EXCLUDED.error, attempts = EXCLUDED.attempts,
+                       fetched_at = EXCLUDED.fetched_at, page_id = EXCLUDED.page_id""",
+                [(batch_id, url, batch_id, *rest) for url, *rest in new],
+            )
+    return page_ids
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A part of a batch's stored pages: positions first..last (inclusive). Small enough to pass
+    between tasks (XCom) and to map a task over; the pages themselves stay in the raw store."""
+    batch_id: int
+    index: int
+    first_position: int
+    last_position: int
+    pages: int
+
+    def as_dict(self) -> dict:
+        return {"batch_id": self.batch_id, "index": self.index, "first_position": self.first_position,
+                "last_position": self.last_position, "pages": self.pages}
+
+    @classmethod
+    def of(cls, value: dict | Chunk) -> Chunk:
+        return value if isinstance(value, Chunk) else cls(**value)
+
+
+def batch_chunks(conn, batch_id: int, size: int) -> list[Chunk]:
+    """The batch's stored pages cut into chunks of at most `size` pages, in position order."""
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, not {size}")
+    rows = conn.execute(
+        """SELECT (n - 1) / %s AS chunk, min(position), max(position), count(*)
+           FROM (SELECT position, row_number() OVER (ORDER BY position) AS n FROM raw.batch_urls
+                 WHERE batch_id = %s AND outcome = ANY(%s) AND page_id IS NOT NULL) stored
+           GROUP BY 1 ORDER BY 1""",
+        (size, batch_id, list(STORED_OUTCOMES)),
+    ).fetchall()
+    return [Chunk(batch_id, index, first, last, pages) for index, first, last, pages in rows]
+
+
+def _positions(chunk: Chunk | None) -> tuple[int | None, int | None]:
+    return (chunk.first_position, chunk.last_position) if chunk else (None, None)
+
+
+def batch_pages_to_extract(conn, batch_id: int, extractor_version: str, chunk: Chunk | None = None) -> list[int]:
+    """page_ids of the batch's (or the chunk's) stored pages this extractor version has not extracted yet."""
+    first, last = _positions(chunk)
     return [
         row[0]
         for row in conn.execute(
             """SELECT b.page_id FROM raw.batch_urls b
                WHERE b.batch_id = %s AND b.outcome = ANY(%s) AND b.page_id IS NOT NULL
+                 AND b.position BETWEEN coalesce(%s::int, -2147483648) AND coalesce(%s::int, 2147483647)
                  AND NOT EXISTS (SELECT 1 FROM raw.extractions e
                                  WHERE e.page_id = b.page_id AND e.extractor_version = %s)
                ORDER BY b.position""",
-            (batch_id, list(STORED_OUTCOMES), extractor_version),
+            (batch_id, list(STORED_OUTCOMES), first, last, extractor_version),
         )
     ]
 
@@ -239,8 +311,11 @@ def save_extraction(conn, page_id: int, extractor_version: str, record: dict) ->
     )
 
 
-def batch_extractions(conn, batch_id: int, extractor_version: str) -> list[tuple[int, datetime, datetime, dict]]:
-    """(page_id, first_fetched_at, last_fetched_at, record) of the batch's successfully extracted pages."""
+def batch_extractions(conn, batch_id: int, extractor_version: str, chunk: Chunk | None = None
+                      ) -> list[tuple[int, datetime, datetime, dict]]:
+    """(page_id, first_fetched_at, last_fetched_at, record) of the batch's (or the chunk's)
+    successfully extracted pages: a chunk's load holds only the chunk's records in memory."""
+    first, last = _positions(chunk)
     return conn.execute(
         """SELECT p.page_id, first_seen.first_fetched_at, p.last_fetched_at, e.record
            FROM raw.batch_urls b
@@ -249,8 +324,9 @@ def batch_extractions(conn, batch_id: int, extractor_version: str) -> list[tuple
            CROSS JOIN LATERAL (SELECT min(first_fetched_at) AS first_fetched_at FROM raw.pages q
                                WHERE q.url = p.url) first_seen
            WHERE b.batch_id = %s AND b.outcome = ANY(%s) AND e.error IS NULL
+             AND b.position BETWEEN coalesce(%s::int, -2147483648) AND coalesce(%s::int, 2147483647)
            ORDER BY b.position""",
-        (extractor_version, batch_id, list(STORED_OUTCOMES)),
+        (extractor_version, batch_id, list(STORED_OUTCOMES), first, last),
     ).fetchall()
 
 

@@ -1,4 +1,4 @@
-"""Run real Airflow components (api-server, scheduler, dag-processor) as processes for tests.
+"""Run real Airflow components (api-server, scheduler, dag-processor, Celery workers) as processes for tests.
 
 `AirflowHarness` owns an AIRFLOW_HOME, the environment every component shares (metadata DB,
 executor, JWT secret, execution API URL) and every process it starts. Leaving its `with` block
@@ -36,9 +36,13 @@ class AirflowHarnessError(RuntimeError):
     """A component died or a bounded wait ran out; the message carries the relevant log tails."""
 
 
-def crawl_pool_name(source_name: str) -> str:
-    """The pool a source's crawling tasks (discover, fetch) hold: one slot, one crawler at a time per site."""
-    return f"crawl__{source_name}"
+WORKER_NAME_ENV = "ETL_HARNESS_WORKER_NAME"
+
+
+def worker_hostname() -> str:
+    """`[core] hostname_callable` of the harness's Celery workers: each worker's task instances record
+    its own name, so a test can tell which worker ran what (they all run on one machine)."""
+    return os.environ.get(WORKER_NAME_ENV) or socket.getfqdn()
 
 
 def free_port() -> int:
@@ -162,22 +166,48 @@ class AirflowHarness:
 
     # -- components -----------------------------------------------------------------------------
 
+    def etl(self, *args: str, env: dict[str, str] | None = None, timeout: float = 180) -> str:
+        """Run `python -m etl ARGS...` as an operator would on this deployment (its Airflow settings)."""
+        self.note(f"python -m etl {' '.join(args[:1])}")
+        result = subprocess.run([sys.executable, "-m", "etl", *args], env={**self.env, **(env or {})},
+                                cwd=self.home, capture_output=True, text=True, timeout=timeout)
+        if result.returncode != 0:
+            raise AirflowHarnessError(f"`python -m etl {' '.join(args)}` exited {result.returncode}:\n"
+                                      f"{_tail(result.stdout + result.stderr)}")
+        return result.stdout
+
     def start(self, *names: str) -> None:
         for name in names:
-            self.note(f"starting {name}")
-            log_path = self.home / "component-logs" / f"{name}.log"
-            log = log_path.open("wb")
-            process = subprocess.Popen(
-                [sys.executable, "-m", "airflow", name],
-                env=self.env,
-                cwd=self.home,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,  # own process group: stopped as a whole
-            )
-            log.close()
-            self.components.append(_Component(name, process, log_path))
+            self.start_process(name, [name])
+
+    def start_celery_worker(self, name: str, queue: str, concurrency: int = 1) -> None:
+        """`airflow celery worker` on `queue`, its task instances recording `name` as their hostname."""
+        self.start_process(name, ["celery", "worker", "--queues", queue, "--concurrency", str(concurrency),
+                                  "--celery-hostname", f"{name}@%h", "--skip-serve-logs"],
+                           env={"AIRFLOW__CORE__HOSTNAME_CALLABLE": "airflow_harness.worker_hostname",
+                                WORKER_NAME_ENV: name,
+                                "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent),
+                                                                            self.env.get("PYTHONPATH")]))})
+
+    def start_process(self, name: str, airflow_args: list[str], env: dict[str, str] | None = None) -> None:
+        self.note(f"starting {name}")
+        log_path = self.home / "component-logs" / f"{name}.log"
+        log = log_path.open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "airflow", *airflow_args],
+            env={**self.env, **(env or {})},
+            cwd=self.home,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # own process group: stopped as a whole
+        )
+        log.close()
+        self.components.append(_Component(name, process, log_path))
+
+    def log_text(self, name: str) -> str:
+        path = self.home / "component-logs" / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def check_alive(self) -> None:
         for component in self.components:

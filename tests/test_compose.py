@@ -3,8 +3,8 @@
 Docker does not run here, so the file is checked the way `docker compose config` would see it:
 variables interpolated (from .env.example plus stand-in secrets), then validated by a Compose
 Specification parser (compose_spec, strict: unknown keys and dangling references are errors).
-The init service's pool script is run for real against the sample sources file, and its pool names
-are checked against the pools the real DAG's crawling tasks (discover, fetch) hold. The postgres
+The init service runs `python -m etl setup` (migrations, the warehouse connection) and the real DAG
+needs no pool it would have to create. The postgres
 init script runs for real (psql, on an embedded server of its own: it creates cluster-wide roles),
 and the warehouse migrations then run as the unprivileged role it creates, as airflow-init does.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import subprocess
 import sys
 
@@ -190,31 +189,20 @@ def test_secrets_come_only_from_the_env_file():
     assert ignored == 0, ".env must be git-ignored"
 
 
-def init_pool_script() -> str:
-    """The `python -c '...'` line of the init service that prints the pools to create."""
+def test_airflow_init_runs_the_setup_command_and_the_dags_need_no_pools(monkeypatch):
     script = compose_raw()["services"]["airflow-init"]["command"][-1]
-    line = next(line for line in script.splitlines() if "pools.json" in line and line.strip().startswith("python"))
-    return shlex.split(line.rsplit(" > ", 1)[0])[2]
-
-
-def test_the_dags_crawling_tasks_hold_the_pools_airflow_init_creates(monkeypatch):
+    commands = [line.strip() for line in script.splitlines() if line.strip() and not line.strip().startswith("#")]
+    assert "python -m etl setup" in commands
+    assert commands.index("airflow db migrate") < commands.index("python -m etl setup")
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
     monkeypatch.setenv("ETL_SAMPLE_SITE_URL", "http://127.0.0.1:8765")
-    printed = subprocess.run([sys.executable, "-c", init_pool_script()], capture_output=True, text=True,
-                             check=True, timeout=60).stdout
-    pools = json.loads(printed)
-    assert {name: pool["slots"] for name, pool in pools.items()} == {"crawl__sample": 1}
-    assert pools["crawl__sample"]["description"].endswith("127.0.0.1")
 
     from airflow.dag_processing.dagbag import DagBag
 
     dagbag = DagBag(dag_folder=str(PROJECT_DIR / "dags" / "think_tank_news.py"))
     assert dagbag.import_errors == {}
-    for dag in dagbag.dags.values():
-        crawling = {dag.get_task("discover").pool, dag.get_task("fetch").pool}
-        assert len(crawling) == 1, f"{dag.dag_id}: discover and fetch must share their source's pool"
-    crawl_pools = {dag.get_task("fetch").pool for dag in dagbag.dags.values()}
-    assert crawl_pools == set(pools), "the DAG's crawling tasks must hold the pools airflow-init creates"
+    # A pool nobody created would leave its tasks queued forever: none is needed.
+    assert {task.pool for dag in dagbag.dags.values() for task in dag.tasks} == {"default_pool"}
 
 
 @pytest.fixture
@@ -260,7 +248,7 @@ def test_postgres_and_airflow_init_scripts_run_for_real(private_pg_server, tmp_p
         text = re.sub(r"@postgres:5432/(\w+)", rf"@/\1?host={socket_dir}", text)
         text = text.replace("--conn-host postgres", f"--conn-host {socket_dir}")
         text = text.replace("/opt/airflow/dags", str(PROJECT_DIR / "dags"))
-        return text.replace("/opt/airflow", str(tmp_path)).replace("/tmp/pools.json", str(tmp_path / "pools.json"))
+        return text.replace("/opt/airflow", str(tmp_path))
 
     (tmp_path / "auth").mkdir()
     env = {**base_env, **env_file, **{k: localise(str(v)) for k, v in init["environment"].items()},
@@ -271,13 +259,11 @@ def test_postgres_and_airflow_init_scripts_run_for_real(private_pg_server, tmp_p
         result = subprocess.run(argv, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240)
         assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
 
-    from etl.sources import SHIPPED_SOURCES_FILE, load_sources
-
     with psycopg.connect(f"host={socket_dir} dbname=airflow user=airflow") as conn:
         pools = dict(conn.execute("SELECT pool, slots FROM slot_pool WHERE pool <> 'default_pool'").fetchall())
         connection = conn.execute(
             "SELECT conn_type, host, schema, login FROM connection WHERE conn_id = 'etl_warehouse'").fetchone()
-    assert pools == {f"crawl__{source.name}": 1 for source in load_sources(SHIPPED_SOURCES_FILE)}
+    assert pools == {}  # the DAGs need none
     assert connection == ("postgres", socket_dir, "warehouse", "etl")
     with psycopg.connect(f"host={socket_dir} dbname=warehouse user=etl password=etl-pw") as conn:
         applied = conn.execute("SELECT count(*) FROM public.etl_schema_migrations").fetchone()[0]

@@ -6,8 +6,10 @@ import subprocess
 import sys
 
 import psycopg
+import pytest
 
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
+from etl.setup import SetupMissing
 
 DAG_FILE = PROJECT_DIR / "dags" / "think_tank_news.py"
 
@@ -27,8 +29,18 @@ def test_shipped_sources_give_one_dag_per_source_without_import_errors(monkeypat
     expected = {f"think_tank_news__{s.name}" for s in load_sources(SHIPPED_SOURCES_FILE)}
     assert set(dagbag.dag_ids) == expected and len(expected) >= 8
     dag = dagbag.dags["think_tank_news__bisr"]
-    assert [t.task_id for t in dag.topological_sort()][:4] == ["discover", "fetch", "extract", "load"]
+    assert [t.task_id for t in dag.topological_sort()] == [
+        "discover", "fetch", "plan_chunks", "extract", "load", "finish", "check"]
     assert dag.max_active_runs == 1 and dag.catchup is False
+    # Extract and load are mapped over the batch's chunks; every task has a time limit; the load
+    # announces new data to the analysts' DAGs; a run takes its options as params.
+    assert {t.task_id for t in dag.tasks if t.is_mapped} == {"extract", "load"}
+    assert all(t.execution_timeout for t in dag.tasks)
+    assert [outlet.uri for outlet in dag.get_task("load").outlets] == ["etl://warehouse/core.articles"]
+    assert {"refresh", "published_from", "published_to", "chunk_size"} <= set(dag.params)
+    assert "python -m etl setup" in dag.doc_md
+    # No pools: a missing one would leave the tasks queued forever; politeness does not need them.
+    assert {t.pool for t in dag.tasks} == {"default_pool"}
 
 
 def test_importing_the_dag_file_does_no_database_or_pipeline_work():
@@ -47,6 +59,7 @@ def test_importing_the_dag_file_does_no_database_or_pipeline_work():
 def test_dag_test_loads_the_sample_site(airflow_metadata_db, sample_site, database_url, monkeypatch):
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
     monkeypatch.setenv("ETL_TASK_RETRIES", "0")  # a failing task fails the test at once
+    monkeypatch.setenv("ETL_ALLOW_DEFAULT_WAREHOUSE", "1")  # no connection: ETL_DATABASE_URL, migrated by the run
     dag = load_dagbag().dags["think_tank_news__sample"]
     dag_run = dag.test()
     assert dag_run.state == "success"
@@ -76,6 +89,11 @@ def test_the_warehouse_connection_gives_the_dsn_with_its_tls_and_session_setting
     assert dag_module().warehouse_dsn() == ("host=db.example port=5433 dbname=warehouse user=etl password=s3cret "
                                             "sslmode=verify-full keepalives=0 application_name=etl")
     monkeypatch.delenv("AIRFLOW_CONN_ETL_WAREHOUSE")
+    # Without the connection, inside Airflow: an error saying what to run, unless explicitly allowed.
+    monkeypatch.delenv("ETL_ALLOW_DEFAULT_WAREHOUSE", raising=False)
+    with pytest.raises(SetupMissing, match=r"no Airflow connection `etl_warehouse`: run `python -m etl setup`"):
+        dag_module().warehouse_dsn()
+    monkeypatch.setenv("ETL_ALLOW_DEFAULT_WAREHOUSE", "1")
     assert dag_module().warehouse_dsn() is None  # then ETL_DATABASE_URL, then the embedded default
 
 
@@ -92,11 +110,16 @@ def test_runs_cover_data_intervals_and_a_backfill_is_bounded_by_its_interval():
     dag = next(iter(load_dagbag().dags.values()))
     assert isinstance(dag.timetable, CronDataIntervalTimetable)
 
-    def context(run_type):
-        return {"dag_run": SimpleNamespace(run_type=run_type),
+    def context(run_type, params=None):
+        return {"dag_run": SimpleNamespace(run_type=run_type), "params": params or {},
                 "data_interval_start": pendulum.datetime(2021, 12, 1, tz="UTC"),
                 "data_interval_end": pendulum.datetime(2022, 1, 1, tz="UTC")}
 
-    assert module.backfill_window(context("backfill")) == DateWindow(dt.date(2021, 12, 1), dt.date(2022, 1, 1))
-    assert module.backfill_window(context("scheduled")) is None
-    assert module.backfill_window(context("manual")) is None
+    assert module.publication_window(context("backfill")) == DateWindow(dt.date(2021, 12, 1), dt.date(2022, 1, 1))
+    assert module.publication_window(context("scheduled")) is None
+    assert module.publication_window(context("manual")) is None
+    # A window given as params (`airflow dags trigger --conf`) wins, for any kind of run.
+    window = {"published_from": "2021-12-05", "published_to": "2021-12-20"}
+    assert module.publication_window(context("manual", window)) == DateWindow(dt.date(2021, 12, 5), dt.date(2021, 12, 20))
+    assert module.publication_window(context("manual", {"published_from": "2021-12-05"})) == \
+        DateWindow(dt.date(2021, 12, 5), dt.date.max)

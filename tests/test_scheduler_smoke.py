@@ -1,19 +1,17 @@
 """The sample source's DAG under a real scheduler: api-server, scheduler and dag-processor as processes.
 
 What `dag.test()` cannot show: the DAG parses in the dag-processor, the scheduler queues it on the
-LocalExecutor, task processes reach the api-server's execution API, the `etl_warehouse` connection
-(created the way the compose init service does) is what the tasks load into, and the crawling tasks
-hold their source's pool. Metadata in PostgreSQL on the test server, a trigger through the REST API.
+LocalExecutor, task processes reach the api-server's execution API, and the `etl_warehouse` connection
+(created by `python -m etl setup`, as the compose init service does) is what the tasks load into; no
+pool is needed. Metadata in PostgreSQL on the test server, a trigger through the REST API.
 """
 
 from __future__ import annotations
 
-import json
-
 import psycopg
 import pytest
 
-from airflow_harness import AirflowHarness, crawl_pool_name
+from airflow_harness import AirflowHarness
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
 from etl.db import scratch_database
 
@@ -26,8 +24,6 @@ def test_scheduler_runs_the_sample_source_dag(pg_server_url, database_url, sampl
     # embedded database and the rows below would not appear.
     monkeypatch.delenv("ETL_DATABASE_URL")
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
-    pools_file = tmp_path / "pools.json"
-    pools_file.write_text(json.dumps({crawl_pool_name("sample"): {"slots": 1, "description": "sample"}}))
 
     with (
         scratch_database(pg_server_url, "airflow_meta") as metadata_dsn,
@@ -35,8 +31,8 @@ def test_scheduler_runs_the_sample_source_dag(pg_server_url, database_url, sampl
     ):
         airflow.cli("db", "migrate")
         # As airflow-init does it (docker-compose.yml); the host may be a unix-socket directory.
-        airflow.cli("connections", "add", "etl_warehouse", "--conn-type", "postgres", *connection_options(database_url))
-        airflow.cli("pools", "import", str(pools_file))
+        done = airflow.etl("setup", env={"ETL_DATABASE_URL": database_url})
+        assert "Airflow connection etl_warehouse: created" in done
         airflow.start("api-server", "scheduler", "dag-processor")
         airflow.wait_until_api_ready(timeout=90)
         airflow.wait_for_dag(DAG_ID, timeout=60)
@@ -47,19 +43,11 @@ def test_scheduler_runs_the_sample_source_dag(pg_server_url, database_url, sampl
         task_instances = airflow.task_instances(DAG_ID, run_id)
         states = {ti["task_id"]: ti["state"] for ti in task_instances}
         assert run["state"] == "success", f"{states}\n{airflow.task_log_tails(DAG_ID)}\n{airflow.all_log_tails()}"
-        assert {"discover", "fetch", "extract", "load"} <= {t for t, s in states.items() if s == "success"}
+        assert {"discover", "fetch", "plan_chunks", "extract", "load", "finish"} <= {t for t, s in states.items() if s == "success"}
 
     with psycopg.connect(database_url) as conn:
         rows = conn.execute("SELECT url, language, title FROM core.articles ORDER BY url").fetchall()
     assert rows, "the run succeeded but loaded no articles"
     assert {language for _, language, _ in rows} == {"en", "ru"}
     assert all(title for _, _, title in rows)
-    pools = {ti["task_id"]: ti["pool"] for ti in task_instances}
-    assert pools["discover"] == pools["fetch"] == crawl_pool_name("sample"), f"crawling tasks outside their pool: {pools}"
-
-
-def connection_options(dsn: str) -> list[str]:
-    info = psycopg.conninfo.conninfo_to_dict(dsn)
-    options = {"--conn-host": info.get("host"), "--conn-port": info.get("port"), "--conn-schema": info.get("dbname"),
-               "--conn-login": info.get("user"), "--conn-password": info.get("password")}
-    return [part for option, value in options.items() if value for part in (option, str(value))]
+    assert {ti["pool"] for ti in task_instances} == {"default_pool"}

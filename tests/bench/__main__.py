@@ -15,6 +15,7 @@ BENCHMARKS = (
     "tests.bench.bench_load",            # issue 5: loading 10,000 records, then the same again
     "tests.bench.bench_crawl_kremlin",   # issue 4: crawl 600 real pages from a local copy, then again
     "tests.bench.bench_warehouse",       # issue 15: reporting views, README queries and report at size
+    "tests.bench.bench_scale",           # issue 14: 600 / 3,000 / 12,000 pages end to end, per stage, 2 workers
 )
 
 

@@ -1,0 +1,201 @@
+"""Scale: 600 / 3,000 / 12,000 real pages end to end, per stage, peak memory, and the 2-worker extract.
+
+    python -m tests.bench.bench_scale [--sizes 600,3000,12000] [--speedup-at 3000] [--chunk-size 500] [--rps 2000]
+
+The 600 article pages of the kremlin slice (shared/bench/kremlin/site) are served by a local server
+under as many distinct URLs as asked (each copy's canonical URL rewritten to its own address), with
+listing pages of 100 links. For each size, on a fresh database, every stage runs in a process of
+its own, as a task would: discover, fetch, then extract and load chunk by chunk. Per stage: seconds,
+ms per page, and the process's peak RSS. Then (at --speedup-at sizes) the extract is run again (its
+records deleted first) on 1 and on 2 processes, each taking every other chunk, as two Celery workers
+would: the speed-up.
+
+Cost per article flat from 600 to 12,000 and load memory bounded by the chunk, not the batch, are what
+this measures; the numbers go in the README with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+# ../shared beside the checkout (a worktree one level deeper: ../../shared).
+DEFAULT_SITE = next((root / "shared" / "bench" / "kremlin" / "site" for root in (PROJECT_DIR.parent, PROJECT_DIR.parent.parent)
+                     if (root / "shared" / "bench" / "kremlin" / "site").is_dir()),
+                    PROJECT_DIR.parent / "shared" / "bench" / "kremlin" / "site")
+RESULTS = PROJECT_DIR / "tests" / "bench" / "results"
+SOURCE = "scale"
+
+
+# -- one stage, in a child process ------------------------------------------------------------------
+
+def run_stage(stage: str, sources: Path, dsn: str, batch_id: int | None, chunk_size: int,
+              chunk_indexes: list[int] | None) -> dict:
+    from etl import pipeline
+    from etl.sources import load_sources
+
+    source = load_sources(sources)[0]
+    started = time.perf_counter()
+    if stage == "discover":
+        out = pipeline.discover(source, dsn)
+    elif stage == "fetch":
+        out = pipeline.fetch(batch_id, source, dsn)
+    elif stage in ("extract", "load"):
+        chunks = pipeline.chunks(batch_id, dsn, chunk_size)
+        if chunk_indexes is not None:
+            chunks = [c for c in chunks if c["index"] in set(chunk_indexes)]
+        out = {}
+        for chunk in chunks:
+            part = (pipeline.extract(batch_id, source, dsn, chunk=chunk) if stage == "extract"
+                    else pipeline.load(batch_id, dsn, chunk=chunk))
+            out = pipeline.add_counts(out, part)
+        out["chunks"] = len(chunks)
+    else:
+        raise SystemExit(f"unknown stage {stage}")
+    out["seconds"] = time.perf_counter() - started
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def stage_process(stage: str, sources: Path, dsn: str, batch_id: int | None, chunk_size: int,
+                  chunk_indexes: list[int] | None = None) -> subprocess.Popen:
+    args = [sys.executable, "-m", "tests.bench.bench_scale", "--stage", stage, "--sources", str(sources),
+            "--dsn", dsn, "--chunk-size", str(chunk_size)]
+    if batch_id is not None:
+        args += ["--batch", str(batch_id)]
+    if chunk_indexes is not None:
+        args += ["--chunks", ",".join(map(str, chunk_indexes)) or "none"]
+    return subprocess.Popen(args, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)})
+
+
+def result_of(process: subprocess.Popen) -> dict:
+    out, _ = process.communicate()
+    if process.returncode != 0:
+        raise SystemExit(f"a stage failed with status {process.returncode}")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# -- the benchmark ----------------------------------------------------------------------------------
+
+def bench_size(size: int, templates: list[bytes], server_dsn: str, chunk_size: int, rps: float,
+               speedup: bool = True) -> dict:
+    import psycopg
+
+    sys.path.insert(0, str(PROJECT_DIR / "tests"))
+    from synthetic_site import MirrorSite, sources_yaml
+
+    from etl.db import scratch_database
+    from etl.migrate import migrate
+
+    row: dict = {"pages": size}
+    with (MirrorSite(templates, size, per_listing=100).serve() as site,
+          scratch_database(server_dsn, "bench_scale") as dsn, tempfile.TemporaryDirectory() as tmp):
+        migrate(dsn)
+        sources = Path(tmp) / "sources.yaml"
+        sources.write_text(sources_yaml(SOURCE, site, rps), encoding="utf-8")
+        total = 0.0
+        batch_id = None
+        for stage in ("discover", "fetch", "extract", "load"):
+            out = result_of(stage_process(stage, sources, dsn, batch_id, chunk_size))
+            batch_id = batch_id or out["batch_id"]
+            total += out["seconds"]
+            row[f"{stage}_s"] = round(out["seconds"], 1)
+            row[f"{stage}_ms_per_page"] = round(1000 * out["seconds"] / size, 2)
+            row[f"{stage}_peak_mb"] = round(out["peak_rss_mb"])
+            if "chunks" in out:
+                row["chunks"] = out["chunks"]
+            if stage == "load":
+                row["inserted"] = out.get("inserted")
+        with psycopg.connect(dsn) as conn:
+            articles = conn.execute("SELECT count(*) FROM core.articles WHERE source = %s", (SOURCE,)).fetchone()[0]
+        row.update(total_s=round(total, 1), articles=articles, articles_per_s=round(articles / total, 1),
+                   ms_per_article=round(1000 * total / max(articles, 1), 2))
+
+        # The extract once more, on 1 and on 2 processes (every other chunk each), records deleted first.
+        chunk_count = row["chunks"] or 0
+        row["max_requests_per_s_seen"] = site.max_requests_per_window(1.0)
+        for workers in ((1, 2) if speedup else ()):
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute("DELETE FROM raw.extractions")
+            started = time.perf_counter()
+            processes = [stage_process("extract", sources, dsn, batch_id, chunk_size,
+                                       list(range(worker, chunk_count, workers))) for worker in range(workers)]
+            outs = [result_of(p) for p in processes]
+            row[f"extract_{workers}w_s"] = round(time.perf_counter() - started, 1)
+            assert sum(o.get("extracted", 0) for o in outs) == articles or articles == 0, outs
+        if speedup:
+            row["extract_speedup_2w"] = round(row["extract_1w_s"] / max(row["extract_2w_s"], 1e-9), 2)
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="600,3000,12000")
+    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--speedup-at", default="3000", help="sizes at which the extract runs again on 1 and 2 "
+                                                             "processes (the 2-worker speed-up)")
+    parser.add_argument("--rps", type=float, default=2000.0, help="requests_per_second of the source (local server)")
+    parser.add_argument("--site", type=Path, default=DEFAULT_SITE)
+    parser.add_argument("--dsn", help="server for the scratch databases (default: ETL_DATABASE_URL or embedded)")
+    # A child process running one stage:
+    parser.add_argument("--stage")
+    parser.add_argument("--sources", type=Path)
+    parser.add_argument("--batch", type=int)
+    parser.add_argument("--chunks")
+    args = parser.parse_args(argv)
+
+    if args.stage:
+        indexes = None if args.chunks is None else [int(i) for i in args.chunks.split(",") if i.isdigit()]
+        print(json.dumps(run_stage(args.stage, args.sources, args.dsn, args.batch, args.chunk_size, indexes)))
+        return 0
+
+    from etl.db import resolve_dsn
+
+    news = args.site / "events" / "president" / "news"
+    templates = [gzip.decompress(p.read_bytes()) for p in sorted(news.glob("*.html.gz"))]
+    if not templates:
+        raise SystemExit(f"no kremlin article pages under {news}")
+    server_dsn = resolve_dsn(args.dsn)
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"--- {size} pages", flush=True)
+        rows.append(bench_size(size, templates, server_dsn, args.chunk_size, args.rps,
+                               speedup=str(size) in args.speedup_at.split(",")))
+        print(json.dumps(rows[-1]), flush=True)
+
+    columns = ["pages", "chunks", "discover_s", "fetch_s", "extract_s", "load_s", "total_s", "articles",
+               "articles_per_s", "ms_per_article", "fetch_ms_per_page", "extract_ms_per_page", "load_ms_per_page",
+               "fetch_peak_mb", "extract_peak_mb", "load_peak_mb", "extract_1w_s", "extract_2w_s", "extract_speedup_2w"]
+    print("\n" + " | ".join(columns))
+    print(" | ".join("---" for _ in columns))
+    for row in rows:
+        print(" | ".join(str(row.get(c)) for c in columns))
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    print(f"\nmachine: {machine}; chunk size {args.chunk_size}; source rate {args.rps:g} requests/s")
+    failures = [f"{r['pages']} pages: {r['articles']} articles loaded" for r in rows if r["articles"] != r["pages"]]
+    if len(rows) > 1:
+        costs = [r["ms_per_article"] for r in rows]
+        print(f"cost per article from {rows[0]['pages']} to {rows[-1]['pages']} pages: "
+              f"{costs[0]} -> {costs[-1]} ms ({100 * (costs[-1] / costs[0] - 1):+.0f}%)")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bench_scale.json").write_text(json.dumps({"machine": machine, "chunk_size": args.chunk_size,
+                                                          "rows": rows}, indent=1))
+    for failure in failures:
+        print(f"FAIL: {failure}")
+    print("OK" if not failures else f"{len(failures)} check(s) failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
