@@ -147,7 +147,7 @@ def test_page_stated_place_gives_the_main_event_city():
     from lxml import html as lxml_html
 
     from etl.events import extract_events
-    from etl.events.dateline import stated_place
+    from etl.extract.dateline import stated_place
     from etl.record import Article
 
     microformat = lxml_html.fromstring('<html><body><article class="h-entry"><h1>Meeting</h1>'

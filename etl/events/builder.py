@@ -88,6 +88,7 @@ class EventDraft:
     # every mention of every sentence and a long article must not make that quadratic.
     _types_seen: set[str] = field(default_factory=set, repr=False)
     _types_seen_upto: int = field(default=0, repr=False)
+    via_noun: bool = False  # a headline's event named by its noun (not by a verb)
 
     def mentioned_types(self) -> set[str]:
         for sentence in self.sentences[self._types_seen_upto:]:
@@ -104,6 +105,9 @@ class Context:
     dateline: str | None             # the place the page states for the article, if any
     title: str | None = None
     first_paragraph: str = ""
+    date_line: dt.date | None = None  # the page's date line, when the markup declares it the article's
+    pack: object = None               # the language pack (etl.lang.LanguagePack)
+    filed_from: str | None = None     # a news agency dateline's city: where the story was filed
 
 
 def build_events(title: str | None, paragraphs: list[str], context: Context) -> list[dict]:
@@ -136,17 +140,57 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
                 pending = []
             current.sentences.append(sentence)
 
-    title_event = _title_event(title, language)
-    if not drafts and title_event is not None:
-        title_event.sentences = all_sentences
-        drafts.append(title_event)
-    elif drafts and title_event is not None:
-        # The title names the article's main event: "Визит делегации ..." over the body's
-        # "встреча" for an event the body does not name.
-        if drafts[0].name is None and title_event.type != drafts[0].type:
-            drafts[0].type = title_event.type
-            drafts[0].name = title_event.name
-    return [_finish(draft, index, context) for index, draft in enumerate(drafts)]
+    if _reports_no_gathering(title, all_sentences, context):
+        return []
+    main = _main_event(drafts, _title_event(title, context), all_sentences, context)
+    return [_finish(main, 0, context)] if main is not None else []
+
+
+def _reports_no_gathering(title: str | None, sentences: list[Sentence], context: Context) -> bool:
+    """Telephone conversations, messages of greetings, statements, interviews, decrees, laws and
+    appointments: the headline (or, without one, the first sentence) says so before it names
+    any gathering."""
+    headline = title or (sentences[0].text if sentences else "")
+    cue = context.pack.non_event.search(headline)
+    if cue is None:
+        return False
+    mentions = event_type_mentions(headline, context.language)
+    spans = quotes(headline)
+    first_noun = next((m.start for m in mentions if not any(q.start <= m.start < q.end for q in spans)), None)
+    return first_noun is None or cue.start() < first_noun
+
+
+def _main_event(drafts: list[EventDraft], title_event: EventDraft | None, sentences: list[Sentence],
+                context: Context) -> EventDraft | None:
+    """The one gathering the page is about: the headline's, else the first the text introduces.
+    Gatherings mentioned in passing are not the page's events."""
+    if title_event is None:
+        return drafts[0] if drafts else None
+    same = next((d for d in drafts if d.type == title_event.type), None)
+    if same is not None:
+        main = same
+        if title_event.name and not main.name:
+            main.name = title_event.name
+    elif drafts and title_event.via_noun:
+        main = drafts[0]
+        main.type, main.name = title_event.type, title_event.name or (main.name if main.type == title_event.type else None)
+    elif drafts:
+        main = drafts[0]
+        main.type = title_event.type
+        main.name = None
+    else:
+        main = title_event
+        main.sentences = sentences
+    if main.type == "meeting" and _summit(title_event, main, context):
+        main.type = "summit"
+    return main
+
+
+def _summit(title_event: EventDraft, main: EventDraft, context: Context) -> bool:
+    """A meeting of heads of state that the page calls a summit is a summit."""
+    texts = [context.title or ""] + [s.text for s in main.sentences[:6]]
+    return any(m.type == "summit" for t in texts[1:] for m in event_type_mentions(t, context.language)) and \
+        bool(context.pack.summit_of.search(" ".join(texts[:3])))
 
 
 def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], current: EventDraft | None,
@@ -235,23 +279,21 @@ def _indefinite(text: str, mention: TypeMention, language: str) -> bool:
     return not re.search(r"\b(?:the|this|that|these|its|their)\b", phrase, re.IGNORECASE)
 
 
-# "Vladimir Putin arrives in Israel", "Визит в Ташкент": a title that reports a visit by its verb.
-_TITLE_VISIT = {
-    "en": re.compile(r"\b(?:arrives? in|arrived in|visits|visited|toured|tours|working trip to|trip to)\s+[A-Z]"),
-    "ru": re.compile(r"(?<!\w)(?:прибыл[аи]? в|посетил[аи]?|посещает|рабоч\w+ поездк\w+ в|поездк\w+ в)\s+[А-ЯЁ]"),
-}
-
-
-def _title_event(title: str | None, language: str) -> EventDraft | None:
+def _title_event(title: str | None, context: Context) -> EventDraft | None:
+    """The headline's gathering: its first event noun outside quotes ("Meeting with ...", "took
+    part in the Russian-Japanese Business Forum"), else its verb ("met with", "visited")."""
     if not title:
         return None
-    for mention in event_type_mentions(title, language):
-        if _TITLE_LEAD.match(title[:mention.start]):
-            spans = quotes(title)
-            name = names.event_name(title, mention, spans, language)
-            return EventDraft(mention.type, name, None)
-    if _TITLE_VISIT[language].search(title):
-        return EventDraft("visit", None, None)
+    spans = quotes(title)
+    for mention in event_type_mentions(title, context.language):
+        if any(q.start <= mention.start < q.end for q in spans):
+            continue
+        draft = EventDraft(mention.type, names.event_name(title, mention, spans, context.language), None)
+        draft.via_noun = True
+        return draft
+    for pattern, event_type in context.pack.title_verbs:
+        if pattern.search(title):
+            return EventDraft(event_type, None, None)
     return None
 
 
@@ -265,12 +307,38 @@ def _fold(text: str) -> str:
 # ---------------------------------------------------------------- fields
 
 
+_DAY = dt.timedelta(days=1)
+
+
 def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, dt.date | None]:
+    """Dates the text states for the event; else, on a page whose markup declares its date line,
+    the date line (a report page is the record of its event), read with what the headline and
+    the lead say of the event's course ("has come to an end", "the second day of")."""
+    line = context.date_line
     for sentence in _candidates(draft):
-        spans = sentence.dates(context)
-        if spans:
-            return spans[0].start, spans[0].end
-    return None, None
+        for span in sentence.dates(context):
+            # With a date line, a date far from it is a passing mention (an earlier ceremony).
+            if line is None or (span.start <= line + _DAY and span.end >= line - 7 * _DAY):
+                return span.start, span.end
+        if line is None and sentence.dates(context):
+            break
+    if line is None:
+        return None, None
+    lead = " ".join([context.title or ""] + [s.text for s in draft.sentences[:2]])
+    pack = context.pack
+    days = pack.days_of.search(lead)
+    if days:
+        count = pack.number_words.get(days.group("n").lower()) or int(days.group("n")) if days.group("n").isdigit() \
+            else pack.number_words.get(days.group("n").lower())
+        if count and count > 1:
+            return line - (count - 1) * _DAY, line
+    if pack.second_day.search(lead) and pack.phase_ended.search(lead):
+        return line - _DAY, line
+    if pack.phase_ended.search(lead):
+        return None, line
+    if pack.phase_began.search(lead):
+        return line, None
+    return line, line
 
 
 def _event_place(draft: EventDraft, context: Context, position: int) -> places.Place:

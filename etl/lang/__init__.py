@@ -1,0 +1,105 @@
+"""Language packs: every word and rule of a language that event extraction and the gazetteer use.
+
+One module per language (`en`, `ru`, `kk`) builds one `LanguagePack`; `pack(code)` returns it, or
+None for a language without a pack (which then gets no events rather than another language's
+rules). Adding a language means one module here (registered in `_PACKS`) plus its fixtures.
+
+The algorithms (`etl.events`, `etl.geo`) hold no language literals: they read the pack's fields.
+Patterns are compiled by the packs; word lists are plain data.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+from dataclasses import dataclass, field
+
+_PACKS = {"en": "etl.lang.en", "ru": "etl.lang.ru", "kk": "etl.lang.kk"}
+
+
+class Prefiltered:
+    """A compiled pattern behind a cheap substring test: the regex only runs on text that holds
+    one of `stems` (lower case). Most sentences hold none, and Python's regex engine is slow
+    on long case-insensitive alternations."""
+
+    def __init__(self, pattern: re.Pattern, stems: tuple[str, ...]):
+        self.pattern = pattern
+        self.stems = stems
+
+    def _may_match(self, text: str) -> bool:
+        lowered = text.lower()
+        return any(stem in lowered for stem in self.stems)
+
+    def search(self, text: str):
+        return self.pattern.search(text) if self._may_match(text) else None
+
+    def finditer(self, text: str):
+        return self.pattern.finditer(text) if self._may_match(text) else iter(())
+
+
+NEVER = Prefiltered(re.compile(r"(?!x)x"), ())
+
+
+@dataclass(frozen=True)
+class LanguagePack:
+    """What one language contributes. Fields a language lacks keep their empty defaults."""
+
+    code: str
+    script: re.Pattern                      # letters of the language's script (language guess)
+    # --- event nouns: (canonical type, pattern of its nouns in this language), longer first
+    event_types: tuple[tuple[str, str], ...] = ()
+    event_stems: tuple[str, ...] = ()       # cheap pre-check for event_types
+    session_nouns: str = r"(?!x)x"
+    session_stems: tuple[str, ...] = ()
+    # --- what a page is: a gathering or not
+    non_event: Prefiltered = NEVER          # title/lead cues of pages that report no gathering
+    title_verbs: tuple[tuple[re.Pattern, str], ...] = ()   # "met with" -> meeting, "visited" -> visit
+    summit_of: Prefiltered = NEVER          # "heads of state": a meeting of them is a summit
+    reporting: Prefiltered = NEVER          # "was held", "состоялся"
+    part_of: re.Pattern = re.compile(r"(?!x)x")  # "as part of the", "в рамках"
+    # --- dates
+    months: dict[str, int] = field(default_factory=dict)
+    date_patterns: tuple[re.Pattern, ...] = ()   # day-first patterns (groups d1 d2 mon1 year1 d3 mon2 year)
+    month_first: re.Pattern | None = None        # month-first pattern (mon1 d1 mon2 d2 year)
+    relative_days: dict[str, int] = field(default_factory=dict)
+    relative: re.Pattern = re.compile(r"(?!x)x")
+    phase_ended: Prefiltered = NEVER        # "came to an end": the date line is the last day
+    phase_began: Prefiltered = NEVER        # "has begun", "arrived at": the date line is the first day
+    second_day: Prefiltered = NEVER         # "the second day of the summit"
+    days_of: re.Pattern = re.compile(r"(?!x)x")  # "the three days of the forum" (group n)
+    # --- numbers and counts
+    number_words: dict[str, int] = field(default_factory=dict)
+    participants: tuple[re.Pattern, ...] = ()
+    participant_stems: tuple[str, ...] = ()
+    countries: tuple[re.Pattern, ...] = ()
+    country_stems: tuple[str, ...] = ()
+    not_counted: re.Pattern = re.compile(r"(?!x)x")  # "invited", "awarded", "regions": not attendance
+    # --- places
+    locative: re.Pattern = re.compile(r"(?!x)x")     # "in <Name>", "в <Name>"
+    region_words: re.Pattern = re.compile(r"(?!x)x")
+    country_before: re.Pattern = re.compile(r"(?!x)x")  # preposition placing something in a country
+    venue_prefix: re.Pattern = re.compile(r"(?!x)x")   # "the", "г." before a place-line part
+    agency_dateline: re.Pattern = re.compile(r"(?!x)x")  # "МОСКВА, 3 декабря. /ТАСС/." opening the text
+    country_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    city_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # canonical English -> names
+    not_cities: frozenset[str] = frozenset()
+    skip_country_names: frozenset[str] = frozenset()
+    inflects: bool = False                  # place names take case endings (Russian, Kazakh)
+    # --- people and organisations
+    speech: Prefiltered = NEVER             # verbs of speaking at the event
+    participation: Prefiltered = NEVER      # verbs of taking part (people there, not speakers)
+    abbreviations: frozenset[str] = frozenset()
+
+
+@functools.cache
+def pack(code: str | None) -> LanguagePack | None:
+    """The language pack of `code` ("en", "ru-RU", "kk"), or None when there is none."""
+    if not code:
+        return None
+    module = _PACKS.get(code.split("-")[0].lower())
+    return importlib.import_module(module).PACK if module else None
+
+
+def languages() -> tuple[str, ...]:
+    return tuple(_PACKS)
