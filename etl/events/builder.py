@@ -188,7 +188,7 @@ def _main_event(drafts: list[EventDraft], title_event: EventDraft | None, senten
 
 def _summit(title_event: EventDraft, main: EventDraft, context: Context) -> bool:
     """A meeting of heads of state that the page calls a summit is a summit."""
-    texts = [context.title or ""] + [s.text for s in main.sentences[:6]]
+    texts = [context.title or ""] + [s.text for s in main.sentences[:15]]
     return any(m.type == "summit" for t in texts[1:] for m in event_type_mentions(t, context.language)) and \
         bool(context.pack.summit_of.search(" ".join(texts[:3])))
 
@@ -285,9 +285,13 @@ def _title_event(title: str | None, context: Context) -> EventDraft | None:
     if not title:
         return None
     spans = quotes(title)
-    for mention in event_type_mentions(title, context.language):
+    session_ends = [m.end() for m in SESSION_NOUN[context.language].finditer(title)]
+    mentions = event_type_mentions(title, context.language)
+    for mention in mentions:
         if any(q.start <= mention.start < q.end for q in spans):
             continue
+        if any(0 <= mention.start - end <= 1 for end in session_ends) and mention is not mentions[-1]:
+            continue  # "Plenary meeting of the ... Congress": a part of the congress
         draft = EventDraft(mention.type, names.event_name(title, mention, spans, context.language), None)
         draft.via_noun = True
         return draft
@@ -316,6 +320,9 @@ def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, d
     the lead say of the event's course ("has come to an end", "the second day of")."""
     line = context.date_line
     for sentence in _candidates(draft):
+        if line is not None and sentence is not draft.intro and \
+                not any(m.type == draft.type for m in sentence.mentions):
+            continue  # with a date line, only a sentence about the event re-dates it
         for span in sentence.dates(context):
             # With a date line, a date far from it is a passing mention (an earlier ceremony).
             if line is None or (span.start <= line + _DAY and span.end >= line - 7 * _DAY):
@@ -324,7 +331,7 @@ def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, d
             break
     if line is None:
         return None, None
-    lead = " ".join([context.title or ""] + [s.text for s in draft.sentences[:2]])
+    lead = " ".join([context.title or ""] + [s.text for s in draft.sentences[:4]])
     pack = context.pack
     days = pack.days_of.search(lead)
     if days:
@@ -404,6 +411,13 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
     session_list: list[dict] = []
     online_parts = offline_parts = False
     speakers: list[people.Speaker] = []
+    known_names = people.page_names([context.title or ""] + [s.text for s in draft.sentences[:_REPORT_SENTENCES]],
+                                    context.pack) if language == "en" else []
+    for sentence in draft.sentences:  # transcript lines, however long the transcript
+        if ":" in sentence.text[:120] and language == "en":
+            speaker = people.transcript_speaker(sentence.text, context.pack)
+            if speaker is not None and not any(_fold(speaker.name) == _fold(s.name) for s in speakers):
+                speakers.append(speaker)
     for sentence in report:
         mentions = sessions.session_mentions(sentence.text, language)
         for part in _parts(sentence, draft, language):
@@ -413,10 +427,14 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
             offline_parts |= mention.offline or (mention.kind == "plenary" and not mention.online)
             for session_name in mention.names:
                 _add_session(session_list, session_name, mention)
-        # Speakers: people named with a role where they take part, speak or are met.
-        if sentence.mentions or people.PARTICIPATION[language].search(sentence.text):
+        # Speakers: people the text reports speaking at the event (not those only taking part).
+        if context.pack.speech.search(sentence.text) and not context.pack.outside_event.search(sentence.text):
             named = [n for m in mentions for n in m.names]
-            for speaker in people.speakers_in(sentence.text, language):
+            found = people.speakers_in(sentence.text, language)
+            for name in people.speech_speakers(sentence.text, known_names, context.pack):
+                if not any(_fold(name) == _fold(s.name) for s in found):
+                    found.append(people.Speaker(name, None, None))
+            for speaker in found:
                 speaker.session = named[0] if len(named) == 1 else None
                 known = next((s for s in speakers if _fold(s.name) == _fold(speaker.name)), None)
                 if known is None:

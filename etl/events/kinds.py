@@ -80,21 +80,38 @@ def event_type_mentions(text: str, language: str) -> list[TypeMention]:
     """Event-type nouns in `text` (a word inside a longer word is not one: "videoconference"
     is a format, not a conference)."""
     lowered = lowered_text(text)
+    sessions = _body_sessions(text, language)
     for stem in _STEMS[language]:
         if stem in lowered:
             break
     else:
-        return []
+        return sessions
     if len(lowered) != len(text):  # lower-casing moved offsets (rare letters): match the text itself
         lowered = text
     mentions = []
     for m in _EVENT_PATTERN[language].finditer(lowered):
+        if m.group(0) == "ceremonial" and _EVENT_PATTERN[language].match(lowered, m.end() + 1):
+            continue  # "a ceremonial reception" is a reception
         start, end = m.span()
         if m.group(0).startswith(("video", "видео")):
             continue
         index = int(m.lastgroup[1:])
         mentions.append(TypeMention(_EVENT_TYPES[index][0], start, end, text[start:end]))
+    if sessions:
+        mentions = sorted(mentions + [s for s in sessions if not any(m.start <= s.start < m.end for m in mentions)],
+                          key=lambda m: m.start)
     return mentions
+
+
+def _body_sessions(text: str, language: str) -> list[TypeMention]:
+    """"A session of the State Council presidium": the session of a standing body is a meeting."""
+    from etl.lang import pack
+
+    found = []
+    for pattern in pack(language).body_sessions:
+        for m in pattern.finditer(text):
+            found.append(TypeMention("meeting", m.start(), m.start() + len(m.group(0).split()[0]), m.group(0).split()[0]))
+    return found
 
 
 _SESSION_STEMS = {"en": ("session", "panel", "section", "plenar"), "ru": ("сесси", "секци", "заседани", "панел")}

@@ -309,3 +309,97 @@ def _russian_role(role: str, plural: bool) -> str:
         # "директором", "заместителя директора" read as "директор", "заместитель директора".
         role = nominative_phrase(role)
     return capitalize_first(role)
+
+
+# ---------------------------------------------------------------- speakers by what they say
+
+_TRANSCRIPT_HEAD = re.compile(r"^(?P<head>[^:.!?;«»\"“”]{3,120}?):\s+\S")
+
+
+def page_names(texts: list[str], language_pack) -> list[str]:
+    """Full names written on the page ("Vladimir Putin", "Anna K. Petrova"), in order: what a
+    later "Mr Putin" refers to."""
+    found: list[str] = []
+    for text in texts:
+        for match in language_pack.person_name.finditer(text):
+            name = _trim_name(match.group(0), language_pack)
+            if name and name not in found:
+                found.append(name)
+    return found
+
+
+def _trim_name(candidate: str, language_pack) -> str | None:
+    """The name part of a capitalised run: words that are no part of a name cut from its start;
+    a run holding one in its middle is not a name."""
+    words = candidate.split()
+    while words and words[0].strip(".") in language_pack.not_name_words:
+        words.pop(0)
+    if len(words) < 2 or any(w.strip(".") in language_pack.not_name_words for w in words):
+        return None
+    if words[-1].endswith(("’s", "'s")) or all(len(w.strip(".")) <= 1 for w in words[:-1]) and len(words[-1]) < 3:
+        return None
+    from etl.geo import country_code, lookup_city
+
+    if any(country_code(w, language_pack.code) or lookup_city(w, language_pack.code) for w in words):
+        return None
+    return " ".join(words)
+
+
+def transcript_speaker(paragraph: str, language_pack) -> Speaker | None:
+    """"President of Russia Vladimir Putin: Good afternoon ...": the speaker of a transcript line
+    (not "Remark:", "Question:")."""
+    match = _TRANSCRIPT_HEAD.match(paragraph)
+    if not match:
+        return None
+    head = match.group("head").strip()
+    if head.casefold() in language_pack.transcript_skip or len(head.split()) > 14:
+        return None
+    names = list(language_pack.person_name.finditer(head))
+    if not names or names[-1].end() != len(head):
+        return None
+    name = _trim_name(names[-1].group(0), language_pack)
+    if name is None:
+        return None
+    role = clean_fragment(head[: len(head) - len(name)]) or None
+    return Speaker(name, role, None)
+
+
+def speech_speakers(sentence: str, known: list[str], language_pack) -> list[str]:
+    """Names of the people a sentence reports speaking ("Mr Putin said", "Vladimir Putin
+    addressed the forum", "..., said Igor Levitin"): the person nearest before the verb in its
+    clause, or right after a "said"; "Mr Surname" resolved to the page's full name."""
+    if language_pack.outside_event.search(sentence):
+        return []
+    found: list[str] = []
+    for verb in language_pack.speech.finditer(sentence):
+        before = re.split(r"[.;:!?“”\"«»]", sentence[:verb.start()])[-1]
+        name = _last_person(before, known, language_pack)
+        if name is None and language_pack.said_after.match(sentence[verb.start():verb.end()] + " "):
+            name = _first_person(sentence[verb.end():verb.end() + 60], known, language_pack)
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def _person_refs(text: str, known: list[str], language_pack) -> list[tuple[int, str]]:
+    refs = []
+    for match in language_pack.person_name.finditer(text):
+        name = _trim_name(match.group(0), language_pack)
+        if name:
+            refs.append((match.start(), name))
+    for match in language_pack.honorific.finditer(text):
+        surname = match.group("surname")
+        full = next((n for n in known if n.split()[-1] == surname), None)
+        if full:
+            refs.append((match.start(), full))
+    return sorted(refs)
+
+
+def _last_person(text: str, known: list[str], language_pack) -> str | None:
+    refs = _person_refs(text, known, language_pack)
+    return refs[-1][1] if refs else None
+
+
+def _first_person(text: str, known: list[str], language_pack) -> str | None:
+    refs = _person_refs(text, known, language_pack)
+    return refs[0][1] if refs and refs[0][0] <= 25 else None

@@ -55,6 +55,7 @@ class LanguagePack:
     # --- what a page is: a gathering or not
     non_event: Prefiltered = NEVER          # title/lead cues of pages that report no gathering
     title_verbs: tuple[tuple[re.Pattern, str], ...] = ()   # "met with" -> meeting, "visited" -> visit
+    body_sessions: tuple[re.Pattern, ...] = ()  # a session of a standing body: a meeting
     summit_of: Prefiltered = NEVER          # "heads of state": a meeting of them is a summit
     reporting: Prefiltered = NEVER          # "was held", "состоялся"
     part_of: re.Pattern = re.compile(r"(?!x)x")  # "as part of the", "в рамках"
@@ -87,7 +88,13 @@ class LanguagePack:
     skip_country_names: frozenset[str] = frozenset()
     inflects: bool = False                  # place names take case endings (Russian, Kazakh)
     # --- people and organisations
-    speech: Prefiltered = NEVER             # verbs of speaking at the event
+    speech: Prefiltered = NEVER             # verbs of speaking at the event (group "verb")
+    said_after: re.Pattern = re.compile(r"(?!x)x")  # "..., said Mr Putin": the speaker after the verb
+    outside_event: Prefiltered = NEVER      # words said elsewhere: to journalists, at a news conference
+    honorific: re.Pattern = re.compile(r"(?!x)x")   # "Mr Putin" (group "surname")
+    person_name: re.Pattern = re.compile(r"(?!x)x")  # a full name as written
+    not_name_words: frozenset[str] = frozenset()    # capitalised words that are no part of a name
+    transcript_skip: frozenset[str] = frozenset()   # "Remark:", "Question:": no speaker
     participation: Prefiltered = NEVER      # verbs of taking part (people there, not speakers)
     abbreviations: frozenset[str] = frozenset()
 

@@ -16,7 +16,7 @@ PACK = LanguagePack(
         r"\b(?:telephone|phone)\s+(?:conversation|call|conference|talks?)s?\b|\bby (?:tele)?phone\b|\bspoke on the phone\b"
         r"|\bmessages?\s+of\s+(?:greetings?|congratulations?|condolences?|sympathy)\b"
         r"|\bsent\s+(?:a\s+|his\s+)?(?:message|greetings?|telegram|letter|congratulations|condolences)\b"
-        r"|\b(?:greetings?|congratulations?|condolences?)\s+(?:to|on)\b|\bcongratulat\w+|\bexpressed\s+(?:his\s+)?condolences"
+        r"|\b(?:greetings?|congratulations?|condolences?)\s+(?:to|on)\b|\bexpressed\s+(?:his\s+)?condolences"
         r"|\binterviews?\b|\banswer(?:s|ed)?\s+(?:to\s+)?(?:journalists|media|reporters)|\b(?:press|news)\s+conference\b"
         r"|\bstatements?\b|\baddress(?:ed)?\s+(?:to\s+)?the\s+nation\b|\btelevised address\b"
         r"|\bexecutive\s+orders?\b|\bdecrees?\b|\bsigned\s+(?:a|the|into)\s+(?:federal\s+)?(?:law|decree|order)\b"
@@ -32,17 +32,52 @@ PACK = LanguagePack(
         (re.compile(r"\b(?:visited|visits|visit to|arrived in|arrives in|arrived at|working trip|trip to|toured|tours)\b",
                     _I), "visit"),
     ),
+    # "A session of the State Council presidium", "sitting of the Board": a meeting of a standing body.
+    body_sessions=(re.compile(r"\b(?:session|sitting)s?\s+of\s+(?:the\s+|its\s+)?(?:[\w’'-]+\s+){0,6}?"
+                              r"(?:Council|Board|Commission|Committee|Presidium|presidium|Collegium|Government)\b"),),
     summit_of=Prefiltered(re.compile(r"\bheads?\s+of\s+(?:state|the\s+state)s?\b|\bsummit\b", _I), ("head", "summit")),
     phase_ended=Prefiltered(re.compile(r"\b(?:came|has come|have come|comes)\s+to\s+an?\s+(?:end|close)\b"
                                        r"|\bcontinued\s+(?:the\s+)?(?:talks|negotiations|meeting|visit)\b"
-                                       r"|\b(?:has|have)\s+(?:ended|concluded|closed)\b|\bended in\b", _I),
+                                       r"|\b(?:has|have)\s+(?:ended|concluded|closed)\b", _I),
                             ("end", "close", "continued", "concluded")),
     phase_began=Prefiltered(re.compile(r"\b(?:has|have)\s+(?:begun|opened|started|got under way)\b"
-                                       r"|\bbegan\s+(?:its|their)\s+work\b|\barrived\s+(?:at|for)\s+the\b"
+                                       r"|\bbegan\s+(?:its|their)\s+work\b"
+                                       r"|\barrived\s+(?:at|for)\s+the\s+(?:[\w-]+\s+){0,3}(?:summit|forum|congress|conference)\b"
                                        r"|\bclosing\s+the\s+first\s+day\b|\bfirst\s+day\s+of\b", _I),
                             ("begun", "opened", "started", "under way", "began", "arrived", "first day")),
     second_day=Prefiltered(re.compile(r"\bsecond\s+day\s+of\b", _I), ("second day",)),
     days_of=re.compile(r"\b(?:the|these|those|its)\s+(?P<n>two|three|four|five|six|seven|\d)\s+days\s+of\b", _I),
+    speech=Prefiltered(re.compile(
+        r"\b(?P<verb>said|says|noted|stressed|emphasi[sz]ed|pointed out|told|spoke|speaking|addressed|addressing|"
+        r"gave a speech|made a speech|made a report|delivered|remarked|reported|briefed|informed|welcomed|opened|"
+        r"moderated|chaired|thanked|underlined|added|explained|highlighted|urged|called on|proposed|announced|"
+        r"expressed|presented|recalled|stated|commented|declared|outlined|shared|assured|praised)\b", _I),
+        ("said", "says", "noted", "stress", "emphasi", "pointed", "told", "spoke", "speak", "address", "speech",
+         "report", "deliver", "remark", "brief", "inform", "welcom", "opened", "moderat", "chair", "thank",
+         "underlin", "added", "explain", "highlight", "urged", "called", "propos", "announc", "express",
+         "present", "recall", "stated", "comment", "declar", "outlin", "shared", "assur", "prais")),
+    said_after=re.compile(r"^\s*(?:said|says|noted|stressed|added|told|remarked|explained)\s+$", _I),
+    outside_event=Prefiltered(re.compile(r"\b(?:to|told|with)\s+(?:the\s+)?(?:journalists|reporters|the press|the media)\b"
+                                         r"|\b(?:press|news)\s+conference\b|\bpress\s+statements?\b|\binterview\b", _I),
+                              ("journalist", "reporter", "press", "media", "conference", "interview")),
+    honorific=re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Madam)\.?\s+(?P<surname>[A-Z][a-z’'-]+)"),
+    person_name=re.compile(r"(?<![\w’'-])(?:[A-Z][a-z’'-]+|[A-Z]\.)(?:\s(?:[A-Z]\.\s?)?[A-Z][a-z’'-]+){1,2}(?![\w’'-])"),
+    not_name_words=frozenset(
+        "The This That These Those In On At For With From By Of And To As After Before During When While Mr Mrs Ms Dr "
+        "President Prime Minister Deputy First Chairman Chairwoman Head Director General Governor Mayor Ambassador "
+        "Secretary State Federal Council Board Commission Committee Government Ministry Union Federation Republic "
+        "Russia Russian Kremlin Moscow Assembly Duma Parliament Court Security Foreign Affairs Defence Defense "
+        "Institute University Centre Center Academy Foundation Fund Bank Company Corporation Group Party Front "
+        "Forum Conference Congress Summit Meeting Session Day Year Week Order Medal Prize Award Hero Palace Hall "
+        "Square Street Region Territory Province District City North South East West Central National International "
+        "January February March April May June July August September October November December "
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Soviet Olympic Games World Cup Europe European Asia "
+        "Asian America American Africa African Arctic Pacific Atlantic Orthodox Church Patriarch Saint St God "
+        "Honoured Honored People Peoples Popular Relations Affairs Studies Research Strategic Development Economic "
+        "Navy Army Force Forces Guard Service Agency Office Department Chamber Club Society Association Organisation "
+        "Organization Programme Program Project Museum Theatre Library School College Station Plant Airport".split()),
+    transcript_skip=frozenset({"remark", "question", "answer", "reply", "response", "note", "applause", "voice",
+                               "voices", "audience", "participant", "participants", "journalist", "moderator"}),
     number_words={
         "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
         "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
