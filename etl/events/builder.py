@@ -181,6 +181,10 @@ def _main_event(drafts: list[EventDraft], title_event: EventDraft | None, senten
     else:
         main = title_event
         main.sentences = sentences
+    if main.intro is not None:
+        # The page is about this gathering: every sentence from the start speaks of it, but for
+        # the passing mentions (which no longer make events of their own).
+        main.sentences = list(sentences)
     if main.type == "meeting" and _summit(title_event, main, context):
         main.type = "summit"
     return main
@@ -413,6 +417,9 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
     speakers: list[people.Speaker] = []
     known_names = people.page_names([context.title or ""] + [s.text for s in draft.sentences[:_REPORT_SENTENCES]],
                                     context.pack) if language == "en" else []
+    if context.title and context.pack.speech.search(context.title):  # "Vladimir Putin addressed the forum"
+        for name in people.speech_speakers(context.title, known_names, context.pack):
+            speakers.append(people.Speaker(name, None, None))
     for sentence in draft.sentences:  # transcript lines, however long the transcript
         if ":" in sentence.text[:120] and language == "en":
             speaker = people.transcript_speaker(sentence.text, context.pack)
@@ -435,6 +442,10 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
                 if not any(_fold(name) == _fold(s.name) for s in found):
                     found.append(people.Speaker(name, None, None))
             for speaker in found:
+                cleaned = people.clean_name(speaker.name, context.pack)
+                if cleaned is None:
+                    continue
+                speaker.name = cleaned
                 speaker.session = named[0] if len(named) == 1 else None
                 known = next((s for s in speakers if _fold(s.name) == _fold(speaker.name)), None)
                 if known is None:

@@ -338,11 +338,20 @@ def _trim_name(candidate: str, language_pack) -> str | None:
         return None
     if words[-1].endswith(("’s", "'s")) or all(len(w.strip(".")) <= 1 for w in words[:-1]) and len(words[-1]) < 3:
         return None
-    from etl.geo import country_code, lookup_city
+    from etl.geo import country_code, lookup_city, resolve_city
 
     if any(country_code(w, language_pack.code) or lookup_city(w, language_pack.code) for w in words):
         return None
-    return " ".join(words)
+    name = " ".join(words)
+    return None if resolve_city(name, language_pack.code) else name
+
+
+def clean_name(name: str, language_pack) -> str | None:
+    """A speaker's name without the words before it that are no part of it ("Major Maxim
+    Makolkin" -> "Maxim Makolkin"); None when what is left is no person's name."""
+    if language_pack.code != "en":
+        return name
+    return _trim_name(name, language_pack)
 
 
 def transcript_speaker(paragraph: str, language_pack) -> Speaker | None:

@@ -75,7 +75,12 @@ PACK = LanguagePack(
         "Asian America American Africa African Arctic Pacific Atlantic Orthodox Church Patriarch Saint St God "
         "Honoured Honored People Peoples Popular Relations Affairs Studies Research Strategic Development Economic "
         "Navy Army Force Forces Guard Service Agency Office Department Chamber Club Society Association Organisation "
-        "Organization Programme Program Project Museum Theatre Library School College Station Plant Airport".split()),
+        "Organization Programme Program Project Museum Theatre Library School College Station Plant Airport "
+        "Justice Judge Major Colonel Lieutenant Captain Sergeant Admiral Marshal Commander Officer Private Holy "
+        "Wise Men Presidential Experts Expert United States Kingdom Grand Directorate Administration Mount Lake "
+        "River Sea Bay Island Peninsula Cathedral Monastery Monument Memorial Prospekt Avenue Park Gardens "
+        "Company Co Inc Ltd Communications Energy Gazprom Rosneft Railways Airlines Television Radio Channel "
+        "News Agency Times Post Herald Telegraph Journal Review Gazette Magazine".split()),
     transcript_skip=frozenset({"remark", "question", "answer", "reply", "response", "note", "applause", "voice",
                                "voices", "audience", "participant", "participants", "journalist", "moderator"}),
     number_words={
