@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from etl import geo
 from etl.events import counts, dates, names, organizations, people, places, sessions
 from etl.events.kinds import ONLINE, SESSION_NOUN, TypeMention, event_type_mentions
 from etl.events.text import Prefiltered, quotes, sentence_spans
@@ -353,28 +354,47 @@ def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, d
 
 
 def _event_place(draft: EventDraft, context: Context, position: int) -> places.Place:
+    """The place line when it names a known city; else a city the headline or the first
+    sentences about the event name (a place line naming only a region or a country gives way
+    to it); else the place line's locality; else the country the text places the event in."""
     language = context.language
-    if position == 0 and context.dateline:
-        stated = places.place_from_dateline(context.dateline, language)
-        if stated is not None:
-            return stated
-    for sentence in _candidates(draft):
-        place = sentence.place(language)
-        if place is not None:
-            return place
-    if position == 0:
-        # Then a news dateline opening the text ("MINSK, 10 December -"), then the title
-        # ("Vladimir Putin arrives in Cherepovets").
-        place = places.text_dateline(context.first_paragraph, language)
-        if place is None and context.title:
-            place = places.city_in(context.title, language)
-        if place is not None:
-            return place
+    stated = places.place_from_dateline(context.dateline, language) if context.dateline else None
+    if stated is not None and stated.city and geo.resolve_city(stated.city, language) is not None:
+        return stated
+    text_place = places.city_in(context.title, language) if context.title else None
+    if text_place is None:
+        for index, sentence in enumerate(_candidates(draft)):
+            if index >= (3 if stated is not None else _PLACE_SENTENCES):
+                break
+            text_place = sentence.place(language)
+            if text_place is not None:
+                break
+    if text_place is None and stated is None:
+        # Then any of the page's first sentences ("Mr Putin arrived in Tokyo on ..."), then a
+        # landmark the text names ("in the Kremlin").
+        for sentence in draft.sentences[:_PLACE_SENTENCES]:
+            if context.pack.travel.search(sentence.text):
+                text_place = sentence.place(language)
+                if text_place is not None:
+                    break
+        if text_place is None:
+            text_place = next((p for p in (places.landmark_place(s.text, context.pack)
+                                           for s in draft.sentences[:_PLACE_SENTENCES]) if p), None)
+    if stated is not None:
+        if text_place is not None and stated.country in (None, text_place.country):
+            return text_place
+        return stated
+    if text_place is not None:
+        return text_place
     first = next(_candidates(draft), None)
     country = places.country_in(first.text, language) if first is not None else None
-    if country is None and position == 0 and context.title:
+    if country is None and context.title:
         country = places.country_in(context.title, language)
     return places.Place(None, None, country)
+
+
+# How many sentences about the event are read for its city when the page states no place.
+_PLACE_SENTENCES = 12
 
 
 def _candidates(draft: EventDraft):
@@ -506,6 +526,8 @@ def _format(draft: EventDraft, ordered: list[Sentence], online_parts: bool, offl
     if "online" in stated or draft.type == "seminar" and any(
             ONLINE[language].search(m.text) for s in ordered for m in s.mentions):
         return "online"
-    if "offline" in stated or place.city:
+    if "offline" in stated or place.city or place.country:
         return "offline"
-    return None
+    # A gathering the text reports as held is held somewhere, people gathered: offline unless
+    # the text says otherwise (online or hybrid above).
+    return "offline"

@@ -88,7 +88,8 @@ def place_from_dateline(place: str | None, language: str) -> Place | None:
             return Place(city.name, part, city.country)
     country = None
     for part in parts:
-        code = geo.country_code(part, language)
+        code = geo.country_code(re.sub(r"^(?:the)\s+", "", part, flags=re.IGNORECASE), language) or \
+            geo.country_code(part, language)
         if code:
             country = code
             continue
@@ -96,7 +97,18 @@ def place_from_dateline(place: str | None, language: str) -> Place | None:
         city = geo.resolve_city(head, language) if head else None
         if city is not None:
             country = country or city.country
-    locality = next((p for p in parts if not _REGION_WORDS.search(p) and not geo.country_code(p, language)), None)
+    locality = next((p for p in parts if not _REGION_WORDS.search(p) and not geo.country_code(p, language)
+                     and not geo.country_code(re.sub(r"^the\s+", "", p, flags=re.IGNORECASE), language)), None)
     if locality is None:
         return Place(None, None, country) if country else None
     return Place(locality, locality, country)
+
+
+def landmark_place(sentence: str, language_pack) -> Place | None:
+    """A landmark that stands for its city ("in the Kremlin" -> Moscow), from the pack's list."""
+    for pattern, city_name in language_pack.landmarks:
+        if pattern.search(sentence):
+            city = geo.resolve_city(city_name, "en")
+            if city is not None:
+                return Place(city.name, city_name, city.country)
+    return None

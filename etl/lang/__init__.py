@@ -82,6 +82,8 @@ class LanguagePack:
     country_before: re.Pattern = re.compile(r"(?!x)x")  # preposition placing something in a country
     venue_prefix: re.Pattern = re.compile(r"(?!x)x")   # "the", "г." before a place-line part
     agency_dateline: re.Pattern = re.compile(r"(?!x)x")  # "МОСКВА, 3 декабря. /ТАСС/." opening the text
+    travel: Prefiltered = NEVER             # "arrived in", "visit to": where someone went
+    landmarks: tuple[tuple[re.Pattern, str], ...] = ()  # landmark -> the English name of its city
     country_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     city_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # canonical English -> names
     not_cities: frozenset[str] = frozenset()

@@ -83,6 +83,10 @@ PACK = LanguagePack(
         "News Agency Times Post Herald Telegraph Journal Review Gazette Magazine".split()),
     transcript_skip=frozenset({"remark", "question", "answer", "reply", "response", "note", "applause", "voice",
                                "voices", "audience", "participant", "participants", "journalist", "moderator"}),
+    travel=Prefiltered(re.compile(r"\b(?:arrived|arrives|arriving|came|travelled|traveled|flew)\s+(?:in|to|at)\b"
+                                  r"|\b(?:visit|trip|journey)\s+to\b|\bvisited\b", _I),
+                       ("arriv", "came", "travel", "flew", "visit", "trip", "journey")),
+    landmarks=((re.compile(r"\b(?:in|at|to)\s+the\s+(?:Grand\s+)?Kremlin\b|\bKremlin\s+Palace\b|\bRed\s+Square\b"), "Moscow"),),
     number_words={
         "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
         "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
