@@ -458,7 +458,9 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         if context.pack.speech.search(sentence.text) and not context.pack.outside_event.search(sentence.text):
             named = [n for m in mentions for n in m.names]
             found = people.speakers_in(sentence.text, language)
-            for name in people.speech_speakers(sentence.text, known_names, context.pack):
+            spoken = people.speech_speakers(sentence.text, known_names, context.pack) if language == "en" \
+                else people.russian_speech_speakers(sentence.text)
+            for name in spoken:
                 if not any(_fold(name) == _fold(s.name) for s in found):
                     found.append(people.Speaker(name, None, None))
             for speaker in found:

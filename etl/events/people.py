@@ -412,3 +412,61 @@ def _last_person(text: str, known: list[str], language_pack) -> str | None:
 def _first_person(text: str, known: list[str], language_pack) -> str | None:
     refs = _person_refs(text, known, language_pack)
     return refs[0][1] if refs and refs[0][0] <= 25 else None
+
+
+_RU_INITIALS = re.compile(r"(?<![\w.])(?:(?P<i1>[А-ЯЁ]\.\s?[А-ЯЁ]\.)\s?(?P<s1>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)"
+                          r"|(?P<s2>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s(?P<i2>[А-ЯЁ]\.\s?[А-ЯЁ]\.))(?![\w])")
+
+
+def russian_speech_speakers(sentence: str) -> list[str]:
+    """In a Russian sentence that reports speaking, the people named in the nominative are its
+    subjects: the speakers ("рассказал директор департамента Виталий Свинцов", "с приветственным
+    словом обратились ... Андрей Кортунов и ... Ольга Буторина", "Белов В.Б. отметил")."""
+    tokens = list(_RU_WORD.finditer(sentence))
+    found: list[str] = []
+    index = 0
+    while index < len(tokens):
+        words = _russian_person_words(tokens, index)
+        if not words:
+            index += 1
+            continue
+        given = next((w for w in words if "Name" in _name_tags(w)), None)
+        nominative = given is not None and any("Name" in p.tag and "nomn" in p.tag for p in parses(given))
+        if nominative:
+            name = " ".join(words)
+            if name not in found:
+                found.append(name)
+        index += len(words)
+    for match in _RU_INITIALS.finditer(sentence):
+        surname = match.group("s1") or match.group("s2")
+        if any(surname in name for name in found):
+            continue
+        parsed = parses(surname)
+        if parsed and not any("nomn" in p.tag for p in parsed[:3]) and morph().word_is_known(surname):
+            continue
+        found.append(match.group(0))
+    return found
+
+
+def _russian_person_words(tokens: list[re.Match], index: int) -> list[str]:
+    """A first name and a surname (either order, a patronymic between) at tokens[index]: one
+    word a dictionary first name, the others capitalised words that are no place or
+    organisation (surnames pymorphy does not know: Кортунов, Мауль)."""
+    words = []
+    for token in tokens[index:index + 3]:
+        word = token.group(0)
+        if not re.fullmatch(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?", word):
+            break
+        first = parses(word)[0]
+        if {"Geox", "Orgn"} & set(first.tag.grammemes) or ("NOUN" in first.tag and not _name_tags(word)
+                                                             and morph().word_is_known(word)):
+            break
+        words.append(word)
+    if len(words) < 2:
+        return []
+    tags = [_name_tags(w) for w in words]
+    if "Name" not in tags[0] and "Name" not in tags[1]:
+        return []
+    if len(words) == 3 and "Patr" not in tags[1] and "Name" not in tags[0]:
+        words = words[:2]
+    return words
