@@ -407,7 +407,7 @@ def resolve_city(name: str, language: str | None = None) -> City | None:
 
 def _russian_place_lemma(name: str) -> str | None:
     """"Череповце" -> "череповец", "Нижнем Тагиле" -> "нижний тагил" (pymorphy, Geox parses)."""
-    from etl.events.russian import parses
+    from etl.lang.ru_morphology import parses
 
     words = []
     for word in name.split(" "):

@@ -63,7 +63,7 @@ def _russian_proper_name(sentence: str, mention: TypeMention) -> str | None:
     """Unquoted Russian names: "Форум регионов Беларуси и России" (a capitalized type noun and its
     genitive complements) or "Петербургский международный экономический форум" (capitalized
     adjectives before it); put in the nominative."""
-    from etl.events.russian import nominative_phrase, parses
+    from etl.lang.ru_morphology import nominative_phrase, parses
 
     before = _adjectives_before(sentence, mention.start, parses)
     tail = []

@@ -151,7 +151,7 @@ def organizers_in(sentence: str, language: str) -> list[dict]:
     groups = match.groupdict()
     items = _split_list(groups.get("list") or groups.get("list2") or groups.get("list3"), language)
     if oblique:
-        from etl.events.russian import nominative_phrase
+        from etl.lang.ru_morphology import nominative_phrase
 
         items = [nominative_phrase(i) if not acronym_pattern().fullmatch(i) else i
                  for i in items if i[:1].isupper()]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from etl.events.organizations import acronym_pattern, known_alias_pattern
-from etl.events.russian import morph, nominative_phrase, parses
+from etl.lang.ru_morphology import morph, nominative_phrase, parses
 from etl.events.text import Prefiltered, capitalize_first, clean_fragment, strip_article
 
 _EN_ROLE_HEADS = (

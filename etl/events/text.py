@@ -117,30 +117,5 @@ def capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-@functools.lru_cache(maxsize=1024)
-def lowered_text(text: str) -> str:
-    """text.lower(), once per sentence however many patterns look at it."""
-    return text.lower()
-
-
-class Prefiltered:
-    """A compiled pattern behind a cheap substring test: the regex only runs on text that holds
-    one of `stems` (lower case). Most sentences hold none, and Python's regex engine is slow
-    on long case-insensitive alternations."""
-
-    def __init__(self, pattern: re.Pattern, stems: tuple[str, ...]):
-        self.pattern = pattern
-        self.stems = stems
-
-    def _may_match(self, text: str) -> bool:
-        lowered = lowered_text(text)
-        for stem in self.stems:
-            if stem in lowered:
-                return True
-        return False
-
-    def search(self, text: str):
-        return self.pattern.search(text) if self._may_match(text) else None
-
-    def finditer(self, text: str):
-        return self.pattern.finditer(text) if self._may_match(text) else iter(())
+# The cached lower-casing and the pre-filtered pattern live with the language packs.
+from etl.lang import Prefiltered, lowered_text  # noqa: E402,F401

@@ -18,6 +18,12 @@ from dataclasses import dataclass, field
 _PACKS = {"en": "etl.lang.en", "ru": "etl.lang.ru", "kk": "etl.lang.kk"}
 
 
+@functools.lru_cache(maxsize=1024)
+def lowered_text(text: str) -> str:
+    """text.lower(), once per sentence however many patterns look at it."""
+    return text.lower()
+
+
 class Prefiltered:
     """A compiled pattern behind a cheap substring test: the regex only runs on text that holds
     one of `stems` (lower case). Most sentences hold none, and Python's regex engine is slow
@@ -28,8 +34,11 @@ class Prefiltered:
         self.stems = stems
 
     def _may_match(self, text: str) -> bool:
-        lowered = text.lower()
-        return any(stem in lowered for stem in self.stems)
+        lowered = lowered_text(text)
+        for stem in self.stems:
+            if stem in lowered:
+                return True
+        return False
 
     def search(self, text: str):
         return self.pattern.search(text) if self._may_match(text) else None
@@ -50,8 +59,18 @@ class LanguagePack:
     # --- event nouns: (canonical type, pattern of its nouns in this language), longer first
     event_types: tuple[tuple[str, str], ...] = ()
     event_stems: tuple[str, ...] = ()       # cheap pre-check for event_types
-    session_nouns: str = r"(?!x)x"
+    session_nouns: str = r"(?!x)x"         # nouns of an event's parts (plenary session, panel, секция)
     session_stems: tuple[str, ...] = ()
+    online: Prefiltered = NEVER             # format words
+    hybrid: Prefiltered = NEVER
+    offline: Prefiltered = NEVER
+    plenary: re.Pattern = re.compile(r"(?!x)x")
+    section: re.Pattern = re.compile(r"(?!x)x")
+    phrase_boundary: re.Pattern = re.compile(r"[,;()»\"”]")  # where a noun phrase before a noun starts
+    session_name_lead: re.Pattern = re.compile(r"^\s*[:,]?\s*$")  # between a session noun and its quoted name
+    quote_link: re.Pattern = re.compile(r"^\s*,\s*$")  # between two quoted names of one list
+    ceremonial_adjective: str = "\x00"       # "a ceremonial reception" is a reception
+    format_prefixes: tuple[str, ...] = ()   # "video" of "videoconference": a format, not an event
     # --- what a page is: a gathering or not
     non_event: Prefiltered = NEVER          # title/lead cues of pages that report no gathering
     title_verbs: tuple[tuple[re.Pattern, str], ...] = ()   # "met with" -> meeting, "visited" -> visit
@@ -59,6 +78,8 @@ class LanguagePack:
     summit_of: Prefiltered = NEVER          # "heads of state": a meeting of them is a summit
     reporting: Prefiltered = NEVER          # "was held", "состоялся"
     part_of: re.Pattern = re.compile(r"(?!x)x")  # "as part of the", "в рамках"
+    definite_before: re.Pattern | None = None    # "the/this ..." before a noun: a reference back (None: no articles)
+    definite_cut: re.Pattern | None = None       # where the noun phrase before a noun starts
     # --- dates
     months: dict[str, int] = field(default_factory=dict)
     date_patterns: tuple[re.Pattern, ...] = ()   # day-first patterns (groups d1 d2 mon1 year1 d3 mon2 year)

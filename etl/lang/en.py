@@ -6,6 +6,53 @@ import re
 
 from etl.lang import LanguagePack, Prefiltered
 
+# (canonical type, nouns), longer phrases first; matched on lower-cased text.
+_EVENT_TYPES = (
+    ('round table', 'round[- ]?tables?'),
+    ('conference', '(?:video)?conferences?'),
+    ('forum', 'forums?|fora'),
+    ('summit', 'summits?'),
+    ('seminar', 'seminars?|webinars?'),
+    ('workshop', 'workshops?|master[- ]class(?:es)?'),
+    ('symposium', 'symposium|symposia'),
+    ('congress', 'congress(?:es)?'),
+    ('readings', 'readings'),
+    ('talks', 'talks|negotiations'),
+    ('visit', 'visits?'),
+    ('briefing', 'briefings?'),
+    ('lecture', 'lectures?'),
+    ('presentation', 'presentations?'),
+    ('exhibition', 'exhibitions?'),
+    ('ceremony', 'ceremon(?:y|ies)|ceremonial'),
+    ('concert', 'concerts?'),
+    ('parade', 'parades?'),
+    ('reception', 'receptions?'),
+    ('tournament', 'tournaments?|championships?'),
+    ('consultations', 'consultations'),
+    ('meeting', 'meetings?|gatherings?|video ?link(?:up)?s?'),
+)
+
+# ---------------------------------------------------------------- dates
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = r"(?:" + "|".join(sorted((m.capitalize() for m in _MONTHS), key=len, reverse=True)) + r")\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DASH = r"\s*(?:[-–—]|to|until|till|through|and)\s*"
+_YEAR = r"(\d{4})"
+# "14 March", "14-15 March 2022", "14 March - 2 April 2022", "from 14 to 15 March"
+_DAY_FIRST = re.compile(
+    rf"\b{_DAY}(?:{_DASH}{_DAY})?\s+(?:of\s+)?({_MONTH})(?:,?\s+{_YEAR})?"
+    rf"(?:{_DASH}{_DAY}\s+({_MONTH}))?(?:,?\s+{_YEAR})?(?!\d)"
+)
+# "December 10, 2021", "December 10-11, 2021", "March 30 - April 2, 2022"
+_MONTH_FIRST = re.compile(
+    rf"\b({_MONTH})\s+{_DAY}(?:{_DASH}(?:({_MONTH})\s+)?{_DAY})?(?:,?\s+{_YEAR})?(?!\d)"
+)
+
 _I = re.IGNORECASE
 
 PACK = LanguagePack(
@@ -87,6 +134,25 @@ PACK = LanguagePack(
                                   r"|\b(?:visit|trip|journey)\s+to\b|\bvisited\b", _I),
                        ("arriv", "came", "travel", "flew", "visit", "trip", "journey")),
     landmarks=((re.compile(r"\b(?:in|at|to)\s+the\s+(?:Grand\s+)?Kremlin\b|\bKremlin\s+Palace\b|\bRed\s+Square\b"), "Moscow"),),
+    event_types=_EVENT_TYPES,
+    months=_MONTHS,
+    date_patterns=(_DAY_FIRST,),
+    month_first=_MONTH_FIRST,
+    relative=re.compile(r"\b(today|yesterday|tomorrow)\b", re.IGNORECASE),
+    relative_days={"today": 0, "yesterday": -1, "tomorrow": 1},
+    phrase_boundary=re.compile(r"[,;()»\"”]|\b(?:and|with|by|of)\b"),
+    session_name_lead=re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the topic of|on)\s*)?[:,]?\s*$", _I),
+    quote_link=re.compile(r"^\s*(?:,|and|,\s*and|as well as)\s*$", _I),
+    format_prefixes=("video",),
+    event_stems=('round', 'conferen', 'forum', 'fora', 'summit', 'seminar', 'webinar', 'workshop', 'master', 'symposi', 'congress', 'reading', 'talks', 'negotiation', 'visit', 'briefing', 'lecture', 'presentation', 'exhibition', 'ceremon', 'video', 'consultation', 'meeting', 'gathering', 'concert', 'parade', 'reception', 'tournament', 'championship'),
+    session_nouns='(?:plenary\\s+)?sessions?|panels?|sections?|panel\\s+discussions?|plenar(?:y|ies)',
+    session_stems=('session', 'panel', 'section', 'plenar'),
+    online=Prefiltered(re.compile('\\b(?:online|on-line|virtual|remote(?:ly)?|via video ?conference|by video ?conference|videoconference|webinars?|via video link|in (?:an? )?(?:online|virtual|videoconference) (?:format|mode))\\b', re.IGNORECASE), ('online', 'on-line', 'virtual', 'remote', 'video', 'webinar')),
+    hybrid=Prefiltered(re.compile('\\b(?:hybrid|mixed format|both online and offline|offline and online|in person and online|online and in person|online and offline)\\b', re.IGNORECASE), ('hybrid', 'mixed', 'online')),
+    offline=Prefiltered(re.compile('\\b(?:in[- ]person|offline|face[- ]to[- ]face)\\b', re.IGNORECASE), ('person', 'offline', 'face')),
+    plenary=re.compile(r"plenar", re.IGNORECASE),
+    section=re.compile(r"\bsection", re.IGNORECASE),
+    ceremonial_adjective="ceremonial",
     number_words={
         "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
         "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
