@@ -429,8 +429,10 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
                 organizers.append(organizer)
     if not organizers and draft.intro is not None:
         organizers = organizations.subject_organizers(draft.intro.text, language)
-    participants = next((c for c in (counts.participants_count(s.text, language) for s in ordered) if c), None)
-    countries = next((c for c in (counts.countries_count(s.text, language) for s in ordered) if c), None)
+    # Counts only from sentences that speak of people attending or taking part.
+    attending = [s for s in ordered if context.pack.attendance.search(s.text)]
+    participants = next((c for c in (counts.participants_count(s.text, language) for s in attending) if c), None)
+    countries = next((c for c in (counts.countries_count(s.text, language) for s in attending) if c), None)
 
     session_list: list[dict] = []
     online_parts = offline_parts = False

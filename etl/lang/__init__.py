@@ -96,6 +96,7 @@ class LanguagePack:
     participant_stems: tuple[str, ...] = ()
     countries: tuple[re.Pattern, ...] = ()
     country_stems: tuple[str, ...] = ()
+    attendance: Prefiltered = NEVER         # words of attending or taking part: where counts are read
     not_counted: re.Pattern = re.compile(r"(?!x)x")  # "invited", "awarded", "regions": not attendance
     # --- places
     locative: re.Pattern = re.compile(r"(?!x)x")     # "in <Name>", "в <Name>"

@@ -53,6 +53,34 @@ _MONTH_FIRST = re.compile(
     rf"\b({_MONTH})\s+{_DAY}(?:{_DASH}(?:({_MONTH})\s+)?{_DAY})?(?:,?\s+{_YEAR})?(?!\d)"
 )
 
+# ---------------------------------------------------------------- counts
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100,
+}
+_NUMBER = (r"(?P<n>\d{1,3}(?:[ \u00a0,]\d{3})+|\d+|"
+           + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")")
+# Hedges keep the number ("some 600", "nearly 2,500"); a larger unit after it makes it no head count.
+_APPROX = r"(?:(?:more than|over|about|around|some|nearly|almost|approximately|roughly|up to|at least)\s+)?"
+_NOT_UNIT = r"(?!\s+(?:million|billion|thousand|hundred|percent|per cent|%))"
+_PARTICIPANTS = (
+    re.compile(rf"\b(?:attended by|brought together|gathered|joined by|drew|attracted)\s+{_APPROX}{_NUMBER}\b{_NOT_UNIT}",
+               re.IGNORECASE),
+    re.compile(rf"\b{_APPROX}{_NUMBER}{_NOT_UNIT}\s+(?:\w+\s+)?(?:participants|delegates|attendees|people|guests|"
+               rf"experts|specialists|representatives|scholars)\b", re.IGNORECASE),
+)
+_COUNTRIES = (
+    re.compile(rf"\b(?:from|of|representing)\s+{_APPROX}{_NUMBER}\s+(?:\w+\s+)?(?:countries|states|nations)\b",
+               re.IGNORECASE),
+    re.compile(rf"\b{_APPROX}{_NUMBER}\s+(?:countries|nations)\b", re.IGNORECASE),
+)
+
+PARTICIPANT_STEMS = ("particip", "delegat", "attend", "people", "guest", "expert", "specialist", "represent",
+                     "scholar", "together", "gathered", "joined", "drew", "attract")
+COUNTRY_STEMS = ("countr", "nation", "states")
+
 _I = re.IGNORECASE
 
 PACK = LanguagePack(
@@ -153,12 +181,17 @@ PACK = LanguagePack(
     plenary=re.compile(r"plenar", re.IGNORECASE),
     section=re.compile(r"\bsection", re.IGNORECASE),
     ceremonial_adjective="ceremonial",
-    number_words={
-        "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-        "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-        "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-        "forty": 40, "fifty": 50, "hundred": 100,
-    },
+    number_words=_NUMBER_WORDS,
+    participants=_PARTICIPANTS,
+    participant_stems=PARTICIPANT_STEMS,
+    countries=_COUNTRIES,
+    attendance=Prefiltered(re.compile(r"\b(?:take|takes|taking|took|taken)\s+part\b|\bparticipa\w*|\battend\w*|\bgather\w*|"
+                             r"\b(?:came|come|arrived)\b|\bbrought together\b|\bjoined\b|\bdrew\b|\battracted\b|\bdelegat\w*|"
+                             r"\bguests\b|\bpresent\b", re.IGNORECASE),
+                  ("part", "particip", "attend", "gather", "came", "come", "arrived", "together", "joined", "drew",
+                   "attract", "delegat", "guests", "present")),
+    not_counted=re.compile(r"\b(?:invit\w*|award\w*|decorat\w*|signed|ratified|regions?|enterprises?|companies|entrants|applications?)\b", re.IGNORECASE),
+    country_stems=COUNTRY_STEMS,
     # "MINSK, 10 December (BelTA) -": where a story was filed.
     agency_dateline=re.compile(
         r"^(?P<city>[A-Z][A-Z.’'-]+(?:[ -][A-Z][A-Z.’'-]+){0,2})\s*,?\s*"
