@@ -318,6 +318,11 @@ def _language_key(language: str | None, text: str) -> str:
     return "ru" if re.search("[а-яА-ЯёЁ]", text) else "en"
 
 
+def country_mentions(text: str, language: str | None):
+    """(match, ISO alpha-2) of each country name in `text`."""
+    return _country_matcher(_language_key(language, text)).finditer(text)
+
+
 def countries_mentioned(paragraphs: list[str], language: str | None) -> list[str]:
     """Sorted ISO alpha-2 codes of the countries the paragraphs name (any case form in Russian)."""
     codes: set[str] = set()

@@ -18,33 +18,9 @@ from dataclasses import dataclass, field
 from etl import geo
 from etl.events import counts, dates, names, organizations, people, places, sessions
 from etl.events.kinds import ONLINE, SESSION_NOUN, TypeMention, event_type_mentions
-from etl.events.text import Prefiltered, quotes, sentence_spans
+from etl.events.text import quotes, sentence_spans
+from etl.lang import pack
 
-_REPORTING = {
-    "en": Prefiltered(re.compile(
-        r"\b(?:held|hosted|host|took place|take place|takes place|organi[sz]ed|convened|opened|kicked off|"
-        r"took part|take part|participated|attended|will be held|is to be held|will hold|holds|"
-        r"gathered|brought together|met|started|began|ended|concluded|paid|arrived)\b",
-        re.IGNORECASE), ("held", "host", "place", "organi", "convened", "opened", "kicked", "took", "take",
-                         "particip", "attended", "hold", "gathered", "together", "met", "started", "began",
-                         "ended", "concluded", "paid", "arrived")),
-    "ru": Prefiltered(re.compile(
-        r"(?<!\w)(?:состоял(?:ся|ась|ось|ись)|состоится|состоятся|прош(?:ел|ёл|ла|ло|ли)|пройд(?:ет|ёт|ут)|"
-        r"провел[аи]?|провёл|проведет|проведёт|проводит|организовал[аи]?|принял[аи]?\s+участие|"
-        r"примет\s+участие|примут\s+участие|открыл(?:ся|ась|ось)|стартовал[аи]?|начал[аи]?\s+работу|"
-        r"собрал[аи]?|встретил(?:ся|ась|ись)|посетил[аи]?|прибыл[аи]?|участвовал[аи]?)",
-        re.IGNORECASE), ("состо", "прош", "пройд", "провел", "провёл", "проведет", "проведёт", "проводит",
-                         "организовал", "участ", "открыл", "стартовал", "начал", "собрал", "встретил",
-                         "посетил", "прибыл")),
-}
-# "as part of the forum", "в рамках форума": what follows is a part of that event.
-_PART_OF = {
-    "en": re.compile(r"\b(?:as part of|within the framework of|in the framework of|on the sidelines of|"
-                     r"within|during)\s+(?:the|this)\s+$", re.IGNORECASE),
-    "ru": re.compile(r"(?<!\w)(?:в рамках|на полях|в ходе)\s+$", re.IGNORECASE),
-}
-# Title openings that announce the page's event ("Meeting with ...", "Visit to ...").
-_TITLE_LEAD = re.compile(r"^\s*(?:[\"«“][^\"»”]+[\"»”]\s*)?(?:\w+\s+){0,3}$")
 
 
 _UNSET = object()
@@ -65,7 +41,7 @@ class Sentence:
     def about(self) -> bool:
         """Names an event type or reports one ("held", "состоялся")."""
         if self._about is _UNSET:
-            self._about = bool(self.mentions) or bool(_REPORTING[self.language].search(self.text))
+            self._about = bool(self.mentions) or bool(pack(self.language).reporting.search(self.text))
         return self._about
 
     def dates(self, context: "Context") -> list:
@@ -228,7 +204,7 @@ def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], curren
             continue
         distinct = _has_own_date_or_place(sentence, drafts, context)
         if not drafts:
-            if distinct or _REPORTING[language].search(sentence.text):
+            if distinct or context.pack.reporting.search(sentence.text):
                 draft = EventDraft(mention.type, None, sentence)
                 drafts.append(draft)
                 chosen = chosen or draft
@@ -250,7 +226,7 @@ def _part_of_known_event(sentence: Sentence, mention: TypeMention, known_types: 
         return False
     for other in sentence.mentions:
         if other.start < mention.start and other.type in known_types and \
-                _PART_OF[language].search(sentence.text[max(0, other.start - 40):other.start]):
+                pack(language).part_of.search(sentence.text[max(0, other.start - 40):other.start]):
             return True
     return False
 
@@ -276,12 +252,14 @@ def _has_own_date_or_place(sentence: Sentence, drafts: list[EventDraft], context
 
 
 def _indefinite(text: str, mention: TypeMention, language: str) -> bool:
-    """Not a reference back: in English an indefinite or no article before the noun phrase."""
-    if language != "en":
+    """Not a reference back: an indefinite or no article before the noun phrase (in a language
+    with articles; without them every such mention may be a new event)."""
+    language_pack = pack(language)
+    if language_pack.definite_before is None:
         return True
     before = text[max(0, mention.start - 60):mention.start]
-    phrase = re.split(r"[,;:]|\b(?:in|at|on|to|by|of)\s", before)[-1]
-    return not re.search(r"\b(?:the|this|that|these|its|their)\b", phrase, re.IGNORECASE)
+    phrase = language_pack.definite_cut.split(before)[-1]
+    return not language_pack.definite_before.search(phrase)
 
 
 def _title_event(title: str | None, context: Context) -> EventDraft | None:
@@ -438,12 +416,12 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
     online_parts = offline_parts = False
     speakers: list[people.Speaker] = []
     known_names = people.page_names([context.title or ""] + [s.text for s in draft.sentences[:_REPORT_SENTENCES]],
-                                    context.pack) if language == "en" else []
+                                    context.pack) if context.pack.morphology is None else []
     if context.title and context.pack.speech.search(context.title):  # "Vladimir Putin addressed the forum"
         for name in people.speech_speakers(context.title, known_names, context.pack):
             speakers.append(people.Speaker(name, None, None))
     for sentence in draft.sentences:  # transcript lines, however long the transcript
-        if ":" in sentence.text[:120] and language == "en":
+        if ":" in sentence.text[:120] and context.pack.morphology is None:
             speaker = people.transcript_speaker(sentence.text, context.pack)
             if speaker is not None and not any(_fold(speaker.name) == _fold(s.name) for s in speakers):
                 speakers.append(speaker)
@@ -460,8 +438,8 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         if context.pack.speech.search(sentence.text) and not context.pack.outside_event.search(sentence.text):
             named = [n for m in mentions for n in m.names]
             found = people.speakers_in(sentence.text, language)
-            spoken = people.speech_speakers(sentence.text, known_names, context.pack) if language == "en" \
-                else people.russian_speech_speakers(sentence.text)
+            spoken = people.speech_speakers(sentence.text, known_names, context.pack) \
+                if context.pack.morphology is None else people.inflected_speech_speakers(sentence.text)
             for name in spoken:
                 if not any(_fold(name) == _fold(s.name) for s in found):
                     found.append(people.Speaker(name, None, None))

@@ -418,7 +418,7 @@ _RU_INITIALS = re.compile(r"(?<![\w.])(?:(?P<i1>[А-ЯЁ]\.\s?[А-ЯЁ]\.)\s?(?P
                           r"|(?P<s2>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s(?P<i2>[А-ЯЁ]\.\s?[А-ЯЁ]\.))(?![\w])")
 
 
-def russian_speech_speakers(sentence: str) -> list[str]:
+def inflected_speech_speakers(sentence: str) -> list[str]:
     """In a Russian sentence that reports speaking, the people named in the nominative are its
     subjects: the speakers ("рассказал директор департамента Виталий Свинцов", "с приветственным
     словом обратились ... Андрей Кортунов и ... Ольга Буторина", "Белов В.Б. отметил")."""

@@ -103,6 +103,7 @@ class LanguagePack:
     region_words: re.Pattern = re.compile(r"(?!x)x")
     country_before: re.Pattern = re.compile(r"(?!x)x")  # preposition placing something in a country
     venue_prefix: re.Pattern = re.compile(r"(?!x)x")   # "the", "г." before a place-line part
+    longer_name: re.Pattern = re.compile(r"(?!x)x")    # what after a city makes it part of a longer name
     agency_dateline: re.Pattern = re.compile(r"(?!x)x")  # "МОСКВА, 3 декабря. /ТАСС/." opening the text
     travel: Prefiltered = NEVER             # "arrived in", "visit to": where someone went
     landmarks: tuple[tuple[re.Pattern, str], ...] = ()  # landmark -> the English name of its city
@@ -111,6 +112,7 @@ class LanguagePack:
     not_cities: frozenset[str] = frozenset()
     skip_country_names: frozenset[str] = frozenset()
     inflects: bool = False                  # place names take case endings (Russian, Kazakh)
+    morphology: object = None               # a module with parses() / nominative_phrase() (None: none)
     # --- people and organisations
     speech: Prefiltered = NEVER             # verbs of speaking at the event (group "verb")
     said_after: re.Pattern = re.compile(r"(?!x)x")  # "..., said Mr Putin": the speaker after the verb

@@ -163,6 +163,24 @@ PACK = LanguagePack(
                        ("arriv", "came", "travel", "flew", "visit", "trip", "journey")),
     landmarks=((re.compile(r"\b(?:in|at|to)\s+the\s+(?:Grand\s+)?Kremlin\b|\bKremlin\s+Palace\b|\bRed\s+Square\b"), "Moscow"),),
     event_types=_EVENT_TYPES,
+    # "in Minsk", "hosted by Minsk": a capitalized run after a locative preposition.
+    locative=re.compile(r"\b(?:in|at|to)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"),
+    region_words=re.compile(r"\b(?:Region|Oblast|District|Territory|Republic|Province|Krai)\b", re.IGNORECASE),
+    country_before=re.compile(r"\b(?:in|to)\s+(?:the\s+)?$"),
+    longer_name=re.compile(r"\s+(?!Region\b|Oblast\b)[A-Z][a-z]|’s|'s"),
+    venue_prefix=re.compile(r"^the\s+", re.IGNORECASE),
+    reporting=Prefiltered(re.compile(
+        r"\b(?:held|hosted|host|took place|take place|takes place|organi[sz]ed|convened|opened|kicked off|"
+        r"took part|take part|participated|attended|will be held|is to be held|will hold|holds|"
+        r"gathered|brought together|met|started|began|ended|concluded|paid|arrived)\b",
+        re.IGNORECASE), ("held", "host", "place", "organi", "convened", "opened", "kicked", "took", "take",
+                         "particip", "attended", "hold", "gathered", "together", "met", "started", "began",
+                         "ended", "concluded", "paid", "arrived")),
+    # "as part of the forum": what follows is a part of that event.
+    part_of=re.compile(r"\b(?:as part of|within the framework of|in the framework of|on the sidelines of|"
+                       r"within|during)\s+(?:the|this)\s+$", re.IGNORECASE),
+    definite_before=re.compile(r"\b(?:the|this|that|these|its|their)\b", re.IGNORECASE),
+    definite_cut=re.compile(r"[,;:]|\b(?:in|at|on|to|by|of)\s"),
     months=_MONTHS,
     date_patterns=(_DAY_FIRST,),
     month_first=_MONTH_FIRST,

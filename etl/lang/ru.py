@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from etl.lang import LanguagePack, Prefiltered
+from etl.lang import LanguagePack, Prefiltered, ru_morphology
 
 # (canonical type, nouns in every case form), longer phrases first; matched on lower-cased text.
 _EVENT_TYPES = (
@@ -125,6 +125,23 @@ PACK = LanguagePack(
                                          r"телеканал\w*|в\s+беседе\s+с)", _I),
                               ("журналист", "корреспондент", "пресс-конф", "интервью", "телеканал", "беседе")),
     event_types=_EVENT_TYPES,
+    # "в Минске": a capitalized run after a locative preposition.
+    locative=re.compile(r"(?<!\w)(?:в|во|на)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*(?:\s+[А-ЯЁ][а-яё]+)?)"),
+    region_words=re.compile(r"(?<!\w)(?:область|район|край|республик\w*)(?!\w)", re.IGNORECASE),
+    country_before=re.compile(r"(?<!\w)(?:в|во)\s+$"),
+    venue_prefix=re.compile(r"^г\.\s*", re.IGNORECASE),
+    morphology=ru_morphology,
+    inflects=True,
+    reporting=Prefiltered(re.compile(
+        r"(?<!\w)(?:состоял(?:ся|ась|ось|ись)|состоится|состоятся|прош(?:ел|ёл|ла|ло|ли)|пройд(?:ет|ёт|ут)|"
+        r"провел[аи]?|провёл|проведет|проведёт|проводит|организовал[аи]?|принял[аи]?\s+участие|"
+        r"примет\s+участие|примут\s+участие|открыл(?:ся|ась|ось)|стартовал[аи]?|начал[аи]?\s+работу|"
+        r"собрал[аи]?|встретил(?:ся|ась|ись)|посетил[аи]?|прибыл[аи]?|участвовал[аи]?)",
+        re.IGNORECASE), ("состо", "прош", "пройд", "провел", "провёл", "проведет", "проведёт", "проводит",
+                         "организовал", "участ", "открыл", "стартовал", "начал", "собрал", "встретил",
+                         "посетил", "прибыл")),
+    # "в рамках форума": what follows is a part of that event.
+    part_of=re.compile(r"(?<!\w)(?:в рамках|на полях|в ходе)\s+$", re.IGNORECASE),
     months=_MONTHS,
     date_patterns=(_DAY_FIRST,),
     relative=re.compile(r"(?<!\w)(сегодня|вчера|завтра)(?!\w)", re.IGNORECASE),
