@@ -80,6 +80,19 @@ class LanguagePack:
     part_of: re.Pattern = re.compile(r"(?!x)x")  # "as part of the", "в рамках"
     definite_before: re.Pattern | None = None    # "the/this ..." before a noun: a reference back (None: no articles)
     definite_cut: re.Pattern | None = None       # where the noun phrase before a noun starts
+    # --- event names and occasions
+    name_lead_in: re.Pattern = re.compile(r"^\s*[:,—–-]?\s*$")   # between a noun and its quoted name
+    name_trail_in: re.Pattern = re.compile(r"^\s*$")             # between a quoted name and its noun
+    name_run: re.Pattern | None = None      # a capitalized run ending before the noun (capitalizing languages)
+    name_tail: re.Pattern = re.compile(r"")  # "Forum of Belarus and Russia": a name going on after the noun
+    name_glue: frozenset[str] = frozenset()  # small words inside names, never at their ends
+    ordinal: re.Pattern = re.compile(r"(?!x)x")  # "Ninth", "11th", "XX": the edition, not the name
+    generic_name_words: frozenset[str] = frozenset()  # describe a kind of event, name none
+    word_token: re.Pattern = re.compile(r"\s*(\w+(?:-\w+)*)")
+    conjunction: str = ""
+    occasion: tuple[Prefiltered, Prefiltered] = (NEVER, NEVER)  # (topic-or-occasion, occasion) phrases
+    occasion_words: re.Pattern = re.compile(r"(?!x)x")  # an occasion is date-like: anniversary, Day
+    occasion_end: re.Pattern = re.compile(r"(?!x)x")
     # --- dates
     months: dict[str, int] = field(default_factory=dict)
     date_patterns: tuple[re.Pattern, ...] = ()   # day-first patterns (groups d1 d2 mon1 year1 d3 mon2 year)

@@ -81,6 +81,19 @@ PARTICIPANT_STEMS = ("particip", "delegat", "attend", "people", "guest", "expert
                      "scholar", "together", "gathered", "joined", "drew", "attract")
 COUNTRY_STEMS = ("countr", "nation", "states")
 
+# ---------------------------------------------------------------- names
+# Words that describe a kind of event rather than name one ("International Scientific and
+# Practical Conference" is a description; "Eurasian Economic Forum" is a name).
+_GENERIC = frozenset({
+    "international", "scientific", "practical", "scientific-practical", "annual", "regional", "republican",
+    "expert", "online", "joint", "national", "interregional", "global", "high-level", "and", "of", "the",
+    "on", "for", "first", "second", "third", "open", "final", "plenary", "special", "working", "extended",
+    "bilateral", "trilateral", "meeting", "session", "anniversary", "jubilee", "academic", "research",
+    "scientific-and-practical", "roundtable", "round", "table",
+})
+_ORDINALS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+             "fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-\\w+|thirtieth")
+
 _I = re.IGNORECASE
 
 PACK = LanguagePack(
@@ -163,6 +176,26 @@ PACK = LanguagePack(
                        ("arriv", "came", "travel", "flew", "visit", "trip", "journey")),
     landmarks=((re.compile(r"\b(?:in|at|to)\s+the\s+(?:Grand\s+)?Kremlin\b|\bKremlin\s+Palace\b|\bRed\s+Square\b"), "Moscow"),),
     event_types=_EVENT_TYPES,
+    name_lead_in=re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the (?:topic|theme) of|on the (?:topic|theme)|"
+                            r"under the (?:title|motto))\s*)?[:,—–-]?\s*$", re.IGNORECASE),
+    name_trail_in=re.compile(r"^\s*(?:international\s+|annual\s+|expert\s+)?$", re.IGNORECASE),
+    name_run=re.compile(r"(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the)(?:\s+(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the))*\s*$"),
+    name_tail=re.compile(r"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:and|of|the|for|[A-Z][\w’'-]*))*)?"),
+    name_glue=frozenset({"the", "of", "and", "for", "on"}),
+    ordinal=re.compile(rf"^(?:\d+(?:st|nd|rd|th)|[IVXLC]+|(?:{_ORDINALS})|\d{{4}})$", re.IGNORECASE),
+    generic_name_words=_GENERIC,
+    occasion=(
+        Prefiltered(re.compile(r"\b(?:dedicated|devoted)\s+to\s+(?P<x>[^,;.]+)", re.IGNORECASE),
+                    ("dedicated", "devoted")),
+        Prefiltered(re.compile(r"\b(?:on the occasion of|to mark|marking|in honou?r of|to commemorate|to celebrate|"
+                               r"celebrating|timed to coincide with|timed for|timed to)\s+(?P<x>[^,;.]+)", re.IGNORECASE),
+                    ("occasion", "mark", "honor", "honour", "commemorate", "celebrat", "timed")),
+    ),
+    # "Dedicated to" also introduces topics ("dedicated to regional security"): an occasion is a
+    # date-like thing: an anniversary, a Day, a jubilee, a memory.
+    occasion_words=re.compile(r"anniversary|jubilee|centenary|centennial|\bDay\b|\bYear of\b|memory|New Year",
+                              re.IGNORECASE),
+    occasion_end=re.compile(r"\s+(?:as well as|and also|and to)\b.*$", re.IGNORECASE),
     # "in Minsk", "hosted by Minsk": a capitalized run after a locative preposition.
     locative=re.compile(r"\b(?:in|at|to)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"),
     region_words=re.compile(r"\b(?:Region|Oblast|District|Territory|Republic|Province|Krai)\b", re.IGNORECASE),
