@@ -439,7 +439,7 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
             named = [n for m in mentions for n in m.names]
             found = people.speakers_in(sentence.text, language)
             spoken = people.speech_speakers(sentence.text, known_names, context.pack) \
-                if context.pack.morphology is None else people.inflected_speech_speakers(sentence.text)
+                if context.pack.morphology is None else people.inflected_speech_speakers(sentence.text, context.pack)
             for name in spoken:
                 if not any(_fold(name) == _fold(s.name) for s in found):
                     found.append(people.Speaker(name, None, None))

@@ -51,6 +51,47 @@ NEVER = Prefiltered(re.compile(r"(?!x)x"), ())
 
 
 @dataclass(frozen=True)
+class PeopleWords:
+    """Role words and name shapes of people in one language."""
+
+    role: str = r"(?!x)x"                   # a person's role ("Deputy Director", "заместителя директора")
+    role_plural: str = r"(?!x)x"            # "experts", "эксперты"
+    plural_singulars: dict[str, str] = field(default_factory=dict)
+    # capitalizing languages: the shapes of names and organisations around a role
+    name: str = r"(?!x)x"
+    acronym: str = r"(?!x)x"
+    org_run: str = r"(?!x)x"                # a capitalized organisation name ("the Eurasian Policy Institute")
+    role_stems: tuple[str, ...] = ()
+    not_name: re.Pattern = re.compile(r"(?!x)x")
+    org_after_name: re.Pattern = re.compile(r"(?!x)x")
+    honorific_prefix: re.Pattern = re.compile(r"(?!x)x")
+    role_after_end: str = r"$"              # where "Name, Role of Org" ends
+    role_links: str = r"\s+"                # "Director of the", "Head at"
+    list_and: str = r",\s+"                 # "A, B and C"
+    # inflected languages: tokens and list punctuation
+    word: re.Pattern = re.compile(r"\w+|\S")
+    list_breaks: tuple[str, ...] = ()
+    list_links: tuple[str, ...] = ()
+
+    @property
+    def role_pattern(self) -> re.Pattern:
+        return _compiled(rf"(?<![\w-])(?P<role>{self.role})(?![\w-])")
+
+    @property
+    def plural_pattern(self) -> re.Pattern:
+        return _compiled(rf"(?<![\w-])(?P<role>{self.role_plural})(?![\w-])")
+
+    @property
+    def role_after_name(self) -> re.Pattern:
+        return _compiled(rf"\s*(?P<role>{self.role})\s+(?P<org>[^,;()]+?)(?=[,;)]|$)")
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+@dataclass(frozen=True)
 class LanguagePack:
     """What one language contributes. Fields a language lacks keep their empty defaults."""
 
@@ -127,6 +168,7 @@ class LanguagePack:
     inflects: bool = False                  # place names take case endings (Russian, Kazakh)
     morphology: object = None               # a module with parses() / nominative_phrase() (None: none)
     # --- people and organisations
+    people: PeopleWords = PeopleWords()
     speech: Prefiltered = NEVER             # verbs of speaking at the event (group "verb")
     said_after: re.Pattern = re.compile(r"(?!x)x")  # "..., said Mr Putin": the speaker after the verb
     outside_event: Prefiltered = NEVER      # words said elsewhere: to journalists, at a news conference

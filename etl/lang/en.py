@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from etl.lang import LanguagePack, Prefiltered
+from etl.lang import LanguagePack, PeopleWords, Prefiltered
 
 # (canonical type, nouns), longer phrases first; matched on lower-cased text.
 _EVENT_TYPES = (
@@ -94,6 +94,39 @@ _GENERIC = frozenset({
 _ORDINALS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
              "fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-\\w+|thirtieth")
 
+# ---------------------------------------------------------------- people
+_ROLE_HEADS = (
+    r"Director(?:[- ]General)?|Head|Chairman|Chairwoman|Chairperson|Chair|President|Vice[- ]President|"
+    r"Rector|Vice[- ]Rector|Researcher|Research Fellow|Fellow|Analyst|Expert|Professor|Ambassador|"
+    r"Minister|Secretary(?:[- ]General)?|Editor[- ]in[- ]Chief|Dean|Advis[eo]r|CEO|Founder|Member|"
+    r"Coordinator|Manager|Specialist|Moderator|Spokes(?:person|man|woman)|Governor|Mayor|Envoy|Rapporteur"
+)
+_NAME_WORD = r"[A-Z][a-zà-ÿ’'-]+"
+_PEOPLE = PeopleWords(
+    role=(r"(?:(?:First|Deputy|Senior|Leading|Chief|Executive|Acting|Scientific|Research|Programme|Program|"
+          r"General|Honorary|Principal|Lead|Managing)[- ])*(?:" + _ROLE_HEADS + r")"),
+    role_plural=r"(?:experts|analysts|researchers|scholars|fellows|specialists|representatives|staff members)",
+    plural_singulars={"staff members": "staff member"},
+    name=rf"(?:{_NAME_WORD}(?: [A-Z]\.)? {_NAME_WORD}(?: {_NAME_WORD})?)",
+    acronym=r"[A-Z][A-Z&]{1,9}",
+    org_run=r"(?:[A-Z][\w’'-]*|of|for|on|and|the|under)(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*?",
+    role_stems=("director", "head", "chair", "president", "rector", "research", "fellow", "analyst", "expert",
+                "professor", "ambassador", "minister", "secretary", "editor", "dean", "advis", "ceo", "founder",
+                "member", "coordinator", "manager", "specialist", "moderator", "spokes", "governor", "mayor",
+                "envoy", "rapporteur"),
+    not_name=re.compile(
+        r"\b(?:Republic|Institute|University|Center|Centre|Ministry|Council|Foundation|Federation|Union|"
+        r"State|States|Asia|Europe|Committee|Department|Academy|Office|Club|Forum|Conference|Session|"
+        r"January|February|March|April|May|June|July|August|September|October|November|December|"
+        r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|In|On|At)\b"),
+    org_after_name=re.compile(
+        r"\s+(?:of|from|at)\s+(?:the\s+)?(?P<org>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*)"),
+    honorific_prefix=re.compile(r"^(?:Dr|Prof|Mr|Mrs|Ms|Sir|Dame)\.?\s+"),
+    role_after_end=r"(?=[,;)]|\s+(?:took|spoke|made|presented|delivered|noted|said|stressed|moderated)\b|$|\.)",
+    role_links=r"\s+(?:of|at)\s+(?:the\s+)?",
+    list_and=r"(?:,\s+|,?\s+and\s+)",
+)
+
 _I = re.IGNORECASE
 
 PACK = LanguagePack(
@@ -176,6 +209,7 @@ PACK = LanguagePack(
                        ("arriv", "came", "travel", "flew", "visit", "trip", "journey")),
     landmarks=((re.compile(r"\b(?:in|at|to)\s+the\s+(?:Grand\s+)?Kremlin\b|\bKremlin\s+Palace\b|\bRed\s+Square\b"), "Moscow"),),
     event_types=_EVENT_TYPES,
+    people=_PEOPLE,
     name_lead_in=re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the (?:topic|theme) of|on the (?:topic|theme)|"
                             r"under the (?:title|motto))\s*)?[:,—–-]?\s*$", re.IGNORECASE),
     name_trail_in=re.compile(r"^\s*(?:international\s+|annual\s+|expert\s+)?$", re.IGNORECASE),

@@ -4,6 +4,7 @@ when a Russian article needs it (its dictionaries load in well under a second)."
 from __future__ import annotations
 
 import functools
+import re
 
 
 @functools.cache
@@ -59,3 +60,107 @@ def nominative_phrase(phrase: str) -> str:
     inflected = noun.inflect(wanted) or noun.inflect({"nomn"})
     result.append(_keep_case(words[index], inflected.word) if inflected else words[index])
     return " ".join(result + words[index + 1:])
+
+
+# ---------------------------------------------------------------- people's names
+
+def _capitalize_first(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def name_tags(word: str) -> set[str]:
+    """Which of Name/Surn/Patr some parse of a capitalized word has."""
+    if not word[:1].isupper() or word.isupper():
+        return set()
+    tags = set()
+    for parse in parses(word)[:4]:
+        for grammeme in ("Name", "Surn", "Patr"):
+            if grammeme in parse.tag:
+                tags.add(grammeme)
+    return tags
+
+
+def name_at(tokens: list[re.Match], index: int) -> tuple[int, str] | None:
+    """A person's name starting at tokens[index]: Name [Patr] Surn, or Surn Name [Patr].
+    Returns (index after the name, name in the nominative)."""
+    words = []
+    j = index
+    while j < len(tokens) and len(words) < 3:
+        word = tokens[j].group(0)
+        if not name_tags(word):
+            break
+        words.append(word)
+        j += 1
+    if len(words) < 2:
+        return None
+    tag_sets = [name_tags(w) for w in words]
+    if not ("Name" in tag_sets[0] or "Name" in tag_sets[1]):
+        return None
+    case, gender = case_and_gender(words)
+    return j, " ".join(nominative_name(w, case, gender) for w in words)
+
+
+def case_and_gender(words: list[str]) -> tuple[str | None, str | None]:
+    """Case and gender of a name, from its best-known part (a dictionary surname or name)."""
+    for grammeme in ("Surn", "Name", "Patr"):
+        for word in words:
+            if not morph().word_is_known(word):
+                continue
+            for parse in parses(word):
+                if grammeme in parse.tag:
+                    return parse.tag.case, parse.tag.gender
+    return None, None
+
+
+# Case endings of names pymorphy does not know (Элдором -> Элдор, Гульнарой -> Гульнара).
+_UNKNOWN_NAME_ENDINGS = {
+    "masc": {"gent": ("а", ""), "datv": ("у", ""), "accs": ("а", ""), "ablt": ("ом", ""), "loct": ("е", "")},
+    "femn": {"gent": ("ы", "а"), "datv": ("е", "а"), "accs": ("у", "а"), "ablt": ("ой", "а"), "loct": ("е", "а")},
+}
+
+
+def nominative_name(word: str, case: str | None = None, gender: str | None = None) -> str:
+    if case and case != "nomn" and not morph().word_is_known(word):
+        ending, replacement = _UNKNOWN_NAME_ENDINGS.get(gender or "", {}).get(case, (None, None))
+        if ending and word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)] + replacement
+        return word
+    named = [p for p in parses(word) if {"Name", "Surn", "Patr"} & set(p.tag.grammemes)]
+    if not named or "nomn" in named[0].tag:
+        return word
+    inflected = named[0].inflect({"nomn"})
+    if inflected is None:
+        return word
+    return "-".join(_capitalize_first(part) for part in inflected.word.split("-"))
+
+
+
+INITIALS = re.compile(r"(?<![\w.])(?:(?P<i1>[А-ЯЁ]\.\s?[А-ЯЁ]\.)\s?(?P<s1>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)"
+                          r"|(?P<s2>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s(?P<i2>[А-ЯЁ]\.\s?[А-ЯЁ]\.))(?![\w])")
+
+
+
+def person_words(tokens: list[re.Match], index: int) -> list[str]:
+    """A first name and a surname (either order, a patronymic between) at tokens[index]: one
+    word a dictionary first name, the others capitalised words that are no place or
+    organisation (surnames pymorphy does not know: Кортунов, Мауль)."""
+    words = []
+    for token in tokens[index:index + 3]:
+        word = token.group(0)
+        if not re.fullmatch(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?", word):
+            break
+        first = parses(word)[0]
+        if {"Geox", "Orgn"} & set(first.tag.grammemes) or ("NOUN" in first.tag and not name_tags(word)
+                                                             and morph().word_is_known(word)):
+            break
+        words.append(word)
+    if len(words) < 2:
+        return []
+    tags = [name_tags(w) for w in words]
+    if "Name" not in tags[0] and "Name" not in tags[1]:
+        return []
+    if len(words) == 3 and "Patr" not in tags[1] and "Name" not in tags[0]:
+        words = words[:2]
+    return words
+
+script = re.compile(r"[а-яёА-ЯЁ]")  # text in this morphology's script
