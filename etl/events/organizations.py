@@ -10,7 +10,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from etl.events.text import Prefiltered, clean_fragment, quotes, strip_article
+from etl.events.text import clean_fragment, quotes, strip_article
+from etl.lang import pack
 
 
 @dataclass(frozen=True)
@@ -100,59 +101,21 @@ def acronym_pattern() -> re.Pattern:
     return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, acronyms)) + r")(?![\w-])")
 
 
-# Head nouns of organization names: a list item holding one of these is an organization.
-_ORG_HEADS = {
-    "en": re.compile(r"\b(?:Institute|Foundation|Fund|Library|University|Cent(?:er|re)|Ministry|Council|"
-                     r"Club|Agency|Academy|Committee|Association|Union|Embassy|Office|Administration|"
-                     r"Chamber|Society|School|Commission|Secretariat|Department|Parliament|Assembly|"
-                     r"Organi[sz]ation|Corporation|Company|Bank|Service|Government|Network|Initiative|"
-                     r"Group|Federation|Board|Mission|Programme|Program|Partnership|Alliance|Forum)\b"),
-    "ru": re.compile(r"(?<!\w)(?:[Ии]нститут|[Фф]онд|[Бб]иблиотек|[Уу]ниверситет|[Цц]ентр|[Мм]инистерств|"
-                     r"[Сс]овет|[Кк]луб|[Аа]гентств|[Аа]кадеми|[Кк]омитет|[Аа]ссоциаци|[Сс]оюз|[Пп]осольств|"
-                     r"[Аа]дминистраци|[Пп]алат|[Оо]бществ|[Шш]кол|[Кк]омисси|[Сс]екретариат|[Дд]епартамент|"
-                     r"[Пп]арламент|[Сс]обрани|[Оо]рганизаци|[Кк]орпораци|[Кк]омпани|[Бб]анк|[Сс]лужб|"
-                     r"[Пп]равительств|[Сс]еть|[Фф]едераци|[Мм]исси|[Пп]рограмм|[Пп]артнерств|[Аа]льянс|"
-                     r"[Уу]правлени|[Аа]ппарат|[Дд]ом|[Мм]узе|ИМЭМО|МГИМО|РАН)"),
-}
-
-_ORGANIZER_INTRO = {
-    "en": Prefiltered(re.compile(
-        r"\b(?:(?:was|were|is|are|will be|has been|had been)\s+)?(?:co-)?(?:organi[sz]ed|hosted|convened|"
-        r"held|arranged)\s+(?:jointly\s+)?by\s+(?P<list>[^.;]+)"
-        r"|\b(?:at|on) the initiative of\s+(?P<list3>[^.;]+)"
-        r"|\b(?:organi[sz]ers?|co-organi[sz]ers?|hosts?)\s+(?:of\s+the\s+\w+(?:\s+\w+)?\s+)?(?:was|were|is|are|included)\s+"
-        r"(?P<list2>[^.;]+)",
-        re.IGNORECASE), ("organi", "hosted", "convened", "held", "arranged", "host", "initiative")),
-    "ru": Prefiltered(re.compile(
-        r"(?:[Оо]рганизатор(?:ами|ом)\s+(?:\w+\s+){0,3}?(?:выступ(?:ил[аио]?|ают|ает|ят|ит)|стал[аио]?|станут|являются|является)\s+"
-        r"(?P<list>[^.;]+))"
-        r"|(?:[Оо]рганизатор(?:ы|ом)?\s*(?:\w+\s+){0,3}?[-–—:]\s*(?P<list2>[^.;]+))"), ("организатор",)),
-}
-_SPLIT_AND = {"en": re.compile(r",?\s+and\s+(?:the\s+)?"), "ru": re.compile(r",?\s+и\s+")}
-
-
-# Russian organizers in an oblique case: "организована Белорусским институтом ...",
-# "по инициативе Белорусского института ..." (put in the nominative).
-_RU_OBLIQUE = Prefiltered(re.compile(
-    r"(?<!\w)(?:организован[аоы]?|организованн\w+|по инициативе|при организационной поддержке)\s+(?P<list>[^.;]+)"),
-    ("организован", "по инициативе", "организационной"))
-
-
 def organizers_in(sentence: str, language: str) -> list[dict]:
     """Organizers named in a sentence such as "organized by A, the B, and the C" or
     "Организаторами выступили А, Б и В"; names as written (Russian ones in the nominative)."""
-    match = _ORGANIZER_INTRO[language].search(sentence)
+    language_pack = pack(language)
+    match = language_pack.organizer_intro.search(sentence)
     oblique = False
-    if not match and language == "ru":
-        match = _RU_OBLIQUE.search(sentence)
+    if not match:
+        match = language_pack.organizer_oblique.search(sentence)
         oblique = True
     if not match:
         return []
     groups = match.groupdict()
     items = _split_list(groups.get("list") or groups.get("list2") or groups.get("list3"), language)
-    if oblique:
-        from etl.lang.ru_morphology import nominative_phrase
-
+    if oblique and language_pack.morphology is not None:
+        nominative_phrase = language_pack.morphology.nominative_phrase
         items = [nominative_phrase(i) if not acronym_pattern().fullmatch(i) else i
                  for i in items if i[:1].isupper()]
     organizers = []
@@ -168,18 +131,18 @@ def organizers_in(sentence: str, language: str) -> list[dict]:
 
 
 def _split_list(text: str, language: str) -> list[str]:
-    # Stop at a clause that is no longer the list: ", which", ", где", a participle.
-    text = re.split(r",\s+(?:which|who|where|with|while|who|and\s+was|котор\w+|где|при\s+поддержке|с\s+участием)\b",
-                    text)[0]
+    # Stop at a clause that is no longer the list: ", which", ", где", "with the support of".
+    language_pack = pack(language)
+    text = language_pack.organizer_list_stop.split(text)[0]
     protected = _protect_quotes(text)
     parts: list[str] = []
     for chunk in re.split(r",\s+|;\s+", protected):
-        pieces = _SPLIT_AND[language].split(chunk)
+        pieces = language_pack.and_split.split(chunk)
         # "A and B" is two organizations only when both halves name one (by a head noun).
-        if len(pieces) > 1 and all(_ORG_HEADS[language].search(p) or acronym_pattern().search(p) for p in pieces):
+        if len(pieces) > 1 and all(language_pack.org_heads.search(p) or acronym_pattern().search(p) for p in pieces):
             parts.extend(pieces)
         else:
-            parts.append(re.sub(r"^(?:and|и)\s+", "", chunk))
+            parts.append(language_pack.and_start.sub("", chunk))
     restored = [_restore_quotes(p, text) for p in parts]
     return [strip_article(clean_fragment(p)) for p in restored if clean_fragment(p)]
 
@@ -211,26 +174,24 @@ def _with_acronym(item: str) -> tuple[str, str | None]:
     return clean_fragment(item), None
 
 
-_EN_SUBJECT = re.compile(
-    r"(?P<org>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*)\s+"
-    r"(?:held|hosted|organi[sz]ed|convened|will hold|will host|is holding|is hosting|holds|hosts)\s+(?:a|an|the|its)\b")
-_RU_SUBJECT_VERB = re.compile(
-    r"(?<!\w)(?:провел[аио]?|провёл|проведет|проведёт|проводит|организовал[аио]?|организует)\s")
-
-
 def subject_organizers(sentence: str, language: str) -> list[dict]:
-    """The organization that holds the event as the sentence's subject: "the Russian International
-    Affairs Council held a round table", "БИСИ провел круглый стол" (only names of organizations)."""
-    if language == "en":
-        for match in _EN_SUBJECT.finditer(sentence):
+    """The organizations that hold the event as the sentence's subject: "the Russian International
+    Affairs Council held a round table", "the Belarusian Institute of Strategic Research and the
+    Eurasian Policy Institute held ..." (two), "БИСИ провел круглый стол" (only organizations)."""
+    language_pack = pack(language)
+    if language_pack.subject_organizer is not None:
+        for match in language_pack.subject_organizer.finditer(sentence):
             words = match.group("org").split()
-            while words and words[0] in ("The", "On", "In", "At", "Last", "This"):
+            while words and words[0] in language_pack.subject_skip:
                 words.pop(0)
             name = " ".join(words)
             if name and _looks_like_organization(name, language):
+                parts = [strip_article(p) for p in language_pack.and_split.split(name)]
+                if len(parts) > 1 and all(_looks_like_organization(p, language) for p in parts):
+                    return [{"name": p} for p in parts]
                 return [{"name": name}]
         return []
-    match = _RU_SUBJECT_VERB.search(sentence)
+    match = language_pack.subject_verb.search(sentence)
     if not match:
         return []
     clause = re.split(r"[,;:()]", sentence[:match.start()])[-1].strip()
@@ -240,18 +201,21 @@ def subject_organizers(sentence: str, language: str) -> list[dict]:
             continue
         name = " ".join(tokens[start:])
         if _looks_like_organization(name, language):
+            parts = language_pack.and_split.split(clean_fragment(name))
+            if len(parts) > 1 and all(_looks_like_organization(p, language) for p in parts):
+                return [{"name": p} for p in parts]
             return [{"name": clean_fragment(name)}]
     return []
 
 
 def _looks_like_organization(name: str, language: str) -> bool:
-    return bool(_ORG_HEADS[language].search(name) or acronym_pattern().fullmatch(name) or known_organization(name))
+    return bool(pack(language).org_heads.search(name) or acronym_pattern().fullmatch(name) or known_organization(name))
 
 
 @functools.cache
 def known_alias_pattern(language: str) -> str:
     """Regex alternation of the curated organizations' names in one script (longest first)."""
-    script = re.compile("[A-Za-z]") if language == "en" else re.compile("[А-Яа-яЁё]")
+    script = pack(language).script
     aliases = {a for org in KNOWN_ORGANIZATIONS for a in (org.name_en, org.name_ru, *org.aliases, *org.acronyms)
                if script.search(a)}
     return "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))

@@ -169,6 +169,16 @@ class LanguagePack:
     morphology: object = None               # a module with parses() / nominative_phrase() (None: none)
     # --- people and organisations
     people: PeopleWords = PeopleWords()
+    # --- organisations
+    org_heads: re.Pattern = re.compile(r"(?!x)x")     # head nouns: a list item holding one names an organisation
+    organizer_intro: Prefiltered = NEVER    # "organised by <list>" (groups list, list2, list3)
+    organizer_oblique: Prefiltered = NEVER  # organisers in an oblique case ("организована <list>")
+    organizer_list_stop: re.Pattern = re.compile(r"(?!x)x")  # where a list of organisers ends
+    and_split: re.Pattern = re.compile(r"(?!x)x")     # "A and B"
+    and_start: re.Pattern = re.compile(r"(?!x)x")     # a leading "and"
+    subject_organizer: re.Pattern | None = None  # "<Org> held a ..." (group org); None: by subject_verb
+    subject_skip: frozenset[str] = frozenset()   # leading words of a subject run that are no part of a name
+    subject_verb: re.Pattern = re.compile(r"(?!x)x")  # "провел": the organiser is the subject before it
     speech: Prefiltered = NEVER             # verbs of speaking at the event (group "verb")
     said_after: re.Pattern = re.compile(r"(?!x)x")  # "..., said Mr Putin": the speaker after the verb
     outside_event: Prefiltered = NEVER      # words said elsewhere: to journalists, at a news conference

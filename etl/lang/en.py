@@ -209,6 +209,30 @@ PACK = LanguagePack(
                        ("arriv", "came", "travel", "flew", "visit", "trip", "journey")),
     landmarks=((re.compile(r"\b(?:in|at|to)\s+the\s+(?:Grand\s+)?Kremlin\b|\bKremlin\s+Palace\b|\bRed\s+Square\b"), "Moscow"),),
     event_types=_EVENT_TYPES,
+    org_heads=re.compile(r"\b(?:Institute|Foundation|Fund|Library|University|Cent(?:er|re)|Ministry|Council|"
+                         r"Club|Agency|Academy|Committee|Association|Union|Embassy|Office|Administration|"
+                         r"Chamber|Society|School|Commission|Secretariat|Department|Parliament|Assembly|"
+                         r"Organi[sz]ation|Corporation|Company|Bank|Service|Government|Network|Initiative|"
+                         r"Group|Federation|Board|Mission|Programme|Program|Partnership|Alliance|Forum|Faculty|"
+                         r"Front|Senate|Majlis)\b"),
+    organizer_intro=Prefiltered(re.compile(
+        r"\b(?:(?:was|were|is|are|will be|has been|had been)\s+)?(?:co-)?(?:organi[sz]ed|hosted|convened|"
+        r"held|arranged)\s+(?:jointly\s+|annually\s+)?by\s+(?P<list>[^.;]+)"
+        r"|\b(?:at|on) the initiative of\s+(?P<list3>[^.;]+)"
+        r"|\b(?:organi[sz]ers?|co-organi[sz]ers?|hosts?)\s+(?:of\s+the\s+\w+(?:\s+\w+)?\s+)?(?:was|were|is|are|included)\s+"
+        r"(?P<list2>[^.;]+)",
+        re.IGNORECASE), ("organi", "hosted", "convened", "held", "arranged", "host", "initiative")),
+    organizer_list_stop=re.compile(r",\s+(?:which|who|where|with|while|and\s+was)\b"
+                                   r"|\s+(?:with|under)\s+the\s+(?:assistance|support|participation|auspices)\s+of\b"
+                                   r"|\s+(?:together\s+with|in\s+cooperation\s+with|in\s+partnership\s+with)\b"
+                                   r"|\s+(?:will\s+be|was|were|is|are)\s+(?:held|organi[sz]ed)\b"),
+    and_split=re.compile(r",?\s+and\s+(?:the\s+)?"),
+    and_start=re.compile(r"^and\s+"),
+    subject_organizer=re.compile(
+        r"(?P<org>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*)\s+"
+        r"(?:held|hosted|organi[sz]ed|convened|will hold|will host|is holding|is hosting|are holding|are hosting|"
+        r"holds|hosts|have held|has held)\s+(?:a|an|the|its|their|this)\b"),
+    subject_skip=frozenset({"The", "On", "In", "At", "Last", "This"}),
     people=_PEOPLE,
     name_lead_in=re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the (?:topic|theme) of|on the (?:topic|theme)|"
                             r"under the (?:title|motto))\s*)?[:,—–-]?\s*$", re.IGNORECASE),
