@@ -36,8 +36,8 @@ def extract_events(article: Article) -> list[dict]:
         return []
     language = detect_language(article.language, paragraphs)
     language_pack = pack(language)
-    if language_pack is None or language not in ("en", "ru"):
-        return []
+    if language_pack is None:
+        return []  # no pack for the language: no other language's rules are guessed at
     filed_from, paragraphs[0] = _agency_dateline(paragraphs[0], language_pack)
     if not paragraphs[0]:
         paragraphs = paragraphs[1:] or [""]

@@ -54,7 +54,12 @@ def find_dates(text: str, language: str, default_year: int | None,
     taken: list[tuple[int, int]] = []
     for pattern in language_pack.date_patterns:  # day first: d1 [- d2] month1 [year1] [- d3 month2] [year]
         for m in pattern.finditer(text):
-            d1, d2, mon1, year1, d3, mon2, year = m.groups()
+            if pattern.groupindex:  # named groups: any order of day, month and year
+                g = m.groupdict()
+                d1, d2, mon1, year1, d3, mon2, year = (g.get(k) for k in ("d1", "d2", "mon1", "year1", "d3",
+                                                                           "mon2", "year"))
+            else:
+                d1, d2, mon1, year1, d3, mon2, year = m.groups()
             year = year1 or year
             month1 = months[mon1.rstrip(".").lower()]
             if d3:

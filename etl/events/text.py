@@ -15,14 +15,12 @@ _QUOTE_PATTERN = re.compile(
     r'|„(?P<low>[^“”„]+)[“”]'
 )
 
-# Tokens that end with a period without ending a sentence.
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "jr", "sr", "gen", "col", "lt", "gov",
-    "sen", "rep", "u.s", "u.k", "e.g", "i.e", "etc", "inc", "ltd", "co", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "г", "гг", "т.е", "т.д", "т.п", "им", "ул", "д", "проф", "акад", "см", "рис", "стр", "тыс",
-    "млн", "млрд", "руб", "т.н", "с", "н.э", "зав", "канд", "докт", "чл", "корр", "ст", "преп", "доц",
-}
+def _abbreviations() -> frozenset[str]:
+    """Tokens that end with a period without ending a sentence, in any language with a pack
+    (a sentence of one language may quote another)."""
+    from etl.lang import all_abbreviations
+
+    return all_abbreviations()
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
             continue
         token = _LAST_TOKEN.search(paragraph, start, match.start())
         word = token.group(1).lower().lstrip("(«\"“") if token else ""
-        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        if word in _abbreviations() or (len(word) == 1 and word.isalpha()):
             continue
         result.append(_stripped(paragraph, start, end))
         start = end
@@ -93,14 +91,15 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def detect_language(language: str | None, paragraphs: list[str]) -> str:
-    """'ru' or 'en': the article's language when given, else by script."""
-    if language in ("ru", "en"):
-        return language
-    sample = " ".join(paragraphs)[:2000]
-    cyrillic = len(re.findall("[а-яА-ЯёЁ]", sample))
-    latin = len(re.findall("[a-zA-Z]", sample))
-    return "ru" if cyrillic > latin else "en"
+def detect_language(language: str | None, paragraphs: list[str]) -> str | None:
+    """The language whose pack reads the article: the article's own when stated (None when no
+    pack has it: no other language's rules are guessed at), else the pack whose script the
+    text is written in (a pack's distinctive letters first)."""
+    from etl.lang import guess_language, pack
+
+    if language:
+        return pack(language).code if pack(language) is not None else None
+    return guess_language(" ".join(paragraphs)[:2000])
 
 
 def strip_article(text: str) -> str:

@@ -97,6 +97,7 @@ class LanguagePack:
 
     code: str
     script: re.Pattern                      # letters of the language's script (language guess)
+    distinctive: re.Pattern | None = None   # letters only this language of its script has
     # --- event nouns: (canonical type, pattern of its nouns in this language), longer first
     event_types: tuple[tuple[str, str], ...] = ()
     event_stems: tuple[str, ...] = ()       # cheap pre-check for event_types
@@ -166,6 +167,9 @@ class LanguagePack:
     not_cities: frozenset[str] = frozenset()
     skip_country_names: frozenset[str] = frozenset()
     inflects: bool = False                  # place names take case endings (Russian, Kazakh)
+    geonames_script: str = ""               # which GeoNames alternate names are this language's ("latin", "cyrillic")
+    pycountry_locale: str | None = None     # pycountry's translation of country names, if any
+    place_forms: object = None              # name -> its written forms (case endings); None: as written
     morphology: object = None               # a module with parses() / nominative_phrase() (None: none)
     # --- people and organisations
     people: PeopleWords = PeopleWords()
@@ -201,3 +205,21 @@ def pack(code: str | None) -> LanguagePack | None:
 
 def languages() -> tuple[str, ...]:
     return tuple(_PACKS)
+
+
+@functools.cache
+def all_abbreviations() -> frozenset[str]:
+    """Abbreviations of every pack: a period after them ends no sentence."""
+    return frozenset().union(*(pack(code).abbreviations for code in _PACKS))
+
+
+def guess_language(text: str) -> str | None:
+    """The pack for text of unstated language: one whose distinctive letters it holds, else the
+    one whose script most of its letters are in; None for text in no pack's script."""
+    packs = [pack(code) for code in _PACKS]
+    for language_pack in packs:
+        if language_pack.distinctive is not None and len(language_pack.distinctive.findall(text)) >= 3:
+            return language_pack.code
+    counts = [(len(p.script.findall(text)), -i, p.code) for i, p in enumerate(packs) if p.distinctive is None]
+    best = max(counts, default=(0, 0, None))
+    return best[2] if best[0] else None

@@ -164,3 +164,81 @@ def person_words(tokens: list[re.Match], index: int) -> list[str]:
     return words
 
 script = re.compile(r"[а-яёА-ЯЁ]")  # text in this morphology's script
+
+
+# ---------------------------------------------------------------- place names
+
+_ADJ_ENDINGS = {  # adjective ending -> its case forms (sg. fem/masc/neut, pl.)
+    "ая": ("ая", "ой", "ую", "ою"),
+    "яя": ("яя", "ей", "юю"),
+    "ий": ("ий", "его", "ему", "им", "ем", "ого", "ому", "ом"),
+    "ый": ("ый", "ого", "ому", "ым", "ом"),
+    "ое": ("ое", "ого", "ому", "ым", "ом"),
+    "ые": ("ые", "ых", "ым", "ыми"),
+    "ие": ("ие", "их", "им", "ими"),
+}
+
+
+def place_forms(name: str) -> set[str]:
+    """Case forms of a Russian place name, word by word (hyphenated parts: last part inflects)."""
+    words = name.split(" ")
+    if len(words) > 1:
+        head, *rest = words
+        # Adjective + noun ("Южная Корея", "Нижний Новгород"): both inflect; else only the head
+        # noun ("Республика Беларусь" -> "Республики Беларусь").
+        if any(head.endswith(e) for e in _ADJ_ENDINGS):
+            forms = set()
+            for first in _word_forms(head):
+                for second in place_forms(" ".join(rest)):
+                    forms.add(f"{first} {second}")
+            return forms
+        return {f"{first} {' '.join(rest)}" for first in _word_forms(head)} | {name}
+    return _word_forms(name)
+
+
+def _word_forms(word: str) -> set[str]:
+    if word.isupper():
+        return {word}  # abbreviations (РФ, США) do not inflect
+    if "-" in word:  # "Нур-Султан", "Санкт-Петербург": only the last part inflects
+        prefix, last = word.rsplit("-", 1)
+        return {f"{prefix}-{form}" for form in _word_forms(last)}
+    for ending, forms in _ADJ_ENDINGS.items():
+        if word.endswith(ending) and len(word) > 4 and word not in ("Китай",):
+            stem = word[: -len(ending)]
+            return {stem + form for form in forms}
+    stem, last = word[:-1], word[-1]
+    if word.endswith("ия"):
+        return {word[:-2] + e for e in ("ия", "ии", "ию", "ией")}
+    if last == "а":
+        soft = stem[-1:] in "гкхжшчщ"
+        return {stem + e for e in ("а", "и" if soft else "ы", "е", "у", "ой", "ою")}
+    if last == "я":
+        return {stem + e for e in ("я", "и", "е", "ю", "ей")}
+    if last == "ь":
+        # Feminine (Беларусь, Казань) and masculine (Гомель, Севастополь) soft stems.
+        return {stem + e for e in ("ь", "и", "ью", "я", "ю", "е", "ем")}
+    if last == "й":
+        return {stem + e for e in ("й", "я", "ю", "е", "ем")}
+    if last == "ы":  # plural names (Нидерланды)
+        return {stem + e for e in ("ы", "ов", "ам", "ах", "ами")}
+    if last in "иоуэюе":  # indeclinable (Тбилиси, Баку, Сочи, Гродно)
+        return {word}
+    # Hard consonant stem, masculine (Казахстан, Минск, Нур-Султан).
+    return {word + e for e in ("", "а", "у", "е", "ом")}
+
+
+
+
+def place_lemma(name: str) -> str | None:
+    """"Череповце" -> "череповец", "Нижнем Тагиле" -> "нижний тагил" (pymorphy, Geox parses)."""
+    words = []
+    for word in name.split(" "):
+        parts = word.split("-")
+        last = parts[-1]
+        found = parses(last)
+        geo = [p for p in found if "Geox" in p.tag] or [p for p in found if {"ADJF"} & set(p.tag.grammemes)]
+        if not geo:
+            return None
+        parts[-1] = geo[0].normal_form
+        words.append("-".join(parts).lower())
+    return " ".join(words)
