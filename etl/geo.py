@@ -154,7 +154,13 @@ def _city_matcher(language: str) -> _Matcher:
     language_pack = pack(language)
     forms: dict[str, object] = {}
     for canonical, names in language_pack.city_names.items():
-        city = City(canonical, _CITY_COUNTRIES[canonical])
+        country = _CITY_COUNTRIES.get(canonical)
+        if country is None:  # a city only this pack names: its country from GeoNames
+            known = _geonames_index()["latin"].get(canonical)
+            if known is None:
+                continue
+            canonical, country = known.name, known.country
+        city = City(canonical, country)
         written = (canonical, *names) if language_pack.geonames_script == "latin" else names
         for name in written:
             for form in _forms(name, language_pack):

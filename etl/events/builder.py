@@ -119,8 +119,22 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
 
     if _reports_no_gathering(title, all_sentences, context):
         return []
-    main = _main_event(drafts, _title_event(title, context), all_sentences, context)
+    title_event = _title_event(title, context)
+    digest = _digest(drafts, context) if title_event is None else []
+    if digest:
+        return [_finish(draft, index, context) for index, draft in enumerate(digest)]
+    main = _main_event(drafts, title_event, all_sentences, context)
     return [_finish(main, 0, context)] if main is not None else []
+
+
+def _digest(drafts: list[EventDraft], context: Context) -> list[EventDraft]:
+    """A page whose headline names no gathering may report several ("A week of expert
+    dialogue": a conference on 3 October, a round table on 6 October): each introduced by its
+    own name and its own date in a sentence that reports it held. Anything less is one event."""
+    reported = [d for d in drafts if d.intro is not None and d.name and d.intro.dates(context)
+                and context.pack.reporting.search(d.intro.text)]
+    days = {d.intro.dates(context)[0].start for d in reported}
+    return reported if len(reported) >= 2 and len(days) == len(reported) else []
 
 
 def _reports_no_gathering(title: str | None, sentences: list[Sentence], context: Context) -> bool:
@@ -425,6 +439,8 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
             speaker = people.transcript_speaker(sentence.text, context.pack)
             if speaker is not None and not any(_fold(speaker.name) == _fold(s.name) for s in speakers):
                 speakers.append(speaker)
+    who: dict[str, people.Speaker] = {}  # people the report names with a role: whom a bare name refers to
+    last_person: str | None = None       # whom a "he"/"она" refers to
     for sentence in report:
         mentions = sessions.session_mentions(sentence.text, language)
         for part in _parts(sentence, draft, language):
@@ -434,15 +450,22 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
             offline_parts |= mention.offline or (mention.kind == "plenary" and not mention.online)
             for session_name in mention.names:
                 _add_session(session_list, session_name, mention)
+        with_roles = people.speakers_in(sentence.text, language)
+        for person in with_roles:
+            who.setdefault(_fold(person.name), person)
         # Speakers: people the text reports speaking at the event (not those only taking part).
         if context.pack.speech.search(sentence.text) and not context.pack.outside_event.search(sentence.text):
             named = [n for m in mentions for n in m.names]
-            found = people.speakers_in(sentence.text, language)
+            found = list(with_roles)
             spoken = people.speech_speakers(sentence.text, known_names, context.pack) \
                 if context.pack.morphology is None else people.inflected_speech_speakers(sentence.text, context.pack)
+            if not spoken and not found and last_person and context.pack.subject_pronoun.search(sentence.text):
+                spoken = [last_person]  # "he told about ...": the person last named
             for name in spoken:
                 if not any(_fold(name) == _fold(s.name) for s in found):
-                    found.append(people.Speaker(name, None, None))
+                    known_role = who.get(_fold(name))
+                    found.append(people.Speaker(name, known_role.role if known_role else None,
+                                                known_role.organization if known_role else None))
             for speaker in found:
                 cleaned = people.clean_name(speaker.name, context.pack)
                 if cleaned is None:
@@ -454,6 +477,12 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
                     speakers.append(speaker)
                 elif known.session is None:
                     known.session = speaker.session
+        if with_roles:
+            last_person = with_roles[-1].name
+    for speaker in speakers:  # a role the report gives elsewhere ("BISR experts Ivan Petrov and ...")
+        if speaker.role is None and _fold(speaker.name) in who:
+            speaker.role = who[_fold(speaker.name)].role
+            speaker.organization = speaker.organization or who[_fold(speaker.name)].organization
 
     event_format = _format(draft, ordered, online_parts, offline_parts, place, language)
     return {

@@ -291,7 +291,7 @@ PACK = LanguagePack(
     days_of=re.compile(r"\b(?:the|these|those|its)\s+(?P<n>two|three|four|five|six|seven|\d)\s+days\s+of\b", _I),
     speech=Prefiltered(re.compile(
         r"\b(?P<verb>said|says|noted|stressed|emphasi[sz]ed|pointed out|told|spoke|speaking|addressed|addressing|"
-        r"gave a speech|made a speech|made a report|delivered|remarked|reported|briefed|informed|welcomed|opened|"
+        r"gave a speech|made a speech|made a report|(?:made|gave|delivered) (?:a|his|her) (?:presentation|talk|lecture|report)|delivered|remarked|reported|briefed|informed|welcomed|opened|"
         r"moderated|chaired|thanked|underlined|added|explained|highlighted|urged|called on|proposed|announced|"
         r"expressed|presented|recalled|stated|commented|declared|outlined|shared|assured|praised)\b", _I),
         ("said", "says", "noted", "stress", "emphasi", "pointed", "told", "spoke", "speak", "address", "speech",
@@ -299,6 +299,7 @@ PACK = LanguagePack(
          "underlin", "added", "explain", "highlight", "urged", "called", "propos", "announc", "express",
          "present", "recall", "stated", "comment", "declar", "outlin", "shared", "assur", "prais")),
     said_after=re.compile(r"^\s*(?:said|says|noted|stressed|added|told|remarked|explained)\s+$", _I),
+    subject_pronoun=re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?(?:said|noted|stressed|spoke|told|presented|made|gave|delivered|emphasi[sz]ed|pointed)\b"),
     outside_event=Prefiltered(re.compile(r"\b(?:to|told|with)\s+(?:the\s+)?(?:journalists|reporters|the press|the media)\b"
                                          r"|\b(?:press|news)\s+conference\b|\bpress\s+statements?\b|\binterview\b", _I),
                               ("journalist", "reporter", "press", "media", "conference", "interview")),
