@@ -196,16 +196,15 @@ def subject_organizers(sentence: str, language: str) -> list[dict]:
         return []
     clause = re.split(r"[,;:()]", sentence[:match.start()])[-1].strip()
     tokens = clause.split()
-    for start in range(len(tokens) - 1, -1, -1):
+    found = None
+    for start in range(len(tokens) - 1, -1, -1):  # the longest capitalized subject that names organisations
         if not tokens[start][:1].isupper():
             continue
-        name = " ".join(tokens[start:])
-        if _looks_like_organization(name, language):
-            parts = language_pack.and_split.split(clean_fragment(name))
-            if len(parts) > 1 and all(_looks_like_organization(p, language) for p in parts):
-                return [{"name": p} for p in parts]
-            return [{"name": clean_fragment(name)}]
-    return []
+        name = clean_fragment(" ".join(tokens[start:]))
+        parts = language_pack.and_split.split(name)
+        if all(_looks_like_organization(p, language) for p in parts):
+            found = parts
+    return [{"name": p} for p in found] if found else []
 
 
 def _looks_like_organization(name: str, language: str) -> bool:

@@ -83,6 +83,15 @@ def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
             start = m.start("names") + name_match.start()
             add((start, start + len(name_match.group(0))), Speaker(name_match.group(0), role, org))
     for m in role_before.finditer(sentence):
+        if words.not_name.search(m.group("name")) and m.group("org2"):
+            # "Deputy Director of the Eurasian Policy Institute Anna Petrova": the organisation
+            # ran into the name; the name is the run's last two words.
+            run = (m.group("org2") + " " + m.group("name")).split()
+            name, org2 = " ".join(run[-2:]), " ".join(run[:-2])
+            if not words.not_name.search(name):
+                start = m.end("name") - len(name)
+                add((start, m.end("name")), Speaker(name, _title_role(m.group("role")), strip_article(org2) or None))
+            continue
         org = m.group("org") or (strip_article(m.group("org2")) if m.group("org2") else None)
         if org is None:  # "Professor John Brown of the University of Oxford"
             after = words.org_after_name.match(sentence, m.end("name"))
@@ -210,7 +219,9 @@ def _trim_name(candidate: str, language_pack) -> str | None:
         words.pop(0)
     if len(words) < 2 or any(w.strip(".") in language_pack.not_name_words for w in words):
         return None
-    if words[-1].endswith(("’s", "'s")) or all(len(w.strip(".")) <= 1 for w in words[:-1]) and len(words[-1]) < 3:
+    if words[-1].endswith(("’s", "'s")):  # "Xi Jinping’s speech": the name without the possessive
+        words[-1] = words[-1][:-2]
+    if all(len(w.strip(".")) <= 1 for w in words[:-1]) and len(words[-1]) < 3:
         return None
     from etl.geo import country_code, lookup_city, resolve_city
 

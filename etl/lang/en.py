@@ -23,7 +23,7 @@ _EVENT_TYPES = (
     ('lecture', 'lectures?'),
     ('presentation', 'presentations?'),
     ('exhibition', 'exhibitions?'),
-    ('ceremony', 'ceremon(?:y|ies)|ceremonial'),
+    ('ceremony', 'ceremon(?:y|ies)|ceremonial|inaugurations?|inaugural ceremony'),
     ('concert', 'concerts?'),
     ('parade', 'parades?'),
     ('reception', 'receptions?'),
@@ -317,7 +317,7 @@ PACK = LanguagePack(
         "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Soviet Olympic Games World Cup Europe European Asia "
         "Asian America American Africa African Arctic Pacific Atlantic Orthodox Church Patriarch Saint St God "
         "Honoured Honored People Peoples Popular Relations Affairs Studies Research Strategic Development Economic "
-        "Navy Army Force Forces Guard Service Agency Office Department Chamber Club Society Association Organisation "
+        "Moderator Chair Speaker Navy Army Force Forces Guard Service Agency Office Department Chamber Club Society Association Organisation "
         "Organization Programme Program Project Museum Theatre Library School College Station Plant Airport "
         "Justice Judge Major Colonel Lieutenant Captain Sergeant Admiral Marshal Commander Officer Private Holy "
         "Wise Men Presidential Experts Expert United States Kingdom Grand Directorate Administration Mount Lake "
@@ -359,7 +359,9 @@ PACK = LanguagePack(
     organizer_list_stop=re.compile(r",\s+(?:which|who|where|with|while|and\s+was)\b"
                                    r"|\s+(?:with|under)\s+the\s+(?:assistance|support|participation|auspices)\s+of\b"
                                    r"|\s+(?:together\s+with|in\s+cooperation\s+with|in\s+partnership\s+with)\b"
-                                   r"|\s+(?:will\s+be|was|were|is|are)\s+(?:held|organi[sz]ed)\b"),
+                                   r"|\s+(?:will\s+be|was|were|is|are)\s+(?:held|organi[sz]ed)\b"
+                                   # "... Front and focuses on topical issues": a new clause, not a list item
+                                   r"|,?\s+and\s+(?!the\b|of\b|for\b)[a-z]\w*(?:s|ed)\b"),
     and_split=re.compile(r",?\s+and\s+(?:the\s+)?"),
     and_start=re.compile(r"^and\s+"),
     subject_organizer=re.compile(
@@ -415,7 +417,7 @@ PACK = LanguagePack(
     session_name_lead=re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the topic of|on)\s*)?[:,]?\s*$", _I),
     quote_link=re.compile(r"^\s*(?:,|and|,\s*and|as well as)\s*$", _I),
     format_prefixes=("video",),
-    event_stems=('round', 'conferen', 'forum', 'fora', 'summit', 'seminar', 'webinar', 'workshop', 'master', 'symposi', 'congress', 'reading', 'talks', 'negotiation', 'visit', 'briefing', 'lecture', 'presentation', 'exhibition', 'ceremon', 'video', 'consultation', 'meeting', 'gathering', 'concert', 'parade', 'reception', 'tournament', 'championship'),
+    event_stems=('round', 'conferen', 'forum', 'fora', 'summit', 'seminar', 'webinar', 'workshop', 'master', 'symposi', 'congress', 'reading', 'talks', 'negotiation', 'visit', 'briefing', 'lecture', 'presentation', 'exhibition', 'ceremon', 'inaugura', 'video', 'consultation', 'meeting', 'gathering', 'concert', 'parade', 'reception', 'tournament', 'championship'),
     session_nouns='(?:plenary\\s+)?sessions?|panels?|sections?|panel\\s+discussions?|plenar(?:y|ies)',
     session_stems=('session', 'panel', 'section', 'plenar'),
     online=Prefiltered(re.compile('\\b(?:online|on-line|virtual|remote(?:ly)?|via video ?conference|by video ?conference|videoconference|webinars?|via video link|in (?:an? )?(?:online|virtual|videoconference) (?:format|mode))\\b', re.IGNORECASE), ('online', 'on-line', 'virtual', 'remote', 'video', 'webinar')),
