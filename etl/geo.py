@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from etl.lang import guess_language, pack
@@ -230,7 +231,7 @@ def _geonames_index() -> dict[str, dict[str, City]]:
             first = alt[:1]
             if "A" <= first <= "Z" and alt.isascii():
                 names["latin"].add(alt)
-            elif "А" <= first <= "Я" or first == "Ё":
+            elif first.isupper() and unicodedata.name(first, "").startswith("CYRILLIC"):
                 names["cyrillic"].add(alt.lower())
         for language, keys in names.items():
             for key in keys:

@@ -8,76 +8,17 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+import unicodedata
 
 from etl.events.text import clean_fragment, quotes, strip_article
+from etl.known_organizations import KNOWN_ORGANIZATIONS, KnownOrganization  # noqa: F401 (re-exported)
 from etl.lang import pack
 
 
-@dataclass(frozen=True)
-class KnownOrganization:
-    key: str                      # stable identifier, the warehouse's natural key
-    name_en: str
-    name_ru: str
-    acronyms: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = field(default=())  # other spellings, any language
-
-
-KNOWN_ORGANIZATIONS: tuple[KnownOrganization, ...] = (
-    KnownOrganization("bisr", "Belarusian Institute of Strategic Research",
-                      "Белорусский институт стратегических исследований", ("BISR", "BISI", "БИСИ"),
-                      ("Belarusian Institute for Strategic Research", "Belarusian Institute of Strategic Studies")),
-    KnownOrganization("kisi", "Kazakhstan Institute for Strategic Studies under the President of the Republic of Kazakhstan",
-                      "Казахстанский институт стратегических исследований при Президенте Республики Казахстан",
-                      ("KazISS", "KISI", "КИСИ"),
-                      ("Kazakhstan Institute for Strategic Studies", "Казахстанский институт стратегических исследований")),
-    KnownOrganization("risi", "Russian Institute for Strategic Studies", "Российский институт стратегических исследований",
-                      ("RISS", "RISI", "РИСИ")),
-    KnownOrganization("isrs", "Institute for Strategic and Regional Studies under the President of the Republic of Uzbekistan",
-                      "Институт стратегических и межрегиональных исследований при Президенте Республики Узбекистан",
-                      ("ISRS", "ИСМИ"), ("Institute for Strategic and Interregional Studies",)),
-    KnownOrganization("valdai", "Valdai Discussion Club", "Международный дискуссионный клуб «Валдай»", (),
-                      ("Valdai Club", "Valdai International Discussion Club", "клуб «Валдай»",
-                       "Дискуссионный клуб «Валдай»", "клуба «Валдай»")),
-    KnownOrganization("riac", "Russian International Affairs Council", "Российский совет по международным делам",
-                      ("RIAC", "РСМД")),
-    KnownOrganization("carnegie", "Carnegie Endowment for International Peace", "Фонд Карнеги за международный мир",
-                      ("CEIP",), ("Carnegie Endowment", "Carnegie")),
-    KnownOrganization("carnegie-russia", "Carnegie Russia Eurasia Center", "Центр Карнеги по изучению России и Евразии",
-                      (), ("Carnegie Moscow Center", "Московский центр Карнеги", "Carnegie Politika")),
-    KnownOrganization("chatham-house", "Chatham House", "Чатем-хаус", (),
-                      ("Royal Institute of International Affairs", "Королевский институт международных отношений")),
-    KnownOrganization("iiss", "International Institute for Strategic Studies",
-                      "Международный институт стратегических исследований", ("IISS",)),
-    KnownOrganization("ecfr", "European Council on Foreign Relations", "Европейский совет по международным отношениям",
-                      ("ECFR",)),
-    KnownOrganization("pir", "PIR Center", "ПИР-Центр", (), ("ПИР Центр", "Center for Policy Studies in Russia")),
-    KnownOrganization("imemo", "Primakov National Research Institute of World Economy and International Relations",
-                      "Национальный исследовательский институт мировой экономики и международных отношений имени Е. М. Примакова",
-                      ("IMEMO", "ИМЭМО"), ("IMEMO RAS", "ИМЭМО РАН")),
-    KnownOrganization("mgimo", "Moscow State Institute of International Relations",
-                      "Московский государственный институт международных отношений", ("MGIMO", "МГИМО")),
-    KnownOrganization("sipri", "Stockholm International Peace Research Institute",
-                      "Стокгольмский институт исследования проблем мира", ("SIPRI", "СИПРИ")),
-    KnownOrganization("csis", "Center for Strategic and International Studies",
-                      "Центр стратегических и международных исследований", ("CSIS",)),
-    KnownOrganization("brookings", "Brookings Institution", "Брукингский институт", (), ("Brookings",)),
-    KnownOrganization("rand", "RAND Corporation", "Корпорация RAND", ("RAND",)),
-    KnownOrganization("swp", "German Institute for International and Security Affairs",
-                      "Германский институт международной политики и безопасности", ("SWP",),
-                      ("Stiftung Wissenschaft und Politik",)),
-    KnownOrganization("cis", "Commonwealth of Independent States", "Содружество Независимых Государств",
-                      ("CIS", "СНГ")),
-    KnownOrganization("sco", "Shanghai Cooperation Organisation", "Шанхайская организация сотрудничества",
-                      ("SCO", "ШОС"), ("Shanghai Cooperation Organization",)),
-    KnownOrganization("eaeu", "Eurasian Economic Union", "Евразийский экономический союз", ("EAEU", "ЕАЭС")),
-    KnownOrganization("csto", "Collective Security Treaty Organization", "Организация Договора о коллективной безопасности",
-                      ("CSTO", "ОДКБ")),
-)
-
-
 def _fold(name: str) -> str:
-    return re.sub(r"[\s\"«»“”„'’]+", " ", name).strip().casefold().replace("ё", "е")
+    folded = re.sub(r"[\s\"«»“”„'’]+", " ", name).strip().casefold()
+    # Diacritics folded away (ё = е, é = e): spellings differ in them, organisations do not.
+    return "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
 
 
 @functools.cache
@@ -168,7 +109,9 @@ def _restore_quotes(part: str, original: str) -> str:
 
 def _with_acronym(item: str) -> tuple[str, str | None]:
     """"Belarusian Institute of Strategic Research (BISR)" -> (name, "BISR")."""
-    m = re.match(r"^(?P<name>.+?)\s*\((?P<acr>[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё&-]{1,11})\)$", item)
+    m = re.match(r"^(?P<name>.+?)\s*\((?P<acr>[^\W\d_][\w&-]{1,11})\)$", item)
+    if m and not m.group("acr")[:1].isupper():
+        m = None
     if m and m.group("acr").upper() == m.group("acr").replace("-", "").upper():
         return clean_fragment(m.group("name")), m.group("acr")
     return clean_fragment(item), None

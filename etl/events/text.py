@@ -31,7 +31,8 @@ class Quote:
 
 
 _SPACES = re.compile(r"\s+")
-_BOUNDARY = re.compile(r"[.!?…]+(?=\s+[\"«“(\[A-ZА-ЯЁ0-9])")
+# A sentence ends before a quote, a bracket, a digit or a capital letter of any script.
+_BOUNDARY = re.compile(r"[.!?…]+(?=\s+(?:[\"«“(\[0-9]|[^\W\d_]))")
 _LAST_TOKEN = re.compile(r"(\S+)$")
 
 
@@ -70,6 +71,9 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     result, start = [], 0
     for match in _BOUNDARY.finditer(paragraph):
         end = match.end()
+        following = paragraph[end:end + 2].lstrip()[:1]
+        if following.isalpha() and not following.isupper():
+            continue
         if inside_quote(match.start(), spans):
             continue
         token = _LAST_TOKEN.search(paragraph, start, match.start())

@@ -391,7 +391,7 @@ PACK = LanguagePack(
                               re.IGNORECASE),
     occasion_end=re.compile(r"\s+(?:as well as|and also|and to)\b.*$", re.IGNORECASE),
     # "in Minsk", "hosted by Minsk": a capitalized run after a locative preposition.
-    locative=re.compile(r"\b(?:in|at|to)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"),
+    locative=re.compile(r"\b(?:in|at|to|visited|visits|visiting)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"),
     region_words=re.compile(r"\b(?:Region|Oblast|District|Territory|Republic|Province|Krai)\b", re.IGNORECASE),
     country_before=re.compile(r"\b(?:in|to)\s+(?:the\s+)?$"),
     longer_name=re.compile(r"\s+(?!Region\b|Oblast\b)[A-Z][a-z]|’s|'s"),
