@@ -111,7 +111,7 @@ PACK = LanguagePack(
                            "тағайында")),
     title_verbs=((re.compile(r"(?<![\w])кездест\w*", _I), "meeting"),
                  (re.compile(r"(?<![\w])(?:барды|сапар\w*|аралады)", _I), "visit")),
-    name_trail_in=re.compile(r"^\s*(?:атты\s+|деген\s+)?(?:халықаралық\s+|республикалық\s+|ғылыми-практикалық\s+)*$", _I),
+    name_trail_in=re.compile(r"^\s*(?:атты\s+|деген\s+|тақырыбында(?:ғы)?\s+)?(?:халықаралық\s+|республикалық\s+|ғылыми-практикалық\s+)*$", _I),
     name_lead_in=re.compile(r"^\s*[:,—–-]?\s*$"),
     months=_MONTHS,
     date_patterns=(_YEAR_FIRST, _DAY_FIRST),
