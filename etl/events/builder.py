@@ -148,6 +148,10 @@ def _reports_no_gathering(title: str | None, sentences: list[Sentence], context:
     mentions = event_type_mentions(headline, context.language)
     spans = quotes(headline)
     first_noun = next((m.start for m in mentions if not any(q.start <= m.start < q.end for q in spans)), None)
+    # A headline verb of a gathering ("met with") before the cue makes it an event's headline.
+    verbs = [v.start() for v in (p.search(headline) for p, _ in context.pack.title_verbs) if v]
+    if verbs and (first_noun is None or min(verbs) < first_noun):
+        first_noun = min(verbs)
     return first_noun is None or cue.start() < first_noun
 
 
@@ -160,7 +164,9 @@ def _main_event(drafts: list[EventDraft], title_event: EventDraft | None, senten
     same = next((d for d in drafts if d.type == title_event.type), None)
     if same is not None:
         main = same
-        if title_event.name and not main.name:
+        # The headline's name, unless the text gives it in full ("Петербургский форум" in the
+        # headline, "Петербургский международный экономический форум" in the text).
+        if title_event.name and not (main.name and set(_fold(title_event.name).split()) <= set(_fold(main.name).split())):
             main.name = title_event.name
     elif drafts and title_event.via_noun:
         main = drafts[0]

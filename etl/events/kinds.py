@@ -41,14 +41,25 @@ def event_type_mentions(text: str, language: str) -> list[TypeMention]:
         lowered = text
     pattern = _event_pattern(language)
     mentions = []
+    taken_until = -1  # "a ceremonial gathering": its noun belongs to the ceremony
     for m in pattern.finditer(lowered):
-        if m.group(0) == language_pack.ceremonial_adjective and pattern.match(lowered, m.end() + 1):
-            continue  # "a ceremonial reception" is a reception
+        if m.start() <= taken_until:
+            continue
+        if m.group(0) == language_pack.ceremonial_adjective:
+            following = pattern.match(lowered, m.end() + 1)
+            if following and language_pack.event_types[int(following.lastgroup[1:])][0] != "meeting":
+                continue  # "a ceremonial reception" is a reception; "a ceremonial gathering" a ceremony
+            if following:
+                taken_until = following.start()
         start, end = m.span()
         if m.group(0).startswith(language_pack.format_prefixes):
             continue  # "videoconference" is a format, not a conference
         index = int(m.lastgroup[1:])
-        mentions.append(TypeMention(language_pack.event_types[index][0], start, end, text[start:end]))
+        event_type = language_pack.event_types[index][0]
+        for refined, following, new_type in language_pack.type_refinements:
+            if event_type == refined and following.match(text, end):
+                event_type = new_type
+        mentions.append(TypeMention(event_type, start, end, text[start:end]))
     if sessions:
         mentions = sorted(mentions + [s for s in sessions if not any(m.start <= s.start < m.end for m in mentions)],
                           key=lambda m: m.start)

@@ -33,7 +33,8 @@ def _capitalized_proper_name(sentence: str, mention: TypeMention, language_pack)
         return None
     glue = language_pack.name_glue
     words = run.group(0).split()
-    while words and (words[0].lower() in glue or language_pack.ordinal.match(words[0])):
+    while words and (words[0].lower() in glue or language_pack.ordinal.match(words[0])
+                     or words[0] in language_pack.name_skip_start):
         words.pop(0)
     tail = language_pack.name_tail.match(sentence[mention.end:])
     tail_words = tail.group(0).split() if tail else []

@@ -130,6 +130,8 @@ class LanguagePack:
     name_glue: frozenset[str] = frozenset()  # small words inside names, never at their ends
     ordinal: re.Pattern = re.compile(r"(?!x)x")  # "Ninth", "11th", "XX": the edition, not the name
     generic_name_words: frozenset[str] = frozenset()  # describe a kind of event, name none
+    name_skip_start: frozenset[str] = frozenset()     # capitalised words that open a sentence, not a name
+    type_refinements: tuple[tuple[str, re.Pattern, str], ...] = ()  # (type, what follows the noun, the type it is)
     word_token: re.Pattern = re.compile(r"\s*(\w+(?:-\w+)*)")
     conjunction: str = ""
     occasion: tuple[Prefiltered, Prefiltered] = (NEVER, NEVER)  # (topic-or-occasion, occasion) phrases

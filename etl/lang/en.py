@@ -22,8 +22,8 @@ _EVENT_TYPES = (
     ('briefing', 'briefings?'),
     ('lecture', 'lectures?'),
     ('presentation', 'presentations?'),
-    ('exhibition', 'exhibitions?'),
-    ('ceremony', 'ceremon(?:y|ies)|ceremonial|inaugurations?|inaugural ceremony'),
+    ('exhibition', 'exhibitions?|expositions?|salons?|expos?|air shows?'),
+    ('ceremony', 'ceremon(?:y|ies)|ceremonial|inaugurations?|inaugural ceremony|celebrations?|wreath-laying'),
     ('concert', 'concerts?'),
     ('parade', 'parades?'),
     ('reception', 'receptions?'),
@@ -271,7 +271,7 @@ PACK = LanguagePack(
         (re.compile(r"\b(?:held|holds|hold)\s+(?:a\s+)?(?:talks|negotiations)\b", _I), "talks"),
         (re.compile(r"\b(?:presented|presents|awarded|awards)\b.{0,40}\b(?:awards?|decorations?|medals?|orders?|"
                     r"prizes?|titles?|honours?|honors?)\b|\blaid\s+(?:a\s+)?wreaths?\b|\bwreath-laying\b", _I), "ceremony"),
-        (re.compile(r"\b(?:visited|visits|visit to|arrived in|arrives in|arrived at|working trip|trip to|toured|tours)\b",
+        (re.compile(r"\b(?:visited|visits|visiting|visit to|arrived in|arrives in|arrived at|working trip|trip to|toured|tours)\b",
                     _I), "visit"),
     ),
     # "A session of the State Council presidium", "sitting of the Board": a meeting of a standing body.
@@ -378,6 +378,12 @@ PACK = LanguagePack(
     name_glue=frozenset({"the", "of", "and", "for", "on"}),
     ordinal=re.compile(rf"^(?:\d+(?:st|nd|rd|th)|[IVXLC]+|(?:{_ORDINALS})|\d{{4}})$", re.IGNORECASE),
     generic_name_words=_GENERIC,
+    name_skip_start=frozenset({"Following", "During", "After", "Before", "At", "In", "On", "Ahead", "Within", "As",
+                               "Since", "Under", "With", "By", "For", "From", "Today", "Yesterday"}),
+    # "Presentation of state decorations": a ceremony; "a ceremonial gathering": a ceremony.
+    type_refinements=(("presentation", re.compile(r"^\s+of\s+(?:[\w-]+\s+){0,3}(?:awards?|decorations?|medals?|prizes?|"
+                                                  r"orders?|titles?|honours?|honors?|insignia)\b", re.IGNORECASE),
+                       "ceremony"),),
     occasion=(
         Prefiltered(re.compile(r"\b(?:dedicated|devoted)\s+to\s+(?P<x>[^,;.]+)", re.IGNORECASE),
                     ("dedicated", "devoted")),
@@ -417,7 +423,7 @@ PACK = LanguagePack(
     session_name_lead=re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the topic of|on)\s*)?[:,]?\s*$", _I),
     quote_link=re.compile(r"^\s*(?:,|and|,\s*and|as well as)\s*$", _I),
     format_prefixes=("video",),
-    event_stems=('round', 'conferen', 'forum', 'fora', 'summit', 'seminar', 'webinar', 'workshop', 'master', 'symposi', 'congress', 'reading', 'talks', 'negotiation', 'visit', 'briefing', 'lecture', 'presentation', 'exhibition', 'ceremon', 'inaugura', 'video', 'consultation', 'meeting', 'gathering', 'concert', 'parade', 'reception', 'tournament', 'championship'),
+    event_stems=('round', 'conferen', 'forum', 'fora', 'summit', 'seminar', 'webinar', 'workshop', 'master', 'symposi', 'congress', 'reading', 'talks', 'negotiation', 'visit', 'briefing', 'lecture', 'presentation', 'exhibition', 'exposition', 'salon', 'expo', 'air show', 'ceremon', 'inaugura', 'celebration', 'wreath', 'video', 'consultation', 'meeting', 'gathering', 'concert', 'parade', 'reception', 'tournament', 'championship'),
     session_nouns='(?:plenary\\s+)?sessions?|panels?|sections?|panel\\s+discussions?|plenar(?:y|ies)',
     session_stems=('session', 'panel', 'section', 'plenar'),
     online=Prefiltered(re.compile('\\b(?:online|on-line|virtual|remote(?:ly)?|via video ?conference|by video ?conference|videoconference|webinars?|via video link|in (?:an? )?(?:online|virtual|videoconference) (?:format|mode))\\b', re.IGNORECASE), ('online', 'on-line', 'virtual', 'remote', 'video', 'webinar')),
