@@ -425,8 +425,15 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         for organizer in organizations.organizers_in(sentence.text, language):
             if all(_fold(o["name"]) != _fold(organizer["name"]) for o in organizers):
                 organizers.append(organizer)
-    if not organizers and draft.intro is not None:
-        organizers = organizations.subject_organizers(draft.intro.text, language)
+    # "A and B are holding this forum together", "БИСИ провел круглый стол": the subject of a
+    # sentence that holds the event.
+    holders = [draft.intro] if draft.intro is not None else []
+    holders += [s for s in ordered[:_REPORT_SENTENCES] if s is not draft.intro and
+                any(m.type == draft.type for m in s.mentions)]
+    for sentence in holders:
+        for organizer in organizations.subject_organizers(sentence.text, language):
+            if all(_fold(o["name"]) != _fold(organizer["name"]) for o in organizers):
+                organizers.append(organizer)
     # Counts only from sentences that speak of people attending or taking part.
     attending = [s for s in ordered if context.pack.attendance.search(s.text)]
     participants = next((c for c in (counts.participants_count(s.text, language) for s in attending) if c), None)

@@ -61,14 +61,27 @@ def organizers_in(sentence: str, language: str) -> list[dict]:
                  for i in items if i[:1].isupper()]
     organizers = []
     for item in items:
-        name, acronym = _with_acronym(item)
-        if not name:
+        name, acronym = _with_acronym(_without_trailing_date(item, language))
+        # Only organisations organise: a person hosting ("organised by Dmitry Poshtarenko") or a
+        # description ("one of the creators of the project") is not an organiser.
+        if not name or not (_looks_like_organization(name, language) or acronym):
             continue
         entry = {"name": name}
         if acronym:
             entry["acronym"] = acronym
         organizers.append(entry)
     return organizers
+
+
+def _without_trailing_date(item: str, language: str) -> str:
+    """"the Russian Union of Industrialists and Entrepreneurs on February 5–9" -> the name."""
+    from etl.events.dates import find_dates
+
+    spans = find_dates(item, language, 2000)
+    if not spans:
+        return item
+    head = item[:spans[0].position].rstrip()
+    return re.sub(r"\s+\S{1,4}$", "", head) if head and head != item else item
 
 
 def _split_list(text: str, language: str) -> list[str]:
