@@ -205,7 +205,7 @@ def page_names(texts: list[str], language_pack) -> list[str]:
     found: list[str] = []
     for text in texts:
         for match in language_pack.person_name.finditer(text):
-            name = _trim_name(match.group(0), language_pack)
+            name = _trim_name(_after_role_phrase(text, match), language_pack)
             if name and name not in found:
                 found.append(name)
     return found
@@ -251,7 +251,7 @@ def transcript_speaker(paragraph: str, language_pack) -> Speaker | None:
     names = list(language_pack.person_name.finditer(head))
     if not names or names[-1].end() != len(head):
         return None
-    name = _trim_name(names[-1].group(0), language_pack)
+    name = _trim_name(_after_role_phrase(head, names[-1]), language_pack)
     if name is None:
         return None
     role = clean_fragment(head[: len(head) - len(name)]) or None
@@ -275,10 +275,22 @@ def speech_speakers(sentence: str, known: list[str], language_pack) -> list[str]
     return found
 
 
+_ROLE_PHRASE_END = re.compile(r"\b(?:of|and|for|at)\s+$")
+
+
+def _after_role_phrase(text: str, match: re.Match) -> str:
+    """"Minister of Industry and Trade Denis Manturov": a three-word run after "of"/"and" begins
+    with the last word of the role phrase; the name is its last two words."""
+    words = match.group(0).split()
+    if len(words) == 3 and not words[1].endswith(".") and _ROLE_PHRASE_END.search(text[:match.start()]):
+        return " ".join(words[1:])
+    return match.group(0)
+
+
 def _person_refs(text: str, known: list[str], language_pack) -> list[tuple[int, str]]:
     refs = []
     for match in language_pack.person_name.finditer(text):
-        name = _trim_name(match.group(0), language_pack)
+        name = _trim_name(_after_role_phrase(text, match), language_pack)
         if name:
             refs.append((match.start(), name))
     for match in language_pack.honorific.finditer(text):

@@ -323,7 +323,7 @@ PACK = LanguagePack(
         "Wise Men Presidential Experts Expert United States Kingdom Grand Directorate Administration Mount Lake "
         "River Sea Bay Island Peninsula Cathedral Monastery Monument Memorial Prospekt Avenue Park Gardens "
         "Company Co Inc Ltd Communications Energy Gazprom Rosneft Railways Airlines Television Radio Channel "
-        "Nation Nations News Agency Times Post Herald Telegraph Journal Review Gazette Magazine".split()),
+        "Communities Community Independent Unions Young Scientists Gold Star Nation Nations News Agency Times Post Herald Telegraph Journal Review Gazette Magazine".split()),
     transcript_skip=frozenset({"remark", "question", "answer", "reply", "response", "note", "applause", "voice",
                                "voices", "audience", "participant", "participants", "journalist", "moderator"}),
     travel=Prefiltered(re.compile(r"\b(?:arrived|arrives|arriving|came|travelled|traveled|flew)\s+(?:in|to|at)\b"
