@@ -258,9 +258,11 @@ def resolve_city(name: str, language: str | None = None) -> City | None:
     if language_pack.geonames_script == "latin":
         return index["latin"].get(name)
     names = index.get(language_pack.geonames_script, {})
+    morphology = language_pack.morphology
+    if morphology is not None and " " not in name and morphology.is_adjective(name):
+        return None
     found = names.get(name.lower())
     if found is not None:
         return found
-    morphology = language_pack.morphology
-    lemma = morphology.place_lemma(name) if morphology is not None and hasattr(morphology, "place_lemma") else None
+    lemma = morphology.place_lemma(name) if morphology is not None else None
     return names.get(lemma) if lemma else None

@@ -327,7 +327,10 @@ def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, d
                 not any(m.type == draft.type for m in sentence.mentions):
             continue  # with a date line, only a sentence about the event re-dates it
         for span in sentence.dates(context):
-            # With a date line, a date far from it is a passing mention (an earlier ceremony).
+            # With a date line, a date far from it is a passing mention (an earlier ceremony);
+            # without one, a date years before the publication is history, not the event.
+            if line is None and context.published is not None and span.end < context.published - 366 * _DAY:
+                continue
             if line is None or (span.start <= line + _DAY and span.end >= line - 7 * _DAY):
                 return span.start, span.end
         if line is None and sentence.dates(context):

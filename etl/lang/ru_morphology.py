@@ -232,13 +232,22 @@ def _word_forms(word: str) -> set[str]:
 def place_lemma(name: str) -> str | None:
     """"Череповце" -> "череповец", "Нижнем Тагиле" -> "нижний тагил" (pymorphy, Geox parses)."""
     words = []
-    for word in name.split(" "):
+    names = name.split(" ")
+    for position, word in enumerate(names):
         parts = word.split("-")
         last = parts[-1]
         found = parses(last)
-        geo = [p for p in found if "Geox" in p.tag] or [p for p in found if {"ADJF"} & set(p.tag.grammemes)]
+        geo = [p for p in found if "Geox" in p.tag]
+        if not geo and position < len(names) - 1:  # "Нижнем Тагиле": an adjective before the noun
+            geo = [p for p in found if {"ADJF"} & set(p.tag.grammemes)]
         if not geo:
             return None
         parts[-1] = geo[0].normal_form
         words.append("-".join(parts).lower())
     return " ".join(words)
+
+
+def is_adjective(word: str) -> bool:
+    """"Московский", "Минского": an adjective, not a place (whatever town bears that name)."""
+    found = parses(word)
+    return bool(found) and "ADJF" in found[0].tag and not any("Geox" in p.tag for p in found[:2])
