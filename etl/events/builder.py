@@ -391,6 +391,13 @@ def _event_place(draft: EventDraft, context: Context, position: int) -> places.P
     country = places.country_in(first.text, language) if first is not None else None
     if country is None and context.title:
         country = places.country_in(context.title, language)
+    if country is None:
+        # A state body or a state-named venue where it was held ("в Институте Европы РАН",
+        # "at the Belarusian State University").
+        for text in ([first.text] if first is not None else []) + ([context.title] if context.title else []):
+            country = places.state_body_country(text, context.pack)
+            if country:
+                break
     return places.Place(None, None, country)
 
 

@@ -91,3 +91,13 @@ def landmark_place(sentence: str, language_pack) -> Place | None:
             if city is not None:
                 return Place(city.name, city_name, city.country)
     return None
+
+
+def state_body_country(sentence: str, language_pack) -> str | None:
+    """The country of a state body or a state-named organisation the sentence names where the
+    event was held (the pack's state adjectives before an organisation's head noun)."""
+    for pattern, code in language_pack.state_bodies:
+        match = pattern.search(sentence)
+        if match and language_pack.org_heads.search(sentence, match.start(), match.end() + 60):
+            return code
+    return None

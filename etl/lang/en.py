@@ -329,6 +329,9 @@ PACK = LanguagePack(
     travel=Prefiltered(re.compile(r"\b(?:arrived|arrives|arriving|came|travelled|traveled|flew)\s+(?:in|to|at)\b"
                                   r"|\b(?:visit|trip|journey)\s+to\b|\bvisited\b", _I),
                        ("arriv", "came", "travel", "flew", "visit", "trip", "journey")),
+    state_bodies=tuple((re.compile(rf"\b(?:at|in)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){{0,2}}{adjective}\b"), code) for adjective, code in (
+        ("Russian", "RU"), ("Belarusian", "BY"), ("Kazakh(?:stan)?", "KZ"), ("Uzbek(?:istan)?", "UZ"),
+        ("Kyrgyz", "KG"), ("Tajik", "TJ"), ("Azerbaijan(?:i)?", "AZ"), ("Armenian", "AM"), ("Chinese", "CN"))),
     landmarks=((re.compile(r"\b(?:in|at|to)\s+the\s+(?:Grand\s+)?Kremlin\b|\bKremlin\s+Palace\b|\bRed\s+Square\b"), "Moscow"),),
     event_types=_EVENT_TYPES,
     country_aliases=_COUNTRY_ALIASES,
