@@ -382,7 +382,10 @@ def _event_place(draft: EventDraft, context: Context, position: int) -> places.P
             text_place = next((p for p in (places.landmark_place(s.text, context.pack)
                                            for s in draft.sentences[:_PLACE_SENTENCES]) if p), None)
     if stated is not None:
-        if text_place is not None and stated.country in (None, text_place.country):
+        # A locality the place line places in a region ("Novo-Ogaryovo, Moscow Region") stands;
+        # a lone region or country ("Kabardino-Balkaria", "The Netherlands") gives way.
+        lone = stated.city is None or "," not in context.dateline
+        if lone and text_place is not None and stated.country in (None, text_place.country):
             return text_place
         return stated
     if text_place is not None:
