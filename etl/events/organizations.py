@@ -91,14 +91,31 @@ def _split_list(text: str, language: str) -> list[str]:
     protected = _protect_quotes(text)
     parts: list[str] = []
     for chunk in re.split(r",\s+|;\s+", protected):
-        pieces = language_pack.and_split.split(chunk)
-        # "A and B" is two organizations only when both halves name one (by a head noun).
-        if len(pieces) > 1 and all(language_pack.org_heads.search(p) or acronym_pattern().search(p) for p in pieces):
-            parts.extend(pieces)
-        else:
-            parts.append(language_pack.and_start.sub("", chunk))
+        parts.extend(_split_and(language_pack.and_start.sub("", chunk), language_pack))
     restored = [_restore_quotes(p, text) for p in parts]
     return [strip_article(clean_fragment(p)) for p in restored if clean_fragment(p)]
+
+
+_ACRONYM = re.compile(r"^[^\W\d_]{2,8}$")
+
+
+def _names_organization(text: str, language_pack) -> bool:
+    text = text.strip()
+    return bool(language_pack.org_heads.search(text) or acronym_pattern().search(text)
+                or (_ACRONYM.match(text) and text.isupper()))
+
+
+def _split_and(chunk: str, language_pack) -> list[str]:
+    """"A of the B and the C for D and E": split at an "and" only where both sides name an
+    organisation (a head noun or an acronym), from the left; "Centre for Eurasian and European
+    Research" stays one."""
+    for match in language_pack.and_split.finditer(chunk):
+        left, right = chunk[:match.start()], chunk[match.end():]
+        if _names_organization(left, language_pack) and _names_organization(right, language_pack):
+            rest = _split_and(right, language_pack)
+            if all(_names_organization(r, language_pack) for r in rest):
+                return [left] + rest
+    return [chunk]
 
 
 _PLACEHOLDER = "\u0000"

@@ -304,7 +304,8 @@ PACK = LanguagePack(
                                          r"|\b(?:press|news)\s+conference\b|\bpress\s+statements?\b|\binterview\b", _I),
                               ("journalist", "reporter", "press", "media", "conference", "interview")),
     honorific=re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Madam)\.?\s+(?P<surname>[A-Z][a-z’'-]+)"),
-    person_name=re.compile(r"(?<![\w’'-])(?:[A-Z][a-z’'-]+|[A-Z]\.)(?:\s(?:[A-Z]\.\s?)?[A-Z][a-z’'-]+){1,2}(?![\w’'-])"),
+    person_name=re.compile(r"(?<![\w’'-])(?:(?:[A-Z][a-z’'-]+|[A-Z]\.)(?:\s(?:[A-Z]\.\s?)?[A-Z][a-z’'-]+){1,2}"
+                           r"|(?:[A-Z]\.\s?){1,2}[A-Z][a-z’'-]{2,})(?![\w’'-])"),
     not_name_words=frozenset(
         "The This That These Those In On At For With From By Of And To As After Before During When While Mr Mrs Ms Dr "
         "President Prime Minister Deputy First Chairman Chairwoman Head Director General Governor Mayor Ambassador "
