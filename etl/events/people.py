@@ -265,6 +265,12 @@ def speech_speakers(sentence: str, known: list[str], language_pack) -> list[str]
     if language_pack.outside_event.search(sentence):
         return []
     found: list[str] = []
+    listed = language_pack.speaker_list.search(sentence)
+    if listed:  # "opened by Dr. Ronald F. Lehman and David Cleave", "speakers were: A; B"
+        clause = re.split(r"(?<![A-Z])[.!?](?:\s|$)", sentence[listed.end():])[0]
+        for _, name in _person_refs(clause, known, language_pack):
+            if name not in found:
+                found.append(name)
     for verb in language_pack.speech.finditer(sentence):
         before = re.split(r"[.;:!?“”\"«»]", sentence[:verb.start()])[-1]
         name = _last_person(before, known, language_pack)

@@ -291,13 +291,16 @@ PACK = LanguagePack(
     days_of=re.compile(r"\b(?:the|these|those|its)\s+(?P<n>two|three|four|five|six|seven|\d)\s+days\s+of\b", _I),
     speech=Prefiltered(re.compile(
         r"\b(?P<verb>said|says|noted|stressed|emphasi[sz]ed|pointed out|told|spoke|speaking|addressed|addressing|"
-        r"gave a speech|made a speech|made a report|(?:made|gave|delivered) (?:a|his|her) (?:presentation|talk|lecture|report)|delivered|remarked|reported|briefed|informed|welcomed|opened|"
+        r"gave a speech|made a speech|made a report|made (?:\w+\s+)?(?:speeches|speech|remarks|reports?)|(?:made|gave|delivered) (?:a|his|her) (?:presentation|talk|lecture|report)|delivered|remarked|reported|briefed|informed|welcomed|opened|"
         r"moderated|chaired|thanked|underlined|added|explained|highlighted|urged|called on|proposed|announced|"
         r"expressed|presented|recalled|stated|commented|declared|outlined|shared|assured|praised)\b", _I),
         ("said", "says", "noted", "stress", "emphasi", "pointed", "told", "spoke", "speak", "address", "speech",
          "report", "deliver", "remark", "brief", "inform", "welcom", "opened", "moderat", "chair", "thank",
          "underlin", "added", "explain", "highlight", "urged", "called", "propos", "announc", "express",
          "present", "recall", "stated", "comment", "declar", "outlin", "shared", "assur", "prais")),
+    speaker_list=re.compile(r"\b(?:(?:opened|moderated|chaired|addressed|welcomed)\s+by|speakers?\s+(?:[\w-]+\s+){0,4}?"
+                            r"(?:were|was|included|included:)|(?:keynote|welcome|opening)\s+(?:speech|remarks|address)"
+                            r"(?:es)?\s+(?:were|was)\s+(?:made|delivered|given)\s+by)[:\s]", re.IGNORECASE),
     said_after=re.compile(r"^\s*(?:said|says|noted|stressed|added|told|remarked|explained)\s+$", _I),
     subject_pronoun=re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?(?:said|noted|stressed|spoke|told|presented|made|gave|delivered|emphasi[sz]ed|pointed)\b"),
     outside_event=Prefiltered(re.compile(r"\b(?:to|told|with)\s+(?:the\s+)?(?:journalists|reporters|the press|the media)\b"

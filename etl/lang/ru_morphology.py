@@ -158,12 +158,16 @@ def person_words(tokens: list[re.Match], index: int) -> list[str]:
         return []
     tags = [name_tags(w) for w in words]
     if "Name" not in tags[0] and "Name" not in tags[1]:
-        return []
+        # A first name pymorphy does not know before a surname-shaped word ("Касым-Жомарт Токаев").
+        if not (SURNAME_ENDING.search(words[1]) and not morph().word_is_known(words[0])):
+            return []
+        words = words[:2]
     if len(words) == 3 and "Patr" not in tags[1] and "Name" not in tags[0]:
         words = words[:2]
     return words
 
 script = re.compile(r"[а-яёА-ЯЁ]")  # text in this morphology's script
+SURNAME_ENDING = re.compile(r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|цкий|цкая|енко|ук|юк)$")
 
 
 # ---------------------------------------------------------------- place names
