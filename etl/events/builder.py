@@ -162,6 +162,12 @@ def _main_event(drafts: list[EventDraft], title_event: EventDraft | None, senten
     if title_event is None:
         return drafts[0] if drafts else None
     same = next((d for d in drafts if d.type == title_event.type), None)
+    if title_event.type == "meeting" and drafts and drafts[0].type in _FORMATS_OF_MEETING and \
+            drafts[0].intro is not None and drafts[0] is not same:
+        # "The meeting of Russian and American experts" that the text introduces as a round table
+        # is a round table: the generic noun gives way to the format the text names.
+        drafts[0].sentences = list(sentences)
+        return drafts[0]
     if same is not None:
         main = same
         # The headline's name, unless the text gives it in full ("Петербургский форум" in the
@@ -185,6 +191,9 @@ def _main_event(drafts: list[EventDraft], title_event: EventDraft | None, senten
     if main.type == "meeting" and _summit(title_event, main, context):
         main.type = "summit"
     return main
+
+
+_FORMATS_OF_MEETING = {"round table", "seminar", "conference"}
 
 
 def _summit(title_event: EventDraft, main: EventDraft, context: Context) -> bool:
