@@ -388,7 +388,7 @@ PACK = LanguagePack(
     name_skip_start=frozenset({"Following", "During", "After", "Before", "At", "In", "On", "Ahead", "Within", "As",
                                "Since", "Under", "With", "By", "For", "From", "Today", "Yesterday"}),
     # "Presentation of state decorations": a ceremony; "a ceremonial gathering": a ceremony.
-    type_refinements=(("presentation", re.compile(r"^\s+of\s+(?:[\w-]+\s+){0,3}(?:awards?|decorations?|medals?|prizes?|"
+    type_refinements=(("presentation", re.compile(r"\s+of\s+(?:[\w-]+\s+){0,3}(?:awards?|decorations?|medals?|prizes?|"
                                                   r"orders?|titles?|honours?|honors?|insignia)\b", re.IGNORECASE),
                        "ceremony"),),
     occasion=(
