@@ -56,7 +56,9 @@ def _inflected_proper_name(sentence: str, mention: TypeMention, language_pack) -
 
     before = _adjectives_before(sentence, mention.start, parses)
     tail = []
-    if mention.text[:1].isupper() and (mention.start > 0 or before):
+    # The genitive complements of a capitalized noun, or of a noun after capitalized adjectives
+    # ("Всемирный конгресс русской прессы").
+    if (mention.text[:1].isupper() and (mention.start > 0 or before)) or before:
         position = mention.end
         pending_and = False
         while True:

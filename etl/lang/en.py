@@ -377,8 +377,10 @@ PACK = LanguagePack(
         r"holds|hosts|have held|has held)\s+(?:a|an|the|its|their|this)\b"),
     subject_skip=frozenset({"The", "On", "In", "At", "Last", "This"}),
     people=_PEOPLE,
+    # Between the noun and its quoted name: a lead-in word, or the noun's own "of Young Scholars".
     name_lead_in=re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the (?:topic|theme) of|on the (?:topic|theme)|"
-                            r"under the (?:title|motto))\s*)?[:,—–-]?\s*$", re.IGNORECASE),
+                            r"under the (?:title|motto))\s*|(?:of|for)\s+(?:(?:[A-Z][\w’'-]*|the|and)\s+){1,5})?"
+                            r"[:,—–-]?\s*$"),
     name_trail_in=re.compile(r"^\s*(?:international\s+|annual\s+|expert\s+)?$", re.IGNORECASE),
     name_run=re.compile(r"(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the)(?:\s+(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the))*\s*$"),
     name_tail=re.compile(r"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:and|of|the|for|[A-Z][\w’'-]*))*)?"),
