@@ -182,3 +182,5 @@ class Article:
     translation_of_url: str | None = None
     body_paragraphs: list[str] = field(default_factory=list)
     place: str | None = None  # the place the page's markup states for the article (a dateline), if any
+    lead: str | None = None  # the lead / standfirst the markup states for the article, if any
+    date_line: str | None = None  # ISO day of the article's date line when the markup declares it

@@ -15,22 +15,30 @@ EVENT_FIELDS = _EVENT_FIELDS  # declared with the record (etl/record.py)
 
 
 def extract_events(article: Article) -> list[dict]:
-    """The events the article reports, in the record's event shape; [] when it reports none.
+    """The event the article reports, in the record's event shape; [] when it reports none.
 
-    Uses the body paragraphs, the title (a page titled "Meeting with ..." reports a meeting),
-    the publication date (the year of dates written without one; "today") and, when the
-    article carries one, the place the page states (`article.place`, a dateline).
+    Reads all the evidence the page gives: the title ("Meeting with ...", "Visit to ..."), the
+    lead, the date line, the place line (`article.place`) and the body. A language without a
+    language pack (`etl.lang`) gets no events.
     """
     from etl.events.builder import Context, build_events
     from etl.events.dates import context_year, published_date
     from etl.events.text import detect_language, normalize
+    from etl.lang import pack
 
-    if article.language not in (None, "en", "ru"):
-        return []  # the patterns are English and Russian; other languages are not guessed at
     paragraphs = [normalize(p) for p in (article.body_paragraphs or []) if p and p.strip()]
+    lead = normalize(article.lead) if getattr(article, "lead", None) else None
+    if lead and not any(p.startswith(lead[:60]) for p in paragraphs[:3]):
+        paragraphs.insert(0, lead)
     if not paragraphs:
         return []
     language = detect_language(article.language, paragraphs)
+    language_pack = pack(language)
+    if language_pack is None:
+        return []  # no pack for the language: no other language's rules are guessed at
+    filed_from, paragraphs[0] = _agency_dateline(paragraphs[0], language_pack)
+    if not paragraphs[0]:
+        paragraphs = paragraphs[1:] or [""]
     published = published_date(article.published_at)
     title = normalize(article.title) if article.title else None
     context = Context(
@@ -40,5 +48,22 @@ def extract_events(article: Article) -> list[dict]:
         dateline=getattr(article, "place", None),
         title=title,
         first_paragraph=paragraphs[0],
+        date_line=published_date(getattr(article, "date_line", None)),
+        pack=language_pack,
+        filed_from=filed_from,
     )
     return build_events(title, paragraphs, context)
+
+
+def _agency_dateline(paragraph: str, language_pack) -> tuple[str | None, str]:
+    """A news agency's dateline opening the text ("МОСКВА, 3 декабря. /ТАСС/."): where the story
+    was filed, not where the event was; cut from the text so that its date and city are not read
+    as the event's."""
+    match = language_pack.agency_dateline.match(paragraph)
+    if not match or len(match.group("city")) < 3 or match.end() >= len(paragraph):
+        return None, paragraph
+    from etl.geo import resolve_city
+
+    if resolve_city(match.group("city").title(), language_pack.code) is None:
+        return None, paragraph
+    return match.group("city"), paragraph[match.end():]

@@ -15,35 +15,12 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from etl import geo
 from etl.events import counts, dates, names, organizations, people, places, sessions
 from etl.events.kinds import ONLINE, SESSION_NOUN, TypeMention, event_type_mentions
-from etl.events.text import Prefiltered, quotes, sentence_spans
+from etl.events.text import quotes, sentence_spans
+from etl.lang import pack
 
-_REPORTING = {
-    "en": Prefiltered(re.compile(
-        r"\b(?:held|hosted|host|took place|take place|takes place|organi[sz]ed|convened|opened|kicked off|"
-        r"took part|take part|participated|attended|will be held|is to be held|will hold|holds|"
-        r"gathered|brought together|met|started|began|ended|concluded|paid|arrived)\b",
-        re.IGNORECASE), ("held", "host", "place", "organi", "convened", "opened", "kicked", "took", "take",
-                         "particip", "attended", "hold", "gathered", "together", "met", "started", "began",
-                         "ended", "concluded", "paid", "arrived")),
-    "ru": Prefiltered(re.compile(
-        r"(?<!\w)(?:состоял(?:ся|ась|ось|ись)|состоится|состоятся|прош(?:ел|ёл|ла|ло|ли)|пройд(?:ет|ёт|ут)|"
-        r"провел[аи]?|провёл|проведет|проведёт|проводит|организовал[аи]?|принял[аи]?\s+участие|"
-        r"примет\s+участие|примут\s+участие|открыл(?:ся|ась|ось)|стартовал[аи]?|начал[аи]?\s+работу|"
-        r"собрал[аи]?|встретил(?:ся|ась|ись)|посетил[аи]?|прибыл[аи]?|участвовал[аи]?)",
-        re.IGNORECASE), ("состо", "прош", "пройд", "провел", "провёл", "проведет", "проведёт", "проводит",
-                         "организовал", "участ", "открыл", "стартовал", "начал", "собрал", "встретил",
-                         "посетил", "прибыл")),
-}
-# "as part of the forum", "в рамках форума": what follows is a part of that event.
-_PART_OF = {
-    "en": re.compile(r"\b(?:as part of|within the framework of|in the framework of|on the sidelines of|"
-                     r"within|during)\s+(?:the|this)\s+$", re.IGNORECASE),
-    "ru": re.compile(r"(?<!\w)(?:в рамках|на полях|в ходе)\s+$", re.IGNORECASE),
-}
-# Title openings that announce the page's event ("Meeting with ...", "Visit to ...").
-_TITLE_LEAD = re.compile(r"^\s*(?:[\"«“][^\"»”]+[\"»”]\s*)?(?:\w+\s+){0,3}$")
 
 
 _UNSET = object()
@@ -64,7 +41,7 @@ class Sentence:
     def about(self) -> bool:
         """Names an event type or reports one ("held", "состоялся")."""
         if self._about is _UNSET:
-            self._about = bool(self.mentions) or bool(_REPORTING[self.language].search(self.text))
+            self._about = bool(self.mentions) or bool(pack(self.language).reporting.search(self.text))
         return self._about
 
     def dates(self, context: "Context") -> list:
@@ -88,6 +65,7 @@ class EventDraft:
     # every mention of every sentence and a long article must not make that quadratic.
     _types_seen: set[str] = field(default_factory=set, repr=False)
     _types_seen_upto: int = field(default=0, repr=False)
+    via_noun: bool = False  # a headline's event named by its noun (not by a verb)
 
     def mentioned_types(self) -> set[str]:
         for sentence in self.sentences[self._types_seen_upto:]:
@@ -104,6 +82,9 @@ class Context:
     dateline: str | None             # the place the page states for the article, if any
     title: str | None = None
     first_paragraph: str = ""
+    date_line: dt.date | None = None  # the page's date line, when the markup declares it the article's
+    pack: object = None               # the language pack (etl.lang.LanguagePack)
+    filed_from: str | None = None     # a news agency dateline's city: where the story was filed
 
 
 def build_events(title: str | None, paragraphs: list[str], context: Context) -> list[dict]:
@@ -136,17 +117,90 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
                 pending = []
             current.sentences.append(sentence)
 
-    title_event = _title_event(title, language)
-    if not drafts and title_event is not None:
-        title_event.sentences = all_sentences
-        drafts.append(title_event)
-    elif drafts and title_event is not None:
-        # The title names the article's main event: "Визит делегации ..." over the body's
-        # "встреча" for an event the body does not name.
-        if drafts[0].name is None and title_event.type != drafts[0].type:
-            drafts[0].type = title_event.type
-            drafts[0].name = title_event.name
-    return [_finish(draft, index, context) for index, draft in enumerate(drafts)]
+    if _reports_no_gathering(title, all_sentences, context):
+        return []
+    title_event = _title_event(title, context)
+    digest = _digest(drafts, context) if title_event is None else []
+    if digest:
+        return [_finish(draft, index, context) for index, draft in enumerate(digest)]
+    main = _main_event(drafts, title_event, all_sentences, context)
+    return [_finish(main, 0, context)] if main is not None else []
+
+
+def _digest(drafts: list[EventDraft], context: Context) -> list[EventDraft]:
+    """A page whose headline names no gathering may report several ("A week of expert
+    dialogue": a conference on 3 October, a round table on 6 October): each introduced by its
+    own name and its own date in a sentence that reports it held. Anything less is one event."""
+    reported = [d for d in drafts if d.intro is not None and d.name and d.intro.dates(context)
+                and context.pack.reporting.search(d.intro.text)]
+    days = {d.intro.dates(context)[0].start for d in reported}
+    return reported if len(reported) >= 2 and len(days) == len(reported) else []
+
+
+def _reports_no_gathering(title: str | None, sentences: list[Sentence], context: Context) -> bool:
+    """Telephone conversations, messages of greetings, statements, interviews, decrees, laws and
+    appointments: the headline (or, without one, the first sentence) says so before it names
+    any gathering."""
+    headline = title or (sentences[0].text if sentences else "")
+    cue = context.pack.non_event.search(headline)
+    if cue is None:
+        return False
+    mentions = event_type_mentions(headline, context.language)
+    spans = quotes(headline)
+    first_noun = next((m.start for m in mentions if not any(q.start <= m.start < q.end for q in spans)), None)
+    # A headline verb of a gathering ("met with") before the cue makes it an event's headline.
+    verbs = [v.start() for v in (p.search(headline) for p, _ in context.pack.title_verbs) if v]
+    if verbs and (first_noun is None or min(verbs) < first_noun):
+        first_noun = min(verbs)
+    return first_noun is None or cue.start() < first_noun
+
+
+def _main_event(drafts: list[EventDraft], title_event: EventDraft | None, sentences: list[Sentence],
+                context: Context) -> EventDraft | None:
+    """The one gathering the page is about: the headline's, else the first the text introduces.
+    Gatherings mentioned in passing are not the page's events."""
+    if title_event is None:
+        return drafts[0] if drafts else None
+    same = next((d for d in drafts if d.type == title_event.type), None)
+    if title_event.type == "meeting" and drafts and drafts[0].type in _FORMATS_OF_MEETING and \
+            drafts[0].intro is not None and drafts[0] is not same:
+        # "The meeting of Russian and American experts" that the text introduces as a round table
+        # is a round table: the generic noun gives way to the format the text names.
+        drafts[0].sentences = list(sentences)
+        return drafts[0]
+    if same is not None:
+        main = same
+        # The headline's name, unless the text gives it in full ("Петербургский форум" in the
+        # headline, "Петербургский международный экономический форум" in the text).
+        if title_event.name and not (main.name and set(_fold(title_event.name).split()) <= set(_fold(main.name).split())):
+            main.name = title_event.name
+    elif drafts and title_event.via_noun:
+        main = drafts[0]
+        main.type, main.name = title_event.type, title_event.name or (main.name if main.type == title_event.type else None)
+    elif drafts:
+        main = drafts[0]
+        main.type = title_event.type
+        main.name = None
+    else:
+        main = title_event
+        main.sentences = sentences
+    if main.intro is not None:
+        # The page is about this gathering: every sentence from the start speaks of it, but for
+        # the passing mentions (which no longer make events of their own).
+        main.sentences = list(sentences)
+    if main.type == "meeting" and _summit(title_event, main, context):
+        main.type = "summit"
+    return main
+
+
+_FORMATS_OF_MEETING = {"round table", "seminar", "conference"}
+
+
+def _summit(title_event: EventDraft, main: EventDraft, context: Context) -> bool:
+    """A meeting of heads of state that the page calls a summit is a summit."""
+    texts = [context.title or ""] + [s.text for s in main.sentences[:15]]
+    return any(m.type == "summit" for t in texts[1:] for m in event_type_mentions(t, context.language)) and \
+        bool(context.pack.summit_of.search(" ".join(texts[:3])))
 
 
 def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], current: EventDraft | None,
@@ -179,7 +233,7 @@ def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], curren
             continue
         distinct = _has_own_date_or_place(sentence, drafts, context)
         if not drafts:
-            if distinct or _REPORTING[language].search(sentence.text):
+            if distinct or context.pack.reporting.search(sentence.text):
                 draft = EventDraft(mention.type, None, sentence)
                 drafts.append(draft)
                 chosen = chosen or draft
@@ -201,7 +255,7 @@ def _part_of_known_event(sentence: Sentence, mention: TypeMention, known_types: 
         return False
     for other in sentence.mentions:
         if other.start < mention.start and other.type in known_types and \
-                _PART_OF[language].search(sentence.text[max(0, other.start - 40):other.start]):
+                pack(language).part_of.search(sentence.text[max(0, other.start - 40):other.start]):
             return True
     return False
 
@@ -227,31 +281,35 @@ def _has_own_date_or_place(sentence: Sentence, drafts: list[EventDraft], context
 
 
 def _indefinite(text: str, mention: TypeMention, language: str) -> bool:
-    """Not a reference back: in English an indefinite or no article before the noun phrase."""
-    if language != "en":
+    """Not a reference back: an indefinite or no article before the noun phrase (in a language
+    with articles; without them every such mention may be a new event)."""
+    language_pack = pack(language)
+    if language_pack.definite_before is None:
         return True
     before = text[max(0, mention.start - 60):mention.start]
-    phrase = re.split(r"[,;:]|\b(?:in|at|on|to|by|of)\s", before)[-1]
-    return not re.search(r"\b(?:the|this|that|these|its|their)\b", phrase, re.IGNORECASE)
+    phrase = language_pack.definite_cut.split(before)[-1]
+    return not language_pack.definite_before.search(phrase)
 
 
-# "Vladimir Putin arrives in Israel", "Визит в Ташкент": a title that reports a visit by its verb.
-_TITLE_VISIT = {
-    "en": re.compile(r"\b(?:arrives? in|arrived in|visits|visited|toured|tours|working trip to|trip to)\s+[A-Z]"),
-    "ru": re.compile(r"(?<!\w)(?:прибыл[аи]? в|посетил[аи]?|посещает|рабоч\w+ поездк\w+ в|поездк\w+ в)\s+[А-ЯЁ]"),
-}
-
-
-def _title_event(title: str | None, language: str) -> EventDraft | None:
+def _title_event(title: str | None, context: Context) -> EventDraft | None:
+    """The headline's gathering: its first event noun outside quotes ("Meeting with ...", "took
+    part in the Russian-Japanese Business Forum"), else its verb ("met with", "visited")."""
     if not title:
         return None
-    for mention in event_type_mentions(title, language):
-        if _TITLE_LEAD.match(title[:mention.start]):
-            spans = quotes(title)
-            name = names.event_name(title, mention, spans, language)
-            return EventDraft(mention.type, name, None)
-    if _TITLE_VISIT[language].search(title):
-        return EventDraft("visit", None, None)
+    spans = quotes(title)
+    session_ends = [m.end() for m in SESSION_NOUN[context.language].finditer(title)]
+    mentions = event_type_mentions(title, context.language)
+    for mention in mentions:
+        if any(q.start <= mention.start < q.end for q in spans):
+            continue
+        if any(0 <= mention.start - end <= 1 for end in session_ends) and mention is not mentions[-1]:
+            continue  # "Plenary meeting of the ... Congress": a part of the congress
+        draft = EventDraft(mention.type, names.event_name(title, mention, spans, context.language), None)
+        draft.via_noun = True
+        return draft
+    for pattern, event_type in context.pack.title_verbs:
+        if pattern.search(title):
+            return EventDraft(event_type, None, None)
     return None
 
 
@@ -265,37 +323,98 @@ def _fold(text: str) -> str:
 # ---------------------------------------------------------------- fields
 
 
+_DAY = dt.timedelta(days=1)
+
+
 def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, dt.date | None]:
+    """Dates the text states for the event; else, on a page whose markup declares its date line,
+    the date line (a report page is the record of its event), read with what the headline and
+    the lead say of the event's course ("has come to an end", "the second day of")."""
+    line = context.date_line
     for sentence in _candidates(draft):
-        spans = sentence.dates(context)
-        if spans:
-            return spans[0].start, spans[0].end
-    return None, None
+        if line is not None and sentence is not draft.intro and \
+                not any(m.type == draft.type for m in sentence.mentions):
+            continue  # with a date line, only a sentence about the event re-dates it
+        for span in sentence.dates(context):
+            # With a date line, a date far from it is a passing mention (an earlier ceremony);
+            # without one, a date years before the publication is history, not the event.
+            if line is None and context.published is not None and span.end < context.published - 366 * _DAY:
+                continue
+            if line is None or (span.start <= line + _DAY and span.end >= line - 7 * _DAY):
+                return span.start, span.end
+        if line is None and sentence.dates(context):
+            break
+    if line is None:
+        return None, None
+    lead = " ".join([context.title or ""] + [s.text for s in draft.sentences[:4]])
+    pack = context.pack
+    days = pack.days_of.search(lead)
+    if days:
+        count = pack.number_words.get(days.group("n").lower()) or int(days.group("n")) if days.group("n").isdigit() \
+            else pack.number_words.get(days.group("n").lower())
+        if count and count > 1:
+            return line - (count - 1) * _DAY, line
+    if pack.second_day.search(lead) and pack.phase_ended.search(lead):
+        return line - _DAY, line
+    if pack.phase_ended.search(lead):
+        return None, line
+    if pack.phase_began.search(lead):
+        return line, None
+    return line, line
 
 
 def _event_place(draft: EventDraft, context: Context, position: int) -> places.Place:
+    """The place line when it names a known city; else a city the headline or the first
+    sentences about the event name (a place line naming only a region or a country gives way
+    to it); else the place line's locality; else the country the text places the event in."""
     language = context.language
-    if position == 0 and context.dateline:
-        stated = places.place_from_dateline(context.dateline, language)
-        if stated is not None:
-            return stated
-    for sentence in _candidates(draft):
-        place = sentence.place(language)
-        if place is not None:
-            return place
-    if position == 0:
-        # Then a news dateline opening the text ("MINSK, 10 December -"), then the title
-        # ("Vladimir Putin arrives in Cherepovets").
-        place = places.text_dateline(context.first_paragraph, language)
-        if place is None and context.title:
-            place = places.city_in(context.title, language)
-        if place is not None:
-            return place
+    stated = places.place_from_dateline(context.dateline, language) if context.dateline else None
+    if stated is not None and stated.city and geo.resolve_city(stated.city, language) is not None:
+        return stated
+    text_place = places.city_in(context.title, language) if context.title else None
+    if text_place is None:
+        for index, sentence in enumerate(_candidates(draft)):
+            if index >= (3 if stated is not None else _PLACE_SENTENCES):
+                break
+            text_place = sentence.place(language)
+            if text_place is not None:
+                break
+    if text_place is None and stated is None:
+        # Then any of the page's first sentences ("Mr Putin arrived in Tokyo on ..."), then a
+        # landmark the text names ("in the Kremlin").
+        for sentence in draft.sentences[:_PLACE_SENTENCES]:
+            if context.pack.travel.search(sentence.text):
+                text_place = sentence.place(language)
+                if text_place is not None:
+                    break
+        if text_place is None:
+            text_place = next((p for p in (places.landmark_place(s.text, context.pack)
+                                           for s in draft.sentences[:_PLACE_SENTENCES]) if p), None)
+    if stated is not None:
+        # A locality the place line places in a region ("Novo-Ogaryovo, Moscow Region") stands;
+        # a lone region or country ("Kabardino-Balkaria", "The Netherlands") gives way.
+        lone = stated.city is None or "," not in context.dateline
+        if lone and text_place is not None and stated.country in (None, text_place.country):
+            return text_place
+        return stated
+    if text_place is not None:
+        return text_place
     first = next(_candidates(draft), None)
     country = places.country_in(first.text, language) if first is not None else None
-    if country is None and position == 0 and context.title:
+    if country is None and context.title:
         country = places.country_in(context.title, language)
+    if country is None:
+        # A state body or a state-named venue where it was held ("в Институте Европы РАН",
+        # "at the Belarusian State University").
+        for text in ([first.text] if first is not None else []) + ([context.title] if context.title else []):
+            country = places.state_body_country(text, context.pack)
+            if country:
+                break
     return places.Place(None, None, country)
+
+
+# How many sentences about the event are read for its city when the page states no place.
+_PLACE_SENTENCES = 12
 
 
 def _candidates(draft: EventDraft):
@@ -328,14 +447,35 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         for organizer in organizations.organizers_in(sentence.text, language):
             if all(_fold(o["name"]) != _fold(organizer["name"]) for o in organizers):
                 organizers.append(organizer)
-    if not organizers and draft.intro is not None:
-        organizers = organizations.subject_organizers(draft.intro.text, language)
-    participants = next((c for c in (counts.participants_count(s.text, language) for s in ordered) if c), None)
-    countries = next((c for c in (counts.countries_count(s.text, language) for s in ordered) if c), None)
+    # "A and B are holding this forum together", "БИСИ провел круглый стол": the subject of a
+    # sentence that holds the event.
+    holders = [draft.intro] if draft.intro is not None else []
+    holders += [s for s in ordered[:_REPORT_SENTENCES] if s is not draft.intro and
+                any(m.type == draft.type for m in s.mentions)]
+    for sentence in holders:
+        for organizer in organizations.subject_organizers(sentence.text, language):
+            if all(_fold(o["name"]) != _fold(organizer["name"]) for o in organizers):
+                organizers.append(organizer)
+    # Counts only from sentences that speak of people attending or taking part.
+    attending = [s for s in ordered if context.pack.attendance.search(s.text)]
+    participants = next((c for c in (counts.participants_count(s.text, language) for s in attending) if c), None)
+    countries = next((c for c in (counts.countries_count(s.text, language) for s in attending) if c), None)
 
     session_list: list[dict] = []
     online_parts = offline_parts = False
     speakers: list[people.Speaker] = []
+    known_names = people.page_names([context.title or ""] + [s.text for s in draft.sentences[:_REPORT_SENTENCES]],
+                                    context.pack) if context.pack.morphology is None else []
+    if context.title and context.pack.speech.search(context.title):  # "Vladimir Putin addressed the forum"
+        for name in people.speech_speakers(context.title, known_names, context.pack):
+            speakers.append(people.Speaker(name, None, None))
+    for sentence in draft.sentences:  # transcript lines, however long the transcript
+        if ":" in sentence.text[:120] and context.pack.morphology is None:
+            speaker = people.transcript_speaker(sentence.text, context.pack)
+            if speaker is not None and not any(_fold(speaker.name) == _fold(s.name) for s in speakers):
+                speakers.append(speaker)
+    who: dict[str, people.Speaker] = {}  # people the report names with a role: whom a bare name refers to
+    last_person: str | None = None       # whom a "he"/"она" refers to
     for sentence in report:
         mentions = sessions.session_mentions(sentence.text, language)
         for part in _parts(sentence, draft, language):
@@ -345,16 +485,39 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
             offline_parts |= mention.offline or (mention.kind == "plenary" and not mention.online)
             for session_name in mention.names:
                 _add_session(session_list, session_name, mention)
-        # Speakers: people named with a role where they take part, speak or are met.
-        if sentence.mentions or people.PARTICIPATION[language].search(sentence.text):
+        with_roles = people.speakers_in(sentence.text, language)
+        for person in with_roles:
+            who.setdefault(_fold(person.name), person)
+        # Speakers: people the text reports speaking at the event (not those only taking part).
+        if context.pack.speech.search(sentence.text) and not context.pack.outside_event.search(sentence.text):
             named = [n for m in mentions for n in m.names]
-            for speaker in people.speakers_in(sentence.text, language):
+            found = list(with_roles)
+            spoken = people.speech_speakers(sentence.text, known_names, context.pack) \
+                if context.pack.morphology is None else people.inflected_speech_speakers(sentence.text, context.pack)
+            if not spoken and not found and last_person and context.pack.subject_pronoun.search(sentence.text):
+                spoken = [last_person]  # "he told about ...": the person last named
+            for name in spoken:
+                if not any(_fold(name) == _fold(s.name) for s in found):
+                    known_role = who.get(_fold(name))
+                    found.append(people.Speaker(name, known_role.role if known_role else None,
+                                                known_role.organization if known_role else None))
+            for speaker in found:
+                cleaned = people.clean_name(speaker.name, context.pack)
+                if cleaned is None:
+                    continue
+                speaker.name = cleaned
                 speaker.session = named[0] if len(named) == 1 else None
                 known = next((s for s in speakers if _fold(s.name) == _fold(speaker.name)), None)
                 if known is None:
                     speakers.append(speaker)
                 elif known.session is None:
                     known.session = speaker.session
+        if with_roles:
+            last_person = with_roles[-1].name
+    for speaker in speakers:  # a role the report gives elsewhere ("BISR experts Ivan Petrov and ...")
+        if speaker.role is None and _fold(speaker.name) in who:
+            speaker.role = who[_fold(speaker.name)].role
+            speaker.organization = speaker.organization or who[_fold(speaker.name)].organization
 
     event_format = _format(draft, ordered, online_parts, offline_parts, place, language)
     return {
@@ -409,6 +572,8 @@ def _format(draft: EventDraft, ordered: list[Sentence], online_parts: bool, offl
     if "online" in stated or draft.type == "seminar" and any(
             ONLINE[language].search(m.text) for s in ordered for m in s.mentions):
         return "online"
-    if "offline" in stated or place.city:
+    if "offline" in stated or place.city or place.country:
         return "offline"
-    return None
+    # A gathering the text reports as held is held somewhere, people gathered: offline unless
+    # the text says otherwise (online or hybrid above).
+    return "offline"

@@ -1,4 +1,5 @@
-"""Event dates in English and Russian: single days and ranges, year from context when missing.
+"""Event dates: single days and ranges, year from context when missing; the month names and
+date shapes of each language come from its pack (`etl.lang`).
 
 Own patterns rather than dateparser: the shapes that matter are few ("10 December 2021",
 "December 10-11, 2021", "14-15 March 2022", "с 14 по 15 марта", "с 30 ноября по 2 декабря
@@ -11,46 +12,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_EN_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}
-_RU_MONTHS = {
-    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
-    "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
-}
+from etl.lang import pack
 
-_EN_MONTH = r"(?:" + "|".join(sorted((m.capitalize() for m in _EN_MONTHS), key=len, reverse=True)) + r")\.?"
-_RU_MONTH = r"(?:" + "|".join(_RU_MONTHS) + r")"
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-_DASH = r"\s*(?:[-–—]|to|until|till|through|and)\s*"
-_RU_DASH = r"\s*(?:[-–—]|по|до)\s*"
-_YEAR = r"(\d{4})"
-
-# "14 March", "14-15 March 2022", "14 March - 2 April 2022", "from 14 to 15 March"
-_EN_DAY_FIRST = re.compile(
-    rf"\b{_DAY}(?:{_DASH}{_DAY})?\s+(?:of\s+)?({_EN_MONTH})(?:,?\s+{_YEAR})?"
-    rf"(?:{_DASH}{_DAY}\s+({_EN_MONTH}))?(?:,?\s+{_YEAR})?(?!\d)"
-)
-# "December 10, 2021", "December 10-11, 2021", "March 30 - April 2, 2022"
-_EN_MONTH_FIRST = re.compile(
-    rf"\b({_EN_MONTH})\s+{_DAY}(?:{_DASH}(?:({_EN_MONTH})\s+)?{_DAY})?(?:,?\s+{_YEAR})?(?!\d)"
-)
-# "10 декабря 2021 года", "с 14 по 15 марта", "с 30 ноября по 2 декабря 2021 г."
-_RU_DATE = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:{_RU_DASH}(\d{{1,2}}))?\s+({_RU_MONTH})(?:\s+{_YEAR}(?:\s*(?:года|г\.))?)?"
-    rf"(?:{_RU_DASH}(\d{{1,2}})\s+({_RU_MONTH}))?(?:\s+{_YEAR})?(?!\d)",
-    re.IGNORECASE,
-)
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_RELATIVE = {
-    "en": re.compile(r"\b(today|yesterday|tomorrow)\b", re.IGNORECASE),
-    "ru": re.compile(r"(?<!\w)(сегодня|вчера|завтра)(?!\w)", re.IGNORECASE),
-}
-_RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "сегодня": 0, "вчера": -1, "завтра": 1}
 
 
 @dataclass(frozen=True)
@@ -82,32 +47,34 @@ def find_dates(text: str, language: str, default_year: int | None,
     """Dates and date ranges written in `text`, in order. Without a written year the
     `default_year` is used; with neither, the date is dropped (never guessed)."""
     found: list[tuple[int, tuple]] = []
-    if language == "ru":
-        for m in _RU_DATE.finditer(text):
-            d1, d2, mon1, year1, d3, mon2, year = m.groups()
-            month1 = _RU_MONTHS[mon1.lower()]
-            if d3:
-                found.append((m.start(), (year1 or year, month1, int(d1), _RU_MONTHS[mon2.lower()], int(d3))))
+    language_pack = pack(language)
+    if language_pack is None:
+        return []
+    months = language_pack.months
+    taken: list[tuple[int, int]] = []
+    for pattern in language_pack.date_patterns:  # day first: d1 [- d2] month1 [year1] [- d3 month2] [year]
+        for m in pattern.finditer(text):
+            if pattern.groupindex:  # named groups: any order of day, month and year
+                g = m.groupdict()
+                d1, d2, mon1, year1, d3, mon2, year = (g.get(k) for k in ("d1", "d2", "mon1", "year1", "d3",
+                                                                           "mon2", "year"))
             else:
-                found.append((m.start(), (year1 or year, month1, int(d1), month1, int(d2 or d1))))
-    else:
-        taken: list[tuple[int, int]] = []
-        for m in _EN_DAY_FIRST.finditer(text):
-            d1, d2, mon1, year1, d3, mon2, year = m.groups()
+                d1, d2, mon1, year1, d3, mon2, year = m.groups()
             year = year1 or year
-            month1 = _EN_MONTHS[mon1.rstrip(".").lower()]
+            month1 = months[mon1.rstrip(".").lower()]
             if d3:
-                parts = (year, month1, int(d1), _EN_MONTHS[mon2.rstrip(".").lower()], int(d3))
+                parts = (year, month1, int(d1), months[mon2.rstrip(".").lower()], int(d3))
             else:
                 parts = (year, month1, int(d1), month1, int(d2 or d1))
             found.append((m.start(), parts))
             taken.append(m.span())
-        for m in _EN_MONTH_FIRST.finditer(text):
+    if language_pack.month_first is not None:  # month1 day1 [- [month2] day2] [year]
+        for m in language_pack.month_first.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
             mon1, d1, mon2, d2, year = m.groups()
-            month1 = _EN_MONTHS[mon1.rstrip(".").lower()]
-            month2 = _EN_MONTHS[mon2.rstrip(".").lower()] if mon2 else month1
+            month1 = months[mon1.rstrip(".").lower()]
+            month2 = months[mon2.rstrip(".").lower()] if mon2 else month1
             found.append((m.start(), (year, month1, int(d1), month2, int(d2 or d1))))
     for m in _NUMERIC.finditer(text):
         day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
@@ -125,8 +92,8 @@ def find_dates(text: str, language: str, default_year: int | None,
         if span is not None:
             spans.append(span)
     if reference is not None:
-        for m in _RELATIVE.get(language, _RELATIVE["en"]).finditer(text):
-            day = reference + dt.timedelta(days=_RELATIVE_DAYS[m.group(1).lower()])
+        for m in language_pack.relative.finditer(text):
+            day = reference + dt.timedelta(days=language_pack.relative_days[m.group(1).lower()])
             spans.append(DateSpan(day, day, m.start(), True))
         spans.sort(key=lambda s: s.position)
     return spans

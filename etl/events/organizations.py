@@ -8,75 +8,17 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+import unicodedata
 
-from etl.events.text import Prefiltered, clean_fragment, quotes, strip_article
-
-
-@dataclass(frozen=True)
-class KnownOrganization:
-    key: str                      # stable identifier, the warehouse's natural key
-    name_en: str
-    name_ru: str
-    acronyms: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = field(default=())  # other spellings, any language
-
-
-KNOWN_ORGANIZATIONS: tuple[KnownOrganization, ...] = (
-    KnownOrganization("bisr", "Belarusian Institute of Strategic Research",
-                      "Белорусский институт стратегических исследований", ("BISR", "BISI", "БИСИ"),
-                      ("Belarusian Institute for Strategic Research", "Belarusian Institute of Strategic Studies")),
-    KnownOrganization("kisi", "Kazakhstan Institute for Strategic Studies under the President of the Republic of Kazakhstan",
-                      "Казахстанский институт стратегических исследований при Президенте Республики Казахстан",
-                      ("KazISS", "KISI", "КИСИ"),
-                      ("Kazakhstan Institute for Strategic Studies", "Казахстанский институт стратегических исследований")),
-    KnownOrganization("risi", "Russian Institute for Strategic Studies", "Российский институт стратегических исследований",
-                      ("RISS", "RISI", "РИСИ")),
-    KnownOrganization("isrs", "Institute for Strategic and Regional Studies under the President of the Republic of Uzbekistan",
-                      "Институт стратегических и межрегиональных исследований при Президенте Республики Узбекистан",
-                      ("ISRS", "ИСМИ"), ("Institute for Strategic and Interregional Studies",)),
-    KnownOrganization("valdai", "Valdai Discussion Club", "Международный дискуссионный клуб «Валдай»", (),
-                      ("Valdai Club", "Valdai International Discussion Club", "клуб «Валдай»",
-                       "Дискуссионный клуб «Валдай»", "клуба «Валдай»")),
-    KnownOrganization("riac", "Russian International Affairs Council", "Российский совет по международным делам",
-                      ("RIAC", "РСМД")),
-    KnownOrganization("carnegie", "Carnegie Endowment for International Peace", "Фонд Карнеги за международный мир",
-                      ("CEIP",), ("Carnegie Endowment", "Carnegie")),
-    KnownOrganization("carnegie-russia", "Carnegie Russia Eurasia Center", "Центр Карнеги по изучению России и Евразии",
-                      (), ("Carnegie Moscow Center", "Московский центр Карнеги", "Carnegie Politika")),
-    KnownOrganization("chatham-house", "Chatham House", "Чатем-хаус", (),
-                      ("Royal Institute of International Affairs", "Королевский институт международных отношений")),
-    KnownOrganization("iiss", "International Institute for Strategic Studies",
-                      "Международный институт стратегических исследований", ("IISS",)),
-    KnownOrganization("ecfr", "European Council on Foreign Relations", "Европейский совет по международным отношениям",
-                      ("ECFR",)),
-    KnownOrganization("pir", "PIR Center", "ПИР-Центр", (), ("ПИР Центр", "Center for Policy Studies in Russia")),
-    KnownOrganization("imemo", "Primakov National Research Institute of World Economy and International Relations",
-                      "Национальный исследовательский институт мировой экономики и международных отношений имени Е. М. Примакова",
-                      ("IMEMO", "ИМЭМО"), ("IMEMO RAS", "ИМЭМО РАН")),
-    KnownOrganization("mgimo", "Moscow State Institute of International Relations",
-                      "Московский государственный институт международных отношений", ("MGIMO", "МГИМО")),
-    KnownOrganization("sipri", "Stockholm International Peace Research Institute",
-                      "Стокгольмский институт исследования проблем мира", ("SIPRI", "СИПРИ")),
-    KnownOrganization("csis", "Center for Strategic and International Studies",
-                      "Центр стратегических и международных исследований", ("CSIS",)),
-    KnownOrganization("brookings", "Brookings Institution", "Брукингский институт", (), ("Brookings",)),
-    KnownOrganization("rand", "RAND Corporation", "Корпорация RAND", ("RAND",)),
-    KnownOrganization("swp", "German Institute for International and Security Affairs",
-                      "Германский институт международной политики и безопасности", ("SWP",),
-                      ("Stiftung Wissenschaft und Politik",)),
-    KnownOrganization("cis", "Commonwealth of Independent States", "Содружество Независимых Государств",
-                      ("CIS", "СНГ")),
-    KnownOrganization("sco", "Shanghai Cooperation Organisation", "Шанхайская организация сотрудничества",
-                      ("SCO", "ШОС"), ("Shanghai Cooperation Organization",)),
-    KnownOrganization("eaeu", "Eurasian Economic Union", "Евразийский экономический союз", ("EAEU", "ЕАЭС")),
-    KnownOrganization("csto", "Collective Security Treaty Organization", "Организация Договора о коллективной безопасности",
-                      ("CSTO", "ОДКБ")),
-)
+from etl.events.text import clean_fragment, quotes, strip_article
+from etl.known_organizations import KNOWN_ORGANIZATIONS, KnownOrganization  # noqa: F401 (re-exported)
+from etl.lang import pack
 
 
 def _fold(name: str) -> str:
-    return re.sub(r"[\s\"«»“”„'’]+", " ", name).strip().casefold().replace("ё", "е")
+    folded = re.sub(r"[\s\"«»“”„'’]+", " ", name).strip().casefold()
+    # Diacritics folded away (ё = е, é = e): spellings differ in them, organisations do not.
+    return "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
 
 
 @functools.cache
@@ -100,65 +42,29 @@ def acronym_pattern() -> re.Pattern:
     return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, acronyms)) + r")(?![\w-])")
 
 
-# Head nouns of organization names: a list item holding one of these is an organization.
-_ORG_HEADS = {
-    "en": re.compile(r"\b(?:Institute|Foundation|Fund|Library|University|Cent(?:er|re)|Ministry|Council|"
-                     r"Club|Agency|Academy|Committee|Association|Union|Embassy|Office|Administration|"
-                     r"Chamber|Society|School|Commission|Secretariat|Department|Parliament|Assembly|"
-                     r"Organi[sz]ation|Corporation|Company|Bank|Service|Government|Network|Initiative|"
-                     r"Group|Federation|Board|Mission|Programme|Program|Partnership|Alliance|Forum)\b"),
-    "ru": re.compile(r"(?<!\w)(?:[Ии]нститут|[Фф]онд|[Бб]иблиотек|[Уу]ниверситет|[Цц]ентр|[Мм]инистерств|"
-                     r"[Сс]овет|[Кк]луб|[Аа]гентств|[Аа]кадеми|[Кк]омитет|[Аа]ссоциаци|[Сс]оюз|[Пп]осольств|"
-                     r"[Аа]дминистраци|[Пп]алат|[Оо]бществ|[Шш]кол|[Кк]омисси|[Сс]екретариат|[Дд]епартамент|"
-                     r"[Пп]арламент|[Сс]обрани|[Оо]рганизаци|[Кк]орпораци|[Кк]омпани|[Бб]анк|[Сс]лужб|"
-                     r"[Пп]равительств|[Сс]еть|[Фф]едераци|[Мм]исси|[Пп]рограмм|[Пп]артнерств|[Аа]льянс|"
-                     r"[Уу]правлени|[Аа]ппарат|[Дд]ом|[Мм]узе|ИМЭМО|МГИМО|РАН)"),
-}
-
-_ORGANIZER_INTRO = {
-    "en": Prefiltered(re.compile(
-        r"\b(?:(?:was|were|is|are|will be|has been|had been)\s+)?(?:co-)?(?:organi[sz]ed|hosted|convened|"
-        r"held|arranged)\s+(?:jointly\s+)?by\s+(?P<list>[^.;]+)"
-        r"|\b(?:at|on) the initiative of\s+(?P<list3>[^.;]+)"
-        r"|\b(?:organi[sz]ers?|co-organi[sz]ers?|hosts?)\s+(?:of\s+the\s+\w+(?:\s+\w+)?\s+)?(?:was|were|is|are|included)\s+"
-        r"(?P<list2>[^.;]+)",
-        re.IGNORECASE), ("organi", "hosted", "convened", "held", "arranged", "host", "initiative")),
-    "ru": Prefiltered(re.compile(
-        r"(?:[Оо]рганизатор(?:ами|ом)\s+(?:\w+\s+){0,3}?(?:выступ(?:ил[аио]?|ают|ает|ят|ит)|стал[аио]?|станут|являются|является)\s+"
-        r"(?P<list>[^.;]+))"
-        r"|(?:[Оо]рганизатор(?:ы|ом)?\s*(?:\w+\s+){0,3}?[-–—:]\s*(?P<list2>[^.;]+))"), ("организатор",)),
-}
-_SPLIT_AND = {"en": re.compile(r",?\s+and\s+(?:the\s+)?"), "ru": re.compile(r",?\s+и\s+")}
-
-
-# Russian organizers in an oblique case: "организована Белорусским институтом ...",
-# "по инициативе Белорусского института ..." (put in the nominative).
-_RU_OBLIQUE = Prefiltered(re.compile(
-    r"(?<!\w)(?:организован[аоы]?|организованн\w+|по инициативе|при организационной поддержке)\s+(?P<list>[^.;]+)"),
-    ("организован", "по инициативе", "организационной"))
-
-
 def organizers_in(sentence: str, language: str) -> list[dict]:
     """Organizers named in a sentence such as "organized by A, the B, and the C" or
     "Организаторами выступили А, Б и В"; names as written (Russian ones in the nominative)."""
-    match = _ORGANIZER_INTRO[language].search(sentence)
+    language_pack = pack(language)
+    match = language_pack.organizer_intro.search(sentence)
     oblique = False
-    if not match and language == "ru":
-        match = _RU_OBLIQUE.search(sentence)
+    if not match:
+        match = language_pack.organizer_oblique.search(sentence)
         oblique = True
     if not match:
         return []
     groups = match.groupdict()
     items = _split_list(groups.get("list") or groups.get("list2") or groups.get("list3"), language)
-    if oblique:
-        from etl.events.russian import nominative_phrase
-
+    if oblique and language_pack.morphology is not None:
+        nominative_phrase = language_pack.morphology.nominative_phrase
         items = [nominative_phrase(i) if not acronym_pattern().fullmatch(i) else i
                  for i in items if i[:1].isupper()]
     organizers = []
     for item in items:
-        name, acronym = _with_acronym(item)
-        if not name:
+        name, acronym = _with_acronym(_without_trailing_date(item, language))
+        # Only organisations organise: a person hosting ("organised by Dmitry Poshtarenko") or a
+        # description ("one of the creators of the project") is not an organiser.
+        if not name or not (_looks_like_organization(name, language) or acronym):
             continue
         entry = {"name": name}
         if acronym:
@@ -167,21 +73,49 @@ def organizers_in(sentence: str, language: str) -> list[dict]:
     return organizers
 
 
+def _without_trailing_date(item: str, language: str) -> str:
+    """"the Russian Union of Industrialists and Entrepreneurs on February 5–9" -> the name."""
+    from etl.events.dates import find_dates
+
+    spans = find_dates(item, language, 2000)
+    if not spans:
+        return item
+    head = item[:spans[0].position].rstrip()
+    return re.sub(r"\s+\S{1,4}$", "", head) if head and head != item else item
+
+
 def _split_list(text: str, language: str) -> list[str]:
-    # Stop at a clause that is no longer the list: ", which", ", где", a participle.
-    text = re.split(r",\s+(?:which|who|where|with|while|who|and\s+was|котор\w+|где|при\s+поддержке|с\s+участием)\b",
-                    text)[0]
+    # Stop at a clause that is no longer the list: ", which", ", где", "with the support of".
+    language_pack = pack(language)
+    text = language_pack.organizer_list_stop.split(text)[0]
     protected = _protect_quotes(text)
     parts: list[str] = []
     for chunk in re.split(r",\s+|;\s+", protected):
-        pieces = _SPLIT_AND[language].split(chunk)
-        # "A and B" is two organizations only when both halves name one (by a head noun).
-        if len(pieces) > 1 and all(_ORG_HEADS[language].search(p) or acronym_pattern().search(p) for p in pieces):
-            parts.extend(pieces)
-        else:
-            parts.append(re.sub(r"^(?:and|и)\s+", "", chunk))
+        parts.extend(_split_and(language_pack.and_start.sub("", chunk), language_pack))
     restored = [_restore_quotes(p, text) for p in parts]
     return [strip_article(clean_fragment(p)) for p in restored if clean_fragment(p)]
+
+
+_ACRONYM = re.compile(r"^[^\W\d_]{2,8}$")
+
+
+def _names_organization(text: str, language_pack) -> bool:
+    text = text.strip()
+    return bool(language_pack.org_heads.search(text) or acronym_pattern().search(text)
+                or (_ACRONYM.match(text) and text.isupper()))
+
+
+def _split_and(chunk: str, language_pack) -> list[str]:
+    """"A of the B and the C for D and E": split at an "and" only where both sides name an
+    organisation (a head noun or an acronym), from the left; "Centre for Eurasian and European
+    Research" stays one."""
+    for match in language_pack.and_split.finditer(chunk):
+        left, right = chunk[:match.start()], chunk[match.end():]
+        if _names_organization(left, language_pack) and _names_organization(right, language_pack):
+            rest = _split_and(right, language_pack)
+            if all(_names_organization(r, language_pack) for r in rest):
+                return [left] + rest
+    return [chunk]
 
 
 _PLACEHOLDER = "\u0000"
@@ -205,53 +139,55 @@ def _restore_quotes(part: str, original: str) -> str:
 
 def _with_acronym(item: str) -> tuple[str, str | None]:
     """"Belarusian Institute of Strategic Research (BISR)" -> (name, "BISR")."""
-    m = re.match(r"^(?P<name>.+?)\s*\((?P<acr>[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё&-]{1,11})\)$", item)
+    m = re.match(r"^(?P<name>.+?)\s*\((?P<acr>[^\W\d_][\w&-]{1,11})\)$", item)
+    if m and not m.group("acr")[:1].isupper():
+        m = None
     if m and m.group("acr").upper() == m.group("acr").replace("-", "").upper():
         return clean_fragment(m.group("name")), m.group("acr")
     return clean_fragment(item), None
 
 
-_EN_SUBJECT = re.compile(
-    r"(?P<org>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*)\s+"
-    r"(?:held|hosted|organi[sz]ed|convened|will hold|will host|is holding|is hosting|holds|hosts)\s+(?:a|an|the|its)\b")
-_RU_SUBJECT_VERB = re.compile(
-    r"(?<!\w)(?:провел[аио]?|провёл|проведет|проведёт|проводит|организовал[аио]?|организует)\s")
-
-
 def subject_organizers(sentence: str, language: str) -> list[dict]:
-    """The organization that holds the event as the sentence's subject: "the Russian International
-    Affairs Council held a round table", "БИСИ провел круглый стол" (only names of organizations)."""
-    if language == "en":
-        for match in _EN_SUBJECT.finditer(sentence):
+    """The organizations that hold the event as the sentence's subject: "the Russian International
+    Affairs Council held a round table", "the Belarusian Institute of Strategic Research and the
+    Eurasian Policy Institute held ..." (two), "БИСИ провел круглый стол" (only organizations)."""
+    language_pack = pack(language)
+    if language_pack.subject_organizer is not None:
+        for match in language_pack.subject_organizer.finditer(sentence):
             words = match.group("org").split()
-            while words and words[0] in ("The", "On", "In", "At", "Last", "This"):
+            while words and words[0] in language_pack.subject_skip:
                 words.pop(0)
             name = " ".join(words)
             if name and _looks_like_organization(name, language):
+                parts = [strip_article(p) for p in language_pack.and_split.split(name)]
+                if len(parts) > 1 and all(_looks_like_organization(p, language) for p in parts):
+                    return [{"name": p} for p in parts]
                 return [{"name": name}]
         return []
-    match = _RU_SUBJECT_VERB.search(sentence)
+    match = language_pack.subject_verb.search(sentence)
     if not match:
         return []
     clause = re.split(r"[,;:()]", sentence[:match.start()])[-1].strip()
     tokens = clause.split()
-    for start in range(len(tokens) - 1, -1, -1):
+    found = None
+    for start in range(len(tokens) - 1, -1, -1):  # the longest capitalized subject that names organisations
         if not tokens[start][:1].isupper():
             continue
-        name = " ".join(tokens[start:])
-        if _looks_like_organization(name, language):
-            return [{"name": clean_fragment(name)}]
-    return []
+        name = clean_fragment(" ".join(tokens[start:]))
+        parts = language_pack.and_split.split(name)
+        if all(_looks_like_organization(p, language) for p in parts):
+            found = parts
+    return [{"name": p} for p in found] if found else []
 
 
 def _looks_like_organization(name: str, language: str) -> bool:
-    return bool(_ORG_HEADS[language].search(name) or acronym_pattern().fullmatch(name) or known_organization(name))
+    return bool(pack(language).org_heads.search(name) or acronym_pattern().fullmatch(name) or known_organization(name))
 
 
 @functools.cache
 def known_alias_pattern(language: str) -> str:
     """Regex alternation of the curated organizations' names in one script (longest first)."""
-    script = re.compile("[A-Za-z]") if language == "en" else re.compile("[А-Яа-яЁё]")
+    script = pack(language).script
     aliases = {a for org in KNOWN_ORGANIZATIONS for a in (org.name_en, org.name_ru, *org.aliases, *org.acronyms)
                if script.search(a)}
     return "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))

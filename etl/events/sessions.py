@@ -11,12 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.events.kinds import HYBRID, OFFLINE, ONLINE, PLENARY, SECTION, SESSION_NOUN
+from etl.events.kinds import HYBRID, OFFLINE, ONLINE, SESSION_NOUN
 from etl.events.text import quotes
-
-_QUOTE_LINK = re.compile(r"^\s*(?:,|and|и|,\s*and|as well as|а также)\s*$", re.IGNORECASE)
-_NAME_LEAD = re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the topic of|on|под названием|на тему)\s*)?[:,]?\s*$",
-                        re.IGNORECASE)
+from etl.lang import pack
 
 
 @dataclass
@@ -36,13 +33,13 @@ def session_mentions(sentence: str, language: str) -> list[SessionMention]:
     for match in SESSION_NOUN[language].finditer(sentence):
         if any(q.start <= match.start() < q.end for q in spans):
             continue
-        qualifier = _qualifier(sentence, previous_end, match.start()) + " " + match.group(0)
+        qualifier = _qualifier(sentence, previous_end, match.start(), language) + " " + match.group(0)
         previous_end = match.end()
-        names = _names_after(sentence, match.end(), spans)
+        names = _names_after(sentence, match.end(), spans, language)
         if names:
             previous_end = max(q.end for q in spans if q.text in names)
         mentions.append(SessionMention(
-            kind=_kind(qualifier),
+            kind=_kind(qualifier, language),
             online=bool(ONLINE[language].search(qualifier)),
             offline=bool(OFFLINE[language].search(qualifier)),
             names=names,
@@ -51,24 +48,26 @@ def session_mentions(sentence: str, language: str) -> list[SessionMention]:
     return mentions
 
 
-def _qualifier(sentence: str, floor: int, start: int) -> str:
+def _qualifier(sentence: str, floor: int, start: int, language: str) -> str:
     """The words of the noun phrase before a session noun ("three online panel")."""
     window = sentence[max(floor, start - 40):start]
     # Cut at the last clause or phrase boundary, keeping Russian compounds ("онлайн-панельных").
     cut = 0
-    for boundary in re.finditer(r"[,;()»\"”]|\b(?:and|with|by|of)\b|(?<!\w)(?:и|с|а)(?!\w)", window):
+    for boundary in pack(language).phrase_boundary.finditer(window):
         cut = boundary.end()
     return window[cut:]
 
 
-def _names_after(sentence: str, position: int, spans) -> list[str]:
+def _names_after(sentence: str, position: int, spans, language: str) -> list[str]:
+    language_pack = pack(language)
     names = []
     cursor = position
     for quote in spans:
         if quote.start < cursor:
             continue
         gap = sentence[cursor:quote.start]
-        if (not names and _NAME_LEAD.match(gap)) or (names and _QUOTE_LINK.match(gap)):
+        if (not names and language_pack.session_name_lead.match(gap)) or \
+                (names and language_pack.quote_link.match(gap)):
             names.append(quote.text)
             cursor = quote.end
         else:
@@ -76,10 +75,10 @@ def _names_after(sentence: str, position: int, spans) -> list[str]:
     return names
 
 
-def _kind(qualifier: str) -> str:
-    if PLENARY.search(qualifier):
+def _kind(qualifier: str, language: str) -> str:
+    if pack(language).plenary.search(qualifier):
         return "plenary"
-    if SECTION.search(qualifier):
+    if pack(language).section.search(qualifier):
         return "section"
     return "panel"
 

@@ -15,14 +15,12 @@ _QUOTE_PATTERN = re.compile(
     r'|„(?P<low>[^“”„]+)[“”]'
 )
 
-# Tokens that end with a period without ending a sentence.
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "jr", "sr", "gen", "col", "lt", "gov",
-    "sen", "rep", "u.s", "u.k", "e.g", "i.e", "etc", "inc", "ltd", "co", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "г", "гг", "т.е", "т.д", "т.п", "им", "ул", "д", "проф", "акад", "см", "рис", "стр", "тыс",
-    "млн", "млрд", "руб", "т.н", "с", "н.э",
-}
+def _abbreviations() -> frozenset[str]:
+    """Tokens that end with a period without ending a sentence, in any language with a pack
+    (a sentence of one language may quote another)."""
+    from etl.lang import all_abbreviations
+
+    return all_abbreviations()
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,8 @@ class Quote:
 
 
 _SPACES = re.compile(r"\s+")
-_BOUNDARY = re.compile(r"[.!?…]+(?=\s+[\"«“(\[A-ZА-ЯЁ0-9])")
+# A sentence ends before a quote, a bracket, a digit or a capital letter of any script.
+_BOUNDARY = re.compile(r"[.!?…]+(?=\s+(?:[\"«“(\[0-9]|[^\W\d_]))")
 _LAST_TOKEN = re.compile(r"(\S+)$")
 
 
@@ -72,11 +71,14 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     result, start = [], 0
     for match in _BOUNDARY.finditer(paragraph):
         end = match.end()
+        following = paragraph[end:end + 2].lstrip()[:1]
+        if following.isalpha() and not following.isupper():
+            continue
         if inside_quote(match.start(), spans):
             continue
         token = _LAST_TOKEN.search(paragraph, start, match.start())
         word = token.group(1).lower().lstrip("(«\"“") if token else ""
-        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        if word in _abbreviations() or (len(word) == 1 and word.isalpha()):
             continue
         result.append(_stripped(paragraph, start, end))
         start = end
@@ -93,14 +95,15 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def detect_language(language: str | None, paragraphs: list[str]) -> str:
-    """'ru' or 'en': the article's language when given, else by script."""
-    if language in ("ru", "en"):
-        return language
-    sample = " ".join(paragraphs)[:2000]
-    cyrillic = len(re.findall("[а-яА-ЯёЁ]", sample))
-    latin = len(re.findall("[a-zA-Z]", sample))
-    return "ru" if cyrillic > latin else "en"
+def detect_language(language: str | None, paragraphs: list[str]) -> str | None:
+    """The language whose pack reads the article: the article's own when stated (None when no
+    pack has it: no other language's rules are guessed at), else the pack whose script the
+    text is written in (a pack's distinctive letters first)."""
+    from etl.lang import guess_language, pack
+
+    if language:
+        return pack(language).code if pack(language) is not None else None
+    return guess_language(" ".join(paragraphs)[:2000])
 
 
 def strip_article(text: str) -> str:
@@ -117,30 +120,5 @@ def capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-@functools.lru_cache(maxsize=1024)
-def lowered_text(text: str) -> str:
-    """text.lower(), once per sentence however many patterns look at it."""
-    return text.lower()
-
-
-class Prefiltered:
-    """A compiled pattern behind a cheap substring test: the regex only runs on text that holds
-    one of `stems` (lower case). Most sentences hold none, and Python's regex engine is slow
-    on long case-insensitive alternations."""
-
-    def __init__(self, pattern: re.Pattern, stems: tuple[str, ...]):
-        self.pattern = pattern
-        self.stems = stems
-
-    def _may_match(self, text: str) -> bool:
-        lowered = lowered_text(text)
-        for stem in self.stems:
-            if stem in lowered:
-                return True
-        return False
-
-    def search(self, text: str):
-        return self.pattern.search(text) if self._may_match(text) else None
-
-    def finditer(self, text: str):
-        return self.pattern.finditer(text) if self._may_match(text) else iter(())
+# The cached lower-casing and the pre-filtered pattern live with the language packs.
+from etl.lang import Prefiltered, lowered_text  # noqa: E402,F401

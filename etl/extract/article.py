@@ -16,13 +16,13 @@ from lxml import etree
 
 from etl.extract import content as content_stage
 from etl.extract import dates
+from etl.extract import dateline as dateline_stage
 from etl.extract import metadata
 from etl.extract.content import normalize_text
 from etl.extract.decoding import decode_html
 from etl.extract.errors import ExtractionError
 from etl.extract.language import detect_language
 from etl.extract.tree import drop_boilerplate, drop_junk, parse_html, text_of
-from etl.events.dateline import stated_place
 from etl.record import Article
 
 __all__ = ["Article", "ExtractionError", "decode_html", "extract_article"]
@@ -64,7 +64,10 @@ def _as_text(html_input: bytes | str) -> str:
 def _extract(text: str, url: str | None, selectors: dict) -> Article:
     root = _parse(text)
     page = metadata.PageMeta(root, text)
-    place = stated_place(root)  # datelines are furniture to the body: read them first
+    # Place line, lead and date line are furniture to the body: read them first.
+    place = dateline_stage.stated_place(root)
+    lead = dateline_stage.stated_lead(root)
+    date_line = dateline_stage.marked_date_line(root)
     drop_junk(root)
     # Read before the furniture goes: captions and bylines are furniture for the body, but
     # they carry the headline in other languages and the date.
@@ -90,6 +93,8 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
         translation_of_url=metadata.translation_url(page, language, page_url),
         body_paragraphs=body.paragraphs,
         place=place,
+        lead=lead,
+        date_line=date_line,
     )
 
 

@@ -12,6 +12,7 @@ import time
 BENCHMARKS = (
     "tests.bench.bench_extract",         # issue 6: body/date/title accuracy and speed vs trafilatura
     "tests.bench.bench_events_kremlin",  # issue 3: event city accuracy and the cost of event extraction
+    "tests.bench.bench_events_dev",      # issue 11: events scored on the two annotated development sets
     "tests.bench.bench_load",            # issue 5: loading 10,000 records, then the same again
     "tests.bench.bench_crawl_kremlin",   # issue 4: crawl 600 real pages from a local copy, then again
     "tests.bench.bench_warehouse",       # issue 15: reporting views, README queries and report at size

@@ -11,7 +11,7 @@ Saint Petersburg).
 
 Two city figures: from the record `extract_record` makes (today the article carries no
 place, so only the body speaks), and with the page's stated place given to the events as a
-dateline (`etl.events.dateline.stated_place`, generic markup: microformats `p-location`,
+dateline (`etl.extract.dateline.stated_place`, generic markup: microformats `p-location`,
 schema.org `contentLocation`, `.dateline`), as the article extractor would once it fills
 `Article.place`. Speed: the whole corpus through `extract_record` with and without events, and
 `extract_events` alone on the extracted articles; process CPU time, best of three interleaved
@@ -32,7 +32,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from etl.events import extract_events
-from etl.events.dateline import stated_place
+from etl.extract.dateline import stated_place
 from etl.extract import extract_record
 from etl.extract.article import extract_article
 from etl.geo import resolve_city

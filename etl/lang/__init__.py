@@ -1,0 +1,230 @@
+"""Language packs: every word and rule of a language that event extraction and the gazetteer use.
+
+One module per language (`en`, `ru`, `kk`) builds one `LanguagePack`; `pack(code)` returns it, or
+None for a language without a pack (which then gets no events rather than another language's
+rules). Adding a language means one module here (registered in `_PACKS`) plus its fixtures.
+
+The algorithms (`etl.events`, `etl.geo`) hold no language literals: they read the pack's fields.
+Patterns are compiled by the packs; word lists are plain data.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+from dataclasses import dataclass, field
+
+_PACKS = {"en": "etl.lang.en", "ru": "etl.lang.ru", "kk": "etl.lang.kk"}
+
+
+@functools.lru_cache(maxsize=1024)
+def lowered_text(text: str) -> str:
+    """text.lower(), once per sentence however many patterns look at it."""
+    return text.lower()
+
+
+class Prefiltered:
+    """A compiled pattern behind a cheap substring test: the regex only runs on text that holds
+    one of `stems` (lower case). Most sentences hold none, and Python's regex engine is slow
+    on long case-insensitive alternations."""
+
+    def __init__(self, pattern: re.Pattern, stems: tuple[str, ...]):
+        self.pattern = pattern
+        self.stems = stems
+
+    def _may_match(self, text: str) -> bool:
+        lowered = lowered_text(text)
+        for stem in self.stems:
+            if stem in lowered:
+                return True
+        return False
+
+    def search(self, text: str):
+        return self.pattern.search(text) if self._may_match(text) else None
+
+    def finditer(self, text: str):
+        return self.pattern.finditer(text) if self._may_match(text) else iter(())
+
+
+NEVER = Prefiltered(re.compile(r"(?!x)x"), ())
+
+
+@dataclass(frozen=True)
+class PeopleWords:
+    """Role words and name shapes of people in one language."""
+
+    role: str = r"(?!x)x"                   # a person's role ("Deputy Director", "заместителя директора")
+    role_plural: str = r"(?!x)x"            # "experts", "эксперты"
+    plural_singulars: dict[str, str] = field(default_factory=dict)
+    # capitalizing languages: the shapes of names and organisations around a role
+    name: str = r"(?!x)x"
+    acronym: str = r"(?!x)x"
+    org_run: str = r"(?!x)x"                # a capitalized organisation name ("the Eurasian Policy Institute")
+    role_stems: tuple[str, ...] = ()
+    not_name: re.Pattern = re.compile(r"(?!x)x")
+    org_after_name: re.Pattern = re.compile(r"(?!x)x")
+    honorific_prefix: re.Pattern = re.compile(r"(?!x)x")
+    role_after_end: str = r"$"              # where "Name, Role of Org" ends
+    role_links: str = r"\s+"                # "Director of the", "Head at"
+    list_and: str = r",\s+"                 # "A, B and C"
+    # inflected languages: tokens and list punctuation
+    word: re.Pattern = re.compile(r"\w+|\S")
+    list_breaks: tuple[str, ...] = ()
+    list_links: tuple[str, ...] = ()
+
+    @property
+    def role_pattern(self) -> re.Pattern:
+        return _compiled(rf"(?<![\w-])(?P<role>{self.role})(?![\w-])")
+
+    @property
+    def plural_pattern(self) -> re.Pattern:
+        return _compiled(rf"(?<![\w-])(?P<role>{self.role_plural})(?![\w-])")
+
+    @property
+    def role_after_name(self) -> re.Pattern:
+        return _compiled(rf"\s*(?P<role>{self.role})\s+(?P<org>[^,;()]+?)(?=[,;)]|$)")
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+@dataclass(frozen=True)
+class LanguagePack:
+    """What one language contributes. Fields a language lacks keep their empty defaults."""
+
+    code: str
+    script: re.Pattern                      # letters of the language's script (language guess)
+    distinctive: re.Pattern | None = None   # letters only this language of its script has
+    # --- event nouns: (canonical type, pattern of its nouns in this language), longer first
+    event_types: tuple[tuple[str, str], ...] = ()
+    event_stems: tuple[str, ...] = ()       # cheap pre-check for event_types
+    session_nouns: str = r"(?!x)x"         # nouns of an event's parts (plenary session, panel, секция)
+    session_stems: tuple[str, ...] = ()
+    online: Prefiltered = NEVER             # format words
+    hybrid: Prefiltered = NEVER
+    offline: Prefiltered = NEVER
+    plenary: re.Pattern = re.compile(r"(?!x)x")
+    section: re.Pattern = re.compile(r"(?!x)x")
+    phrase_boundary: re.Pattern = re.compile(r"[,;()»\"”]")  # where a noun phrase before a noun starts
+    session_name_lead: re.Pattern = re.compile(r"^\s*[:,]?\s*$")  # between a session noun and its quoted name
+    quote_link: re.Pattern = re.compile(r"^\s*,\s*$")  # between two quoted names of one list
+    ceremonial_adjective: str = "\x00"       # "a ceremonial reception" is a reception
+    format_prefixes: tuple[str, ...] = ()   # "video" of "videoconference": a format, not an event
+    # --- what a page is: a gathering or not
+    non_event: Prefiltered = NEVER          # title/lead cues of pages that report no gathering
+    title_verbs: tuple[tuple[re.Pattern, str], ...] = ()   # "met with" -> meeting, "visited" -> visit
+    body_sessions: tuple[re.Pattern, ...] = ()  # a session of a standing body: a meeting
+    summit_of: Prefiltered = NEVER          # "heads of state": a meeting of them is a summit
+    reporting: Prefiltered = NEVER          # "was held", "состоялся"
+    part_of: re.Pattern = re.compile(r"(?!x)x")  # "as part of the", "в рамках"
+    definite_before: re.Pattern | None = None    # "the/this ..." before a noun: a reference back (None: no articles)
+    definite_cut: re.Pattern | None = None       # where the noun phrase before a noun starts
+    # --- event names and occasions
+    name_lead_in: re.Pattern = re.compile(r"^\s*[:,—–-]?\s*$")   # between a noun and its quoted name
+    name_trail_in: re.Pattern = re.compile(r"^\s*$")             # between a quoted name and its noun
+    name_run: re.Pattern | None = None      # a capitalized run ending before the noun (capitalizing languages)
+    name_tail: re.Pattern = re.compile(r"")  # "Forum of Belarus and Russia": a name going on after the noun
+    name_glue: frozenset[str] = frozenset()  # small words inside names, never at their ends
+    ordinal: re.Pattern = re.compile(r"(?!x)x")  # "Ninth", "11th", "XX": the edition, not the name
+    generic_name_words: frozenset[str] = frozenset()  # describe a kind of event, name none
+    name_skip_start: frozenset[str] = frozenset()     # capitalised words that open a sentence, not a name
+    type_refinements: tuple[tuple[str, re.Pattern, str], ...] = ()  # (type, what follows the noun, the type it is)
+    word_token: re.Pattern = re.compile(r"\s*(\w+(?:-\w+)*)")
+    conjunction: str = ""
+    occasion: tuple[Prefiltered, Prefiltered] = (NEVER, NEVER)  # (topic-or-occasion, occasion) phrases
+    occasion_words: re.Pattern = re.compile(r"(?!x)x")  # an occasion is date-like: anniversary, Day
+    occasion_end: re.Pattern = re.compile(r"(?!x)x")
+    # --- dates
+    months: dict[str, int] = field(default_factory=dict)
+    date_patterns: tuple[re.Pattern, ...] = ()   # day-first patterns (groups d1 d2 mon1 year1 d3 mon2 year)
+    month_first: re.Pattern | None = None        # month-first pattern (mon1 d1 mon2 d2 year)
+    relative_days: dict[str, int] = field(default_factory=dict)
+    relative: re.Pattern = re.compile(r"(?!x)x")
+    phase_ended: Prefiltered = NEVER        # "came to an end": the date line is the last day
+    phase_began: Prefiltered = NEVER        # "has begun", "arrived at": the date line is the first day
+    second_day: Prefiltered = NEVER         # "the second day of the summit"
+    days_of: re.Pattern = re.compile(r"(?!x)x")  # "the three days of the forum" (group n)
+    # --- numbers and counts
+    number_words: dict[str, int] = field(default_factory=dict)
+    participants: tuple[re.Pattern, ...] = ()
+    participant_stems: tuple[str, ...] = ()
+    countries: tuple[re.Pattern, ...] = ()
+    country_stems: tuple[str, ...] = ()
+    attendance: Prefiltered = NEVER         # words of attending or taking part: where counts are read
+    not_counted: re.Pattern = re.compile(r"(?!x)x")  # "invited", "awarded", "regions": not attendance
+    # --- places
+    locative: re.Pattern = re.compile(r"(?!x)x")     # "in <Name>", "в <Name>"
+    region_words: re.Pattern = re.compile(r"(?!x)x")
+    country_before: re.Pattern = re.compile(r"(?!x)x")  # preposition placing something in a country
+    venue_prefix: re.Pattern = re.compile(r"(?!x)x")   # "the", "г." before a place-line part
+    longer_name: re.Pattern = re.compile(r"(?!x)x")    # what after a city makes it part of a longer name
+    agency_dateline: re.Pattern = re.compile(r"(?!x)x")  # "МОСКВА, 3 декабря. /ТАСС/." opening the text
+    travel: Prefiltered = NEVER             # "arrived in", "visit to": where someone went
+    state_bodies: tuple[tuple[re.Pattern, str], ...] = ()  # "Russian Academy", "белорусского государственного" -> code
+    landmarks: tuple[tuple[re.Pattern, str], ...] = ()  # landmark -> the English name of its city
+    country_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    city_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # canonical English -> names
+    not_cities: frozenset[str] = frozenset()
+    skip_country_names: frozenset[str] = frozenset()
+    inflects: bool = False                  # place names take case endings (Russian, Kazakh)
+    geonames_script: str = ""               # which GeoNames alternate names are this language's ("latin", "cyrillic")
+    pycountry_locale: str | None = None     # pycountry's translation of country names, if any
+    place_forms: object = None              # name -> its written forms (case endings); None: as written
+    morphology: object = None               # a module with parses() / nominative_phrase() (None: none)
+    # --- people and organisations
+    people: PeopleWords = PeopleWords()
+    # --- organisations
+    org_heads: re.Pattern = re.compile(r"(?!x)x")     # head nouns: a list item holding one names an organisation
+    organizer_intro: Prefiltered = NEVER    # "organised by <list>" (groups list, list2, list3)
+    organizer_oblique: Prefiltered = NEVER  # organisers in an oblique case ("организована <list>")
+    organizer_list_stop: re.Pattern = re.compile(r"(?!x)x")  # where a list of organisers ends
+    and_split: re.Pattern = re.compile(r"(?!x)x")     # "A and B"
+    and_start: re.Pattern = re.compile(r"(?!x)x")     # a leading "and"
+    subject_organizer: re.Pattern | None = None  # "<Org> held a ..." (group org); None: by subject_verb
+    subject_skip: frozenset[str] = frozenset()   # leading words of a subject run that are no part of a name
+    subject_verb: re.Pattern = re.compile(r"(?!x)x")  # "провел": the organiser is the subject before it
+    speech: Prefiltered = NEVER             # verbs of speaking at the event (group "verb")
+    subject_pronoun: re.Pattern = re.compile(r"(?!x)x")  # "he", "она": the person last named
+    speaker_list: re.Pattern = re.compile(r"(?!x)x")  # "opened by", "speakers were:": the names that follow
+    said_after: re.Pattern = re.compile(r"(?!x)x")  # "..., said Mr Putin": the speaker after the verb
+    outside_event: Prefiltered = NEVER      # words said elsewhere: to journalists, at a news conference
+    honorific: re.Pattern = re.compile(r"(?!x)x")   # "Mr Putin" (group "surname")
+    person_name: re.Pattern = re.compile(r"(?!x)x")  # a full name as written
+    not_name_words: frozenset[str] = frozenset()    # capitalised words that are no part of a name
+    transcript_skip: frozenset[str] = frozenset()   # "Remark:", "Question:": no speaker
+    participation: Prefiltered = NEVER      # verbs of taking part (people there, not speakers)
+    abbreviations: frozenset[str] = frozenset()
+
+
+@functools.cache
+def pack(code: str | None) -> LanguagePack | None:
+    """The language pack of `code` ("en", "ru-RU", "kk"), or None when there is none."""
+    if not code:
+        return None
+    module = _PACKS.get(code.split("-")[0].lower())
+    return importlib.import_module(module).PACK if module else None
+
+
+def languages() -> tuple[str, ...]:
+    return tuple(_PACKS)
+
+
+@functools.cache
+def all_abbreviations() -> frozenset[str]:
+    """Abbreviations of every pack: a period after them ends no sentence."""
+    return frozenset().union(*(pack(code).abbreviations for code in _PACKS))
+
+
+def guess_language(text: str) -> str | None:
+    """The pack for text of unstated language: one whose distinctive letters it holds, else the
+    one whose script most of its letters are in; None for text in no pack's script."""
+    packs = [pack(code) for code in _PACKS]
+    for language_pack in packs:
+        if language_pack.distinctive is not None and len(language_pack.distinctive.findall(text)) >= 3:
+            return language_pack.code
+    counts = [(len(p.script.findall(text)), -i, p.code) for i, p in enumerate(packs) if p.distinctive is None]
+    best = max(counts, default=(0, 0, None))
+    return best[2] if best[0] else None
