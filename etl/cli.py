@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 USAGE_ERROR = 2
+INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args) or 0
     except UsageError as exc:
         parser.error(str(exc))  # exits with status 2
+    except KeyboardInterrupt:
+        # Every stage commits as it goes and a rerun resumes from the raw store: nothing to undo.
+        print("\ninterrupted; the next run resumes", file=sys.stderr)
+        return INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a clear one-line error, not a traceback, for operators
         from etl.db import DatabaseUnavailable
         from etl.migrate import MigrationError
@@ -97,9 +102,11 @@ def _print_json(record: dict) -> None:
 
 
 def cmd_db(args) -> None:
-    from etl.db import mask_dsn, resolve_dsn
+    from etl.db import mask_dsn, normalise_dsn, resolve_dsn
 
-    print(mask_dsn(resolve_dsn()))
+    dsn = resolve_dsn()
+    normalise_dsn(dsn)  # an unreadable DSN is an error (DsnUnparseable), not something to print
+    print(mask_dsn(dsn))
 
 
 def cmd_migrate(args) -> None:
