@@ -12,7 +12,7 @@ from etl.crawl.urls import origin
 
 log = logging.getLogger(__name__)
 
-ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: crawlers may ignore anything past 500 KiB
+from etl.crawl.limits import ROBOTS_PARSE_BYTES as ROBOTS_MAX_BYTES  # noqa: F401 - RFC 9309: the first 500 KiB
 
 
 @dataclass(frozen=True)
