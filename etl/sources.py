@@ -24,6 +24,9 @@ DEFAULT_SCHEDULE = "@daily"
 DEFAULT_NEXT_PAGE = "a[rel=next]"
 DEFAULT_MAX_LISTING_PAGES = 20
 DEFAULT_REQUESTS_PER_SECOND = 1.0
+# Per-run limits a source may set (etl.crawl.limits holds the crawler's other limits).
+DEFAULT_MAX_URLS_PER_RUN = 50_000        # article URLs one run reads from listings, feeds and sitemaps
+DEFAULT_MAX_FEED_BYTES = 50 * 1024 * 1024  # one sitemap or feed, decompressed (the sitemap protocol's limit)
 SELECTOR_KEYS = ("title", "body", "published_at")
 SHIPPED_SOURCES_FILE = Path(__file__).resolve().parent.parent / "dags" / "sources.yaml"
 
@@ -53,6 +56,8 @@ class Source:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND
+    max_urls_per_run: int = DEFAULT_MAX_URLS_PER_RUN
+    max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES
     # CSS overrides for extraction, only the keys given: {"title": ..., "body": ..., "published_at": ...}
     selectors: dict[str, str] = field(default_factory=dict, hash=False)
     allow_private_hosts: bool = False
@@ -164,7 +169,7 @@ def _allowed_env(value) -> frozenset[str]:
 _KNOWN_KEYS = {
     "name", "language", "start_urls", "article_url_pattern", "listing_url_pattern", "next_page",
     "max_listing_pages", "feeds", "sitemaps", "requests_per_second", "schedule", "selectors",
-    "allow_private_hosts",
+    "allow_private_hosts", "max_urls_per_run", "max_feed_bytes",
 }
 
 
@@ -197,6 +202,8 @@ def _parse_source(entry, index: int, allowed_env: frozenset[str] = frozenset()) 
         requests_per_second=check.positive_number("requests_per_second", DEFAULT_REQUESTS_PER_SECOND),
         selectors=check.selectors("selectors"),
         allow_private_hosts=check.boolean("allow_private_hosts", False),
+        max_urls_per_run=check.positive_int("max_urls_per_run", DEFAULT_MAX_URLS_PER_RUN),
+        max_feed_bytes=check.positive_int("max_feed_bytes", DEFAULT_MAX_FEED_BYTES),
     )
 
 

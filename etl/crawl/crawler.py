@@ -92,9 +92,10 @@ class Crawler:
 
     # -- internals ----------------------------------------------------------------------------------
 
-    def _fetch_any(self, url: str) -> FetchResult:
-        """Listing pages, feeds and sitemaps: any content type (XML, gzip), same limits otherwise."""
-        return self._fetcher.fetch(url, accept=None)
+    def _fetch_any(self, url: str, max_bytes: int | None = None) -> FetchResult:
+        """Listing pages, feeds and sitemaps: any content type (XML, gzip); feeds and sitemaps give
+        their own size limit (`max_feed_bytes`)."""
+        return self._fetcher.fetch(url, accept=None, max_bytes=max_bytes)
 
     def _download_robots(self, url: str) -> tuple[int | None, str]:
         site = origin(url)
