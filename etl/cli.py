@@ -180,6 +180,10 @@ def cmd_run(args) -> int:
 
     from etl.pipeline import LoadFailed, SiteUnreachable
 
+    import psycopg
+
+    from etl import db
+
     sources = load_sources(args.config)
     selected = [get_source(sources, args.source)] if args.source else sources
     migrate()
@@ -187,10 +191,18 @@ def cmd_run(args) -> int:
     for source in selected:
         try:
             summary = run_source(source, refresh=args.refresh)
-        except (SiteUnreachable, LoadFailed) as exc:
+        except (SiteUnreachable, LoadFailed, db.DatabaseUnavailable) as exc:
             # One site being down is no reason to skip the others; the exit status still says so.
             print(f"error: {exc}", file=sys.stderr)
             summary, failed = {"source": source.name, "error": str(exc)}, failed + 1
+        except psycopg.OperationalError as exc:
+            # The warehouse connection went away mid-run (terminated, server restarted): what was
+            # stored is kept, the next run carries the rest over; the other sources still run.
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            message = (f"source {source.name}: lost the warehouse connection ({type(exc).__name__}: "
+                       f"{db.mask_text(first, db.resolve_dsn())}); what was stored is kept and the next run resumes")
+            print(f"error: {message}", file=sys.stderr)
+            summary, failed = {"source": source.name, "error": message}, failed + 1
         _print_json(summary)
     return 1 if failed else 0
 

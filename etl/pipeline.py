@@ -70,7 +70,7 @@ def discover(source: Source, dsn: str | None = None, *, refresh: bool = False, w
             raise SiteUnreachable(message)
         with conn.transaction():
             discovered = rawstore.add_discovered(conn, batch_id, urls)
-            carried_over = rawstore.carry_over_unfinished(conn, batch_id, source.name)
+            carried_over = rawstore.carry_over_unfinished(conn, batch_id, source)
         errors.record_failures(conn, "discover", source.name, failures, batch_id)
     if carried_over:
         log.info("source %s: batch %s takes over %d stored page(s) an unfinished run left", source.name,
@@ -97,9 +97,12 @@ def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
                 result = crawler.fetch(url, etag=etag, last_modified=last_modified)
                 with conn.transaction():
                     rawstore.record_fetch(conn, batch_id, source.name, result)
-                    if result.outcome in FETCH_FAILURES:
+                    if result.outcome in FETCH_FAILURES or rawstore.is_temporary(result):
+                        message = result.error or result.outcome
+                        if result.retry_note:
+                            message = f"{message} ({result.retry_note})"
                         errors.record_failure(conn, "fetch", source.name, url, fetch_error_class(result),
-                                              result.error or result.outcome, batch_id)
+                                              message, batch_id)
                     else:
                         errors.clear(conn, "fetch", [url])
                 progress.advance(result.outcome)
@@ -114,8 +117,8 @@ FETCH_FAILURES = ("failed", "refused_url")
 
 
 def fetch_error_class(result) -> str:
-    if result.outcome == "refused_url":
-        return "refused_url"
+    if result.outcome == "refused_url" or result.outcome.startswith("skipped_"):
+        return result.outcome
     if result.status:
         return f"HTTP {result.status}"
     return error_class_of(result.error)

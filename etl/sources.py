@@ -27,6 +27,10 @@ DEFAULT_REQUESTS_PER_SECOND = 1.0
 # Per-run limits a source may set (etl.crawl.limits holds the crawler's other limits).
 DEFAULT_MAX_URLS_PER_RUN = 50_000        # article URLs one run reads from listings, feeds and sitemaps
 DEFAULT_MAX_FEED_BYTES = 50 * 1024 * 1024  # one sitemap or feed, decompressed (the sitemap protocol's limit)
+# Edited pages: articles first fetched in the last `revisit_recent_days` are asked again (conditional
+# GET) when their last check is `revisit_every_days` old, so scheduled runs feed the article history.
+DEFAULT_REVISIT_RECENT_DAYS = 30
+DEFAULT_REVISIT_EVERY_DAYS = 7
 SELECTOR_KEYS = ("title", "body", "published_at")
 SHIPPED_SOURCES_FILE = Path(__file__).resolve().parent.parent / "dags" / "sources.yaml"
 
@@ -58,6 +62,8 @@ class Source:
     requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND
     max_urls_per_run: int = DEFAULT_MAX_URLS_PER_RUN
     max_feed_bytes: int = DEFAULT_MAX_FEED_BYTES
+    revisit_recent_days: int = DEFAULT_REVISIT_RECENT_DAYS
+    revisit_every_days: int = DEFAULT_REVISIT_EVERY_DAYS
     # CSS overrides for extraction, only the keys given: {"title": ..., "body": ..., "published_at": ...}
     selectors: dict[str, str] = field(default_factory=dict, hash=False)
     allow_private_hosts: bool = False
@@ -170,6 +176,7 @@ _KNOWN_KEYS = {
     "name", "language", "start_urls", "article_url_pattern", "listing_url_pattern", "next_page",
     "max_listing_pages", "feeds", "sitemaps", "requests_per_second", "schedule", "selectors",
     "allow_private_hosts", "max_urls_per_run", "max_feed_bytes",
+    "revisit_recent_days", "revisit_every_days",
 }
 
 
@@ -204,6 +211,8 @@ def _parse_source(entry, index: int, allowed_env: frozenset[str] = frozenset()) 
         allow_private_hosts=check.boolean("allow_private_hosts", False),
         max_urls_per_run=check.positive_int("max_urls_per_run", DEFAULT_MAX_URLS_PER_RUN),
         max_feed_bytes=check.positive_int("max_feed_bytes", DEFAULT_MAX_FEED_BYTES),
+        revisit_recent_days=check.positive_int("revisit_recent_days", DEFAULT_REVISIT_RECENT_DAYS),
+        revisit_every_days=check.positive_int("revisit_every_days", DEFAULT_REVISIT_EVERY_DAYS),
     )
 
 

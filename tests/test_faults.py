@@ -36,6 +36,7 @@ class ScriptedSite:
     def __init__(self, delay: float = 0.0):
         self.routes: dict[str, tuple[int, str, bytes]] = {}
         self.hits: Counter[str] = Counter()
+        self.headers: dict[str, dict[str, str]] = {}  # extra response headers per path (Location, Retry-After)
         self.delay = delay
         site = self
 
@@ -49,6 +50,8 @@ class ScriptedSite:
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(body)))
+                    for name, value in site.headers.get(self.path, {}).items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):

@@ -49,6 +49,7 @@ class FetchResult:
     # A skip that may not last (a temporary redirect off the site, a text/plain firewall page): the
     # URL is asked again on later runs instead of being settled.
     temporary: bool = False
+    retry_note: str | None = None  # set by the raw store: when the URL is asked again, or that it is settled
 
 
 @dataclass
@@ -133,7 +134,8 @@ class Fetcher:
             if check_robots and self.robots is not None:
                 verdict = self.robots.check(current)
                 if not verdict.allowed:
-                    return _result(url, current, "skipped_robots", error=verdict.reason, attempts=attempts)
+                    return _result(url, current, "skipped_robots", error=verdict.reason, attempts=attempts,
+                                   temporary=verdict.temporary)
             response = self._get(current, headers, accept, max_bytes, truncate)
             attempts += response.attempts
             if response.outcome is not None:

@@ -19,6 +19,7 @@ from etl.crawl.limits import ROBOTS_PARSE_BYTES as ROBOTS_MAX_BYTES  # noqa: F40
 class RobotsVerdict:
     allowed: bool
     reason: str | None = None
+    temporary: bool = False  # robots.txt unreachable: the answer may change once it is back
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class RobotsFile:
 
     def verdict(self, url: str, agent: str) -> RobotsVerdict:
         if self.unreachable:
-            return RobotsVerdict(False, f"robots.txt unreachable ({self.unreachable}): site treated as disallowed")
+            return RobotsVerdict(False, f"robots.txt unreachable ({self.unreachable}): site treated as disallowed",
+                                 temporary=True)
         if self.rules is None or self.rules.can_fetch(url, agent):
             return RobotsVerdict(True)
         return RobotsVerdict(False, "disallowed by robots.txt")
