@@ -55,7 +55,8 @@ def discover(source: Source, dsn: str | None = None, *, refresh: bool = False, w
         # The batch exists from the start, so the run's robots.txt is kept with it; a run whose site
         # turns out unreachable stays an unfinished batch, which is what it is.
         batch_id = rawstore.create_batch(conn, source.name, refresh)
-        with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id)) as crawler:
+        with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id),
+                     host_slots=rawstore.HostSlots(conn)) as crawler:
             urls = crawler.discover(is_known=known.__contains__, window=window)
             stats = crawler.stats
             outcome = crawler.discovery_stats
@@ -91,25 +92,46 @@ def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
     with db.connect(dsn, autocommit=True) as conn:
         urls = rawstore.urls_to_fetch(conn, batch_id)
         progress = Progress(total=len(urls), label=f"fetch {source.name}")
-        with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id)) as crawler:
+        with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id),
+                     host_slots=rawstore.HostSlots(conn)) as crawler:
+            # A URL another process is fetching right now (a second run, the CLI beside the DAG) is
+            # left for the end; by then that process has stored it and this batch takes its page.
+            deferred = []
             for url in urls:
-                etag, last_modified = rawstore.validators(conn, url)
-                result = crawler.fetch(url, etag=etag, last_modified=last_modified)
-                with conn.transaction():
-                    rawstore.record_fetch(conn, batch_id, source.name, result)
-                    if result.outcome in FETCH_FAILURES or rawstore.is_temporary(result):
-                        message = result.error or result.outcome
-                        if result.retry_note:
-                            message = f"{message} ({result.retry_note})"
-                        errors.record_failure(conn, "fetch", source.name, url, fetch_error_class(result),
-                                              message, batch_id)
-                    else:
-                        errors.clear(conn, "fetch", [url])
-                progress.advance(result.outcome)
+                if rawstore.try_lock_url(conn, url):
+                    _fetch_one(conn, crawler, batch_id, source, url, progress)
+                else:
+                    deferred.append(url)
+            for url in deferred:
+                rawstore.lock_url(conn, url)
+                _fetch_one(conn, crawler, batch_id, source, url, progress)
         summary = progress.finish()
     summary.pop("discovered", None)  # the discover stage's number
     summary["fetch_seconds"] = summary.pop("seconds")
     return {"batch_id": batch_id, **summary}
+
+
+def _fetch_one(conn, crawler, batch_id: int, source: Source, url: str, progress) -> None:
+    """Fetch one URL of the batch while holding its lock (taken by the caller, released here)."""
+    try:
+        if rawstore.take_over_fresh_page(conn, batch_id, url) is not None:
+            progress.advance("carried_over")
+            return
+        etag, last_modified = rawstore.validators(conn, url)
+        result = crawler.fetch(url, etag=etag, last_modified=last_modified)
+        with conn.transaction():
+            rawstore.record_fetch(conn, batch_id, source.name, result)
+            if result.outcome in FETCH_FAILURES or rawstore.is_temporary(result):
+                message = result.error or result.outcome
+                if result.retry_note:
+                    message = f"{message} ({result.retry_note})"
+                errors.record_failure(conn, "fetch", source.name, url, fetch_error_class(result), message,
+                                      batch_id)
+            else:
+                errors.clear(conn, "fetch", [url])
+        progress.advance(result.outcome)
+    finally:
+        rawstore.unlock_url(conn, url)
 
 
 # Outcomes that are failures to report; the skipped_* ones are the site's choice or our policy.

@@ -55,6 +55,57 @@ class BatchRobots:
         )
 
 
+class HostSlots:
+    """Request slots per host in the warehouse (raw.host_slots): the rate limit of every process."""
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def reserve(self, host: str, interval: float) -> float:
+        """Take the next slot of `host`, `interval` seconds after the previous one; seconds to wait for it."""
+        return self._conn.execute(
+            """INSERT INTO raw.host_slots AS s (host, next_slot)
+               VALUES (%(host)s, clock_timestamp() + make_interval(secs => %(interval)s))
+               ON CONFLICT (host) DO UPDATE
+                   SET next_slot = greatest(s.next_slot, clock_timestamp()) + make_interval(secs => %(interval)s)
+               RETURNING extract(epoch FROM next_slot - make_interval(secs => %(interval)s) - clock_timestamp())::float8""",
+            {"host": host, "interval": interval},
+        ).fetchone()[0]
+
+
+def try_lock_url(conn, url: str) -> bool:
+    """Claim `url` for fetching, for this session, unless another process is fetching it right now."""
+    return conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 12))", (url,)).fetchone()[0]
+
+
+def lock_url(conn, url: str) -> None:
+    conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 12))", (url,))
+
+
+def unlock_url(conn, url: str) -> None:
+    if not conn.closed and not conn.broken:
+        conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 12))", (url,))
+
+
+def take_over_fresh_page(conn, batch_id: int, url: str) -> int | None:
+    """When another run stored `url` since this batch began, hand its page to this batch (outcome
+    carried_over) instead of fetching it a second time; returns the page_id, or None."""
+    row = conn.execute(
+        """SELECT p.page_id, p.http_status, p.last_fetched_at FROM raw.pages p, raw.batches b
+           WHERE b.batch_id = %s AND p.url = %s AND p.source = b.source AND p.last_fetched_at >= b.started_at
+           ORDER BY p.last_fetched_at DESC LIMIT 1""",
+        (batch_id, url),
+    ).fetchone()
+    if row is None:
+        return None
+    conn.execute(
+        """UPDATE raw.batch_urls SET outcome = 'carried_over', http_status = %s, fetched_at = %s, page_id = %s
+           WHERE batch_id = %s AND url = %s""",
+        (row[1], row[2], row[0], batch_id, url),
+    )
+    return row[0]
+
+
 def note_batch(conn, batch_id: int, stats: dict) -> None:
     conn.execute("UPDATE raw.batches SET stats = stats || %s WHERE batch_id = %s", (Jsonb(stats), batch_id))
 

@@ -36,6 +36,7 @@ class ScriptedSite:
     def __init__(self, delay: float = 0.0):
         self.routes: dict[str, tuple[int, str, bytes]] = {}
         self.hits: Counter[str] = Counter()
+        self.times: list[float] = []  # when each request arrived
         self.headers: dict[str, dict[str, str]] = {}  # extra response headers per path (Location, Retry-After)
         self.delay = delay
         site = self
@@ -43,6 +44,7 @@ class ScriptedSite:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
                 site.hits[self.path] += 1
+                site.times.append(time.monotonic())
                 if site.delay and self.path.startswith("/articles/"):
                     time.sleep(site.delay)
                 status, content_type, body = site.routes.get(self.path, (404, "text/plain", b"not found"))

@@ -244,3 +244,60 @@ def test_recent_articles_are_checked_for_edits_on_the_source_cadence(scripted_si
     with psycopg.connect(database_url) as conn:
         versions = conn.execute("SELECT count(*) FROM raw.pages WHERE url LIKE '%%/1.html'").fetchone()[0]
     assert versions == 2
+
+
+# -- item 9 ---------------------------------------------------------------------------------------------------
+
+def two_runs_at_once(config, database_url, *args) -> list[subprocess.CompletedProcess]:
+    env = dict(os.environ, ETL_DATABASE_URL=database_url)
+    procs = [subprocess.Popen([sys.executable, "-m", "etl", "run", "--config", str(config), *args], cwd=PROJECT_DIR,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = []
+    for proc in procs:
+        stdout, stderr = proc.communicate(timeout=300)
+        results.append(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr))
+    return results
+
+
+def test_two_runs_of_one_source_fetch_each_page_once(scripted_site, database_url, tmp_path):
+    site = scripted_site(delay=0.3)
+    pages = [f"/articles/{n}.html" for n in range(1, 11)]
+    site.html("/news/", listing_html(*pages))
+    for n, path in enumerate(pages, 1):
+        site.html(path, article_html(n))
+    config = tmp_path / "sources.yaml"
+    config.write_text(f"sources:\n- name: twice\n  start_urls: ['{site.base}/news/']\n"
+                      f"  article_url_pattern: '/articles/\\d+\\.html$'\n  allow_private_hosts: true\n"
+                      f"  requests_per_second: 1000\n")
+    migrate(database_url)
+    runs = two_runs_at_once(config, database_url)
+    assert all(r.returncode == 0 for r in runs), [r.stderr[-1000:] for r in runs]
+    assert {p: site.hits[p] for p in pages} == {p: 1 for p in pages}
+    assert loaded_urls(database_url) == {site.base + p for p in pages}
+    assert count(database_url, "SELECT count(*) FROM core.articles") == len(pages)
+
+
+def test_the_per_host_rate_holds_across_processes(scripted_site, database_url, tmp_path):
+    site = scripted_site()
+    pages = [f"/articles/{n}.html" for n in range(1, 7)]
+    site.html("/news/", listing_html(*pages))
+    for n, path in enumerate(pages, 1):
+        site.html(path, article_html(n))
+    config = tmp_path / "sources.yaml"
+    # Two sources on one host, run by two processes at once, each allowed 4 requests a second.
+    config.write_text("sources:\n" + "".join(
+        f"- name: {name}\n  start_urls: ['{site.base}/news/']\n  article_url_pattern: '/articles/\\d+\\.html$'\n"
+        f"  allow_private_hosts: true\n  requests_per_second: 4\n" for name in ("one", "two")))
+    migrate(database_url)
+    env = dict(os.environ, ETL_DATABASE_URL=database_url)
+    procs = [subprocess.Popen([sys.executable, "-m", "etl", "run", "--config", str(config), "--source", name],
+                              cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+             for name in ("one", "two")]
+    for proc in procs:
+        _, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, stderr[-2000:]
+    times = sorted(site.times)
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    assert len(times) >= 14  # robots.txt, the listing and six articles, per source
+    # 4 a second is one request per 0.25 s to the host, whoever sends it (a little network jitter allowed).
+    assert min(gaps) > 0.2, sorted(gaps)[:5]

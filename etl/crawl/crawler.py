@@ -30,9 +30,11 @@ class Crawler:
                  max_retries: int = 3, backoff_base: float = 1.0, max_retry_wait: float = 120.0,
                  max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = 5, max_fetch_seconds: float = DEFAULT_REQUEST_DEADLINE,
                  requests_per_second: float | None = None, sleep: Callable[[float], None] = time.sleep,
-                 robots_memo=None):
+                 robots_memo=None, host_slots=None):
         """`robots_memo` (get(site) / put(site, status, text)) keeps robots.txt across crawlers of one
-        run, so the stages of a run, in separate processes, read each host's robots.txt once."""
+        run, so the stages of a run, in separate processes, read each host's robots.txt once.
+        `host_slots` (reserve(host, interval) -> seconds to wait) shares the per-host rate limit with
+        every other process crawling the same hosts."""
         self.source = source
         self._robots_memo = robots_memo
         self.user_agent = user_agent or default_user_agent()
@@ -44,7 +46,8 @@ class Crawler:
         self.site_domains = frozenset(registered_domain(host) for host in source.hosts)
         self._transport = Transport(user_agent=self.user_agent, timeout=timeout,
                                     allow_private=source.allow_private_hosts)
-        self.limiter = HostRateLimiter(requests_per_second or source.requests_per_second, sleep=sleep)
+        self.limiter = HostRateLimiter(requests_per_second or source.requests_per_second, sleep=sleep,
+                                       shared=host_slots)
         self._fetch_stats = FetchStats()
         self._fetcher = Fetcher(self._transport, self.limiter, None, self.site_domains, self.policy,
                                 sleep=sleep, stats=self._fetch_stats)
