@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("db", help="print the warehouse DSN in use (password masked)")
+    p = sub.add_parser("db", help="print the warehouse DSN in use (password masked); `db stop` stops the embedded one")
+    p.add_argument("action", nargs="?", choices=("show", "stop"), default="show",
+                   help="show (default): the DSN in use; stop: stop the embedded PostgreSQL of this directory")
     p.set_defaults(handler=cmd_db)
 
     p = sub.add_parser("migrate", help="apply the SQL migrations not yet applied")
@@ -102,8 +104,13 @@ def _print_json(record: dict) -> None:
 
 
 def cmd_db(args) -> None:
-    from etl.db import mask_dsn, normalise_dsn, resolve_dsn
+    from etl.db import embedded_data_dir, mask_dsn, normalise_dsn, resolve_dsn, stop_embedded
 
+    if args.action == "stop":
+        where = embedded_data_dir()
+        print(f"stopped the embedded PostgreSQL at {where}" if stop_embedded(where)
+              else f"no embedded PostgreSQL running at {where}")
+        return
     dsn = resolve_dsn()
     normalise_dsn(dsn)  # an unreadable DSN is an error (DsnUnparseable), not something to print
     print(mask_dsn(dsn))

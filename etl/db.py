@@ -41,6 +41,28 @@ def start_embedded(data_dir: str | os.PathLike | None = None) -> str:
     return server.get_uri()
 
 
+def embedded_running(data_dir: str | os.PathLike | None = None) -> bool:
+    data_dir = Path(data_dir) if data_dir else embedded_data_dir()
+    return (data_dir / "postmaster.pid").exists()
+
+
+def stop_embedded(data_dir: str | os.PathLike | None = None) -> bool:
+    """Stop the embedded server of `data_dir` (default: this directory's); False when none runs there."""
+    import warnings
+
+    data_dir = Path(data_dir) if data_dir else embedded_data_dir()
+    if not embedded_running(data_dir):
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pgserver import _commands
+
+    # pgserver runs the server as its own system user when we are root; pg_ctl must run as that user.
+    as_user = {"user": "pgserver"} if hasattr(os, "geteuid") and os.geteuid() == 0 else {}
+    _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, **as_user)
+    return True
+
+
 def resolve_dsn(dsn: str | None = None) -> str:
     return dsn or os.environ.get("ETL_DATABASE_URL") or start_embedded()
 

@@ -58,6 +58,16 @@ def airflow_env(airflow_home: Path, extra: dict[str, str]) -> dict[str, str]:
 
 
 def run_demo() -> int:
+    # An embedded server the demo starts is stopped when it ends; one that was running stays so.
+    started_here = not os.environ.get("ETL_DATABASE_URL") and not db.embedded_running()
+    try:
+        return _run_demo()
+    finally:
+        if started_here:
+            db.stop_embedded()
+
+
+def _run_demo() -> int:
     dsn = db.resolve_dsn()
     airflow_home = Path.cwd() / ".etl" / "airflow"
     airflow_home.mkdir(parents=True, exist_ok=True)

@@ -93,3 +93,27 @@ def test_ctrl_c_says_the_next_run_resumes_and_exits_130(tmp_path):
     assert proc.returncode == 130, stderr[-800:]
     assert "interrupted; the next run resumes" in stderr
     assert "Traceback" not in stderr
+
+
+def test_db_stop_stops_the_embedded_server_and_says_when_none_runs(tmp_path):
+    data_dir = tmp_path / "pgdata"
+    env = dict(os.environ, ETL_EMBEDDED_PGDATA=str(data_dir))
+    env.pop("ETL_DATABASE_URL", None)
+    shown = subprocess.run([sys.executable, "-m", "etl", "db"], cwd=PROJECT_DIR, env=env, capture_output=True,
+                           text=True, timeout=120)
+    assert shown.returncode == 0 and db.embedded_running(data_dir), shown.stderr[-1000:]
+    pid = int((data_dir / "postmaster.pid").read_text().split()[0])
+    try:
+        stopped = subprocess.run([sys.executable, "-m", "etl", "db", "stop"], cwd=PROJECT_DIR, env=env,
+                                 capture_output=True, text=True, timeout=120)
+        assert stopped.returncode == 0 and "stopped the embedded PostgreSQL" in stopped.stdout, stopped.stderr
+        assert not db.embedded_running(data_dir)
+        import psutil
+
+        gone = not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        assert gone, "the postmaster still runs"
+        again = subprocess.run([sys.executable, "-m", "etl", "db", "stop"], cwd=PROJECT_DIR, env=env,
+                               capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0 and "no embedded PostgreSQL running" in again.stdout
+    finally:
+        db.stop_embedded(data_dir)
