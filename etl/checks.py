@@ -237,8 +237,21 @@ _SILENT_SOURCES = Check(
 )
 
 
+# Pages that keep failing: retried on two runs or more and still failing, or given up.
+_PAGES_STILL_FAILING = Check(
+    "pages_still_failing",
+    "article URLs failing on three runs in a row or given up (`python -m etl errors` says why)",
+    f"""SELECT source, url, failures, last_outcome, left(last_error, 200) AS last_error,
+               CASE WHEN gave_up_at IS NOT NULL THEN 'given up' ELSE 'retry from ' || next_attempt_at END AS next
+        FROM raw.url_retries
+        WHERE (failures >= 3 OR gave_up_at IS NOT NULL) AND {_SOURCE_FILTER.format(column="source")}
+        ORDER BY source, url""",
+    WARNING, 10,  # a few dead links are worth a look; many at once mean the site or the crawler broke
+)
+
+
 def all_checks() -> tuple[Check, ...]:
-    return ARTICLE_CHECKS + EVENT_CHECKS + KEY_CHECKS + (_SILENT_SOURCES,)
+    return ARTICLE_CHECKS + EVENT_CHECKS + KEY_CHECKS + (_SILENT_SOURCES, _PAGES_STILL_FAILING)
 
 
 def silent_after(schedule: str | None) -> timedelta | None:

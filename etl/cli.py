@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 USAGE_ERROR = 2
+INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args) or 0
     except UsageError as exc:
         parser.error(str(exc))  # exits with status 2
+    except KeyboardInterrupt:
+        # Every stage commits as it goes and a rerun resumes from the raw store: nothing to undo.
+        print("\ninterrupted; the next run resumes", file=sys.stderr)
+        return INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a clear one-line error, not a traceback, for operators
         from etl.db import DatabaseUnavailable
         from etl.migrate import MigrationError
@@ -44,7 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("db", help="print the warehouse DSN in use (password masked)")
+    p = sub.add_parser("db", help="print the warehouse DSN in use (password masked); `db stop` stops the embedded one")
+    p.add_argument("action", nargs="?", choices=("show", "stop"), default="show",
+                   help="show (default): the DSN in use; stop: stop the embedded PostgreSQL of this directory")
+    p.add_argument("--demo", action="store_true", help="with stop: the demo's embedded PostgreSQL (.etl/demo/)")
     p.set_defaults(handler=cmd_db)
 
     p = sub.add_parser("migrate", help="apply the SQL migrations not yet applied")
@@ -78,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("demo", help="serve the sample site, run the DAG once with `airflow dags test`, summarise")
+    p.add_argument("--keep-running", action="store_true",
+                   help="leave the demo's embedded PostgreSQL running afterwards (for report/check)")
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("reprocess", help="re-extract every stored page with the current extractor (no network)")
@@ -121,9 +131,18 @@ def _print_json(record: dict) -> None:
 
 
 def cmd_db(args) -> None:
-    from etl.db import mask_dsn, resolve_dsn
+    from etl.db import embedded_data_dir, mask_dsn, normalise_dsn, resolve_dsn, stop_embedded
 
-    print(mask_dsn(resolve_dsn()))
+    if args.action == "stop":
+        from etl.demo import DEMO_DATA_DIR
+
+        where = Path.cwd() / DEMO_DATA_DIR if args.demo else embedded_data_dir()
+        print(f"stopped the embedded PostgreSQL at {where}" if stop_embedded(where)
+              else f"no embedded PostgreSQL running at {where}")
+        return
+    dsn = resolve_dsn()
+    normalise_dsn(dsn)  # an unreadable DSN is an error (DsnUnparseable), not something to print
+    print(mask_dsn(dsn))
 
 
 def cmd_migrate(args) -> None:
@@ -198,11 +217,12 @@ def _read_page(path: Path) -> bytes:
 
 
 def cmd_run(args) -> int:
-    from etl.migrate import migrate
-    from etl.pipeline import run_source
-    from etl.sources import get_source, load_sources
+    import psycopg
 
-    from etl.pipeline import LoadFailed, SiteUnreachable
+    from etl import db
+    from etl.migrate import migrate
+    from etl.pipeline import LoadFailed, SiteUnreachable, run_source
+    from etl.sources import get_source, load_sources
 
     sources = load_sources(args.config)
     selected = [get_source(sources, args.source)] if args.source else sources
@@ -211,10 +231,18 @@ def cmd_run(args) -> int:
     for source in selected:
         try:
             summary = run_source(source, refresh=args.refresh)
-        except (SiteUnreachable, LoadFailed) as exc:
+        except (SiteUnreachable, LoadFailed, db.DatabaseUnavailable) as exc:
             # One site being down is no reason to skip the others; the exit status still says so.
             print(f"error: {exc}", file=sys.stderr)
             summary, failed = {"source": source.name, "error": str(exc)}, failed + 1
+        except psycopg.OperationalError as exc:
+            # The warehouse connection went away mid-run (terminated, server restarted): what was
+            # stored is kept, the next run carries the rest over; the other sources still run.
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            message = (f"source {source.name}: lost the warehouse connection ({type(exc).__name__}: "
+                       f"{db.mask_text(first, db.resolve_dsn())}); what was stored is kept and the next run resumes")
+            print(f"error: {message}", file=sys.stderr)
+            summary, failed = {"source": source.name, "error": message}, failed + 1
         summaries.append(summary)
         if args.json:
             _print_json(summary)
@@ -243,7 +271,7 @@ def cmd_export(args) -> None:
 def cmd_demo(args) -> int:
     from etl.demo import run_demo
 
-    return run_demo()
+    return run_demo(keep_running=args.keep_running)
 
 
 def cmd_reprocess(args) -> None:

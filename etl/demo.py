@@ -69,6 +69,18 @@ def demo_dsn() -> str:
 
 
 def run_demo() -> int:
+def run_demo(keep_running: bool = False) -> int:
+    # The demo's embedded server, when this demo started it, is stopped at the end (its data stays
+    # under .etl/demo/ for the next demo) unless asked to keep it for `report` and `check`.
+    started_here = not db.embedded_running(Path.cwd() / DEMO_DATA_DIR)
+    try:
+        return _run_demo(keep_running or not started_here)
+    finally:
+        if started_here and not keep_running:
+            db.stop_embedded(Path.cwd() / DEMO_DATA_DIR)
+
+
+def _run_demo(server_stays: bool) -> int:
     dsn = demo_dsn()
     with db.connect(dsn) as conn:
         started = conn.execute("SELECT now()").fetchone()[0]
@@ -93,9 +105,13 @@ def run_demo() -> int:
             print(f"airflow dags test {DEMO_DAG_ID} failed ({completed.returncode})", file=sys.stderr)
             return completed.returncode
     print_summary(dsn, started)
-    print(f"\nthe demo's warehouse, for the other commands:\n"
-          f"  ETL_DATABASE_URL='{dsn}' python -m etl report\n"
-          f"  ETL_DATABASE_URL='{dsn}' python -m etl check --config {SAMPLE_SOURCES.relative_to(PROJECT_DIR)}")
+    if server_stays:
+        print(f"\nthe demo's warehouse, for the other commands (stop it with `python -m etl db stop --demo`):\n"
+              f"  ETL_DATABASE_URL='{dsn}' python -m etl report\n"
+              f"  ETL_DATABASE_URL='{dsn}' python -m etl check --config {SAMPLE_SOURCES.relative_to(PROJECT_DIR)}")
+    else:
+        print("\nthe demo's warehouse is kept under .etl/demo/ and its server stopped; "
+              "`python -m etl demo --keep-running` leaves it running for `report` and `check`")
     return 0
 
 

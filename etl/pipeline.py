@@ -57,7 +57,8 @@ def discover(source: Source, dsn: str | None = None, *, refresh: bool = False, w
         # The batch exists from the start, so the run's robots.txt is kept with it; a run whose site
         # turns out unreachable stays an unfinished batch, which is what it is.
         batch_id = rawstore.create_batch(conn, source.name, refresh)
-        with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id)) as crawler:
+        with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id),
+                     host_slots=rawstore.HostSlots(conn)) as crawler:
             urls = crawler.discover(is_known=known.__contains__, window=window)
             stats = crawler.stats
             outcome = crawler.discovery_stats
@@ -72,7 +73,7 @@ def discover(source: Source, dsn: str | None = None, *, refresh: bool = False, w
             raise SiteUnreachable(message)
         with conn.transaction():
             discovered = rawstore.add_discovered(conn, batch_id, urls)
-            carried_over = rawstore.carry_over_unfinished(conn, batch_id, source.name)
+            carried_over = rawstore.carry_over_unfinished(conn, batch_id, source)
         errors.record_failures(conn, "discover", source.name, failures, batch_id)
     if carried_over:
         log.info("source %s: batch %s takes over %d stored page(s) an unfinished run left", source.name,
@@ -102,38 +103,64 @@ def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
     with db.connect(dsn, autocommit=True) as conn:
         urls = rawstore.urls_to_fetch(conn, batch_id)
         progress = Progress(total=len(urls), label=f"fetch {source.name}")
-        pending: list = []
-        flushed_at = time.monotonic()
-        with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id)) as crawler:
-            try:
-                for start in range(0, len(urls), FETCH_GROUP_PAGES):
-                    group = urls[start:start + FETCH_GROUP_PAGES]
-                    validators = rawstore.validators_of(conn, group)
-                    for url in group:
-                        etag, last_modified = validators.get(url, (None, None))
-                        result = crawler.fetch(url, etag=etag, last_modified=last_modified)
-                        pending.append(result)
-                        progress.advance(result.outcome)
-                        if len(pending) >= FETCH_GROUP_PAGES or time.monotonic() - flushed_at >= FETCH_GROUP_SECONDS:
-                            _record_fetches(conn, batch_id, source, pending)
-                            pending, flushed_at = [], time.monotonic()
-            finally:
-                if pending and not conn.broken:
-                    _record_fetches(conn, batch_id, source, pending)
+        with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id),
+                     host_slots=rawstore.HostSlots(conn)) as crawler:
+            # A URL another process is fetching right now (a second run, the CLI beside the DAG) is
+            # left for the end; by then that process has stored it and this batch takes its page.
+            deferred: list[str] = []
+            for start in range(0, len(urls), FETCH_GROUP_PAGES):
+                group = urls[start:start + FETCH_GROUP_PAGES]
+                locked = rawstore.try_lock_urls(conn, group)
+                deferred += [url for url in group if url not in locked]
+                _fetch_group(conn, crawler, batch_id, source, [url for url in group if url in locked], progress)
+            for url in deferred:
+                rawstore.lock_url(conn, url)
+                _fetch_group(conn, crawler, batch_id, source, [url], progress)
         summary = progress.finish()
     summary.pop("discovered", None)  # the discover stage's number
     summary["fetch_seconds"] = summary.pop("seconds")
     return {"batch_id": batch_id, **summary}
 
 
+def _fetch_group(conn, crawler, batch_id: int, source: Source, urls: list[str], progress) -> None:
+    """Fetch URLs of the batch whose locks the caller took (released here), recording their outcomes
+    in groups: one transaction per FETCH_GROUP_PAGES pages or FETCH_GROUP_SECONDS, whichever comes first."""
+    pending: list = []
+    flushed_at = time.monotonic()
+    try:
+        validators = rawstore.validators_of(conn, urls)
+        for url in urls:
+            if rawstore.take_over_fresh_page(conn, batch_id, url) is not None:
+                progress.advance("carried_over")
+                continue
+            etag, last_modified = validators.get(url, (None, None))
+            result = crawler.fetch(url, etag=etag, last_modified=last_modified)
+            pending.append(result)
+            progress.advance(result.outcome)
+            if time.monotonic() - flushed_at >= FETCH_GROUP_SECONDS:
+                _record_fetches(conn, batch_id, source, pending)
+                pending, flushed_at = [], time.monotonic()
+    finally:
+        if pending and not conn.broken:
+            _record_fetches(conn, batch_id, source, pending)
+        rawstore.unlock_urls(conn, urls)
+
+
 def _record_fetches(conn, batch_id: int, source: Source, results: list) -> None:
-    """One transaction: the group's pages and outcomes, its failures recorded and its successes' errors cleared."""
+    """One transaction: the group's pages and outcomes, its failures (temporary answers included, with
+    when they are asked again) recorded and its successes' errors cleared."""
     with conn.transaction():
         rawstore.record_fetches(conn, batch_id, source.name, results)
+        failing = [r for r in results if r.outcome in FETCH_FAILURES or rawstore.is_temporary(r)]
         errors.record_failures(conn, "fetch", source.name, [
-            errors.Failure(r.url, fetch_error_class(r), r.error or r.outcome)
-            for r in results if r.outcome in FETCH_FAILURES], batch_id)
-        errors.clear(conn, "fetch", [r.url for r in results if r.outcome not in FETCH_FAILURES])
+            errors.Failure(r.url, fetch_error_class(r), _failure_message(r)) for r in failing], batch_id)
+        failing_urls = {r.url for r in failing}
+        errors.clear(conn, "fetch", [r.url for r in results if r.url not in failing_urls])
+
+
+def _failure_message(result) -> str:
+    message = result.error or result.outcome
+    return f"{message} ({result.retry_note})" if result.retry_note else message
 
 
 # Outcomes that are failures to report; the skipped_* ones are the site's choice or our policy.
@@ -141,8 +168,8 @@ FETCH_FAILURES = ("failed", "refused_url")
 
 
 def fetch_error_class(result) -> str:
-    if result.outcome == "refused_url":
-        return "refused_url"
+    if result.outcome == "refused_url" or result.outcome.startswith("skipped_"):
+        return result.outcome
     if result.status:
         return f"HTTP {result.status}"
     return error_class_of(result.error)

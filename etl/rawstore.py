@@ -14,6 +14,8 @@ from datetime import datetime
 
 from psycopg.types.json import Jsonb
 
+from etl.sources import DEFAULT_REVISIT_EVERY_DAYS, DEFAULT_REVISIT_RECENT_DAYS
+
 # Outcomes whose page is (or was already) stored and can be extracted/loaded.
 # `carried_over`: stored by an earlier batch that never finished, handed to a later one (see below).
 STORED_OUTCOMES = ("fetched", "not_modified", "carried_over")
@@ -53,6 +55,68 @@ class BatchRobots:
         )
 
 
+class HostSlots:
+    """Request slots per host in the warehouse (raw.host_slots): the rate limit of every process."""
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def reserve(self, host: str, interval: float) -> float:
+        """Take the next slot of `host`, `interval` seconds after the previous one; seconds to wait for it."""
+        return self._conn.execute(
+            """INSERT INTO raw.host_slots AS s (host, next_slot)
+               VALUES (%(host)s, clock_timestamp() + make_interval(secs => %(interval)s))
+               ON CONFLICT (host) DO UPDATE
+                   SET next_slot = greatest(s.next_slot, clock_timestamp()) + make_interval(secs => %(interval)s)
+               RETURNING extract(epoch FROM next_slot - make_interval(secs => %(interval)s) - clock_timestamp())::float8""",
+            {"host": host, "interval": interval},
+        ).fetchone()[0]
+
+
+def try_lock_url(conn, url: str) -> bool:
+    """Claim `url` for fetching, for this session, unless another process is fetching it right now."""
+    return conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 12))", (url,)).fetchone()[0]
+
+
+def try_lock_urls(conn, urls: list[str]) -> set[str]:
+    """`try_lock_url` for a group in one round trip: the URLs claimed."""
+    return {row[0] for row in conn.execute(
+        "SELECT u FROM unnest(%s::text[]) u WHERE pg_try_advisory_lock(hashtextextended(u, 12))", (list(urls),))}
+
+
+def lock_url(conn, url: str) -> None:
+    conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 12))", (url,))
+
+
+def unlock_url(conn, url: str) -> None:
+    if not conn.closed and not conn.broken:
+        conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 12))", (url,))
+
+
+def unlock_urls(conn, urls: list[str]) -> None:
+    if urls and not conn.closed and not conn.broken:
+        conn.execute("SELECT pg_advisory_unlock(hashtextextended(u, 12)) FROM unnest(%s::text[]) u", (list(urls),))
+
+
+def take_over_fresh_page(conn, batch_id: int, url: str) -> int | None:
+    """When another run stored `url` since this batch began, hand its page to this batch (outcome
+    carried_over) instead of fetching it a second time; returns the page_id, or None."""
+    row = conn.execute(
+        """SELECT p.page_id, p.http_status, p.last_fetched_at FROM raw.pages p, raw.batches b
+           WHERE b.batch_id = %s AND p.url = %s AND p.source = b.source AND p.last_fetched_at >= b.started_at
+           ORDER BY p.last_fetched_at DESC LIMIT 1""",
+        (batch_id, url),
+    ).fetchone()
+    if row is None:
+        return None
+    conn.execute(
+        """UPDATE raw.batch_urls SET outcome = 'carried_over', http_status = %s, fetched_at = %s, page_id = %s
+           WHERE batch_id = %s AND url = %s""",
+        (row[1], row[2], row[0], batch_id, url),
+    )
+    return row[0]
+
+
 def note_batch(conn, batch_id: int, stats: dict) -> None:
     conn.execute("UPDATE raw.batches SET stats = stats || %s WHERE batch_id = %s", (Jsonb(stats), batch_id))
 
@@ -80,14 +144,21 @@ def add_discovered(conn, batch_id: int, urls: Iterable[str]) -> int:
     return len(rows)
 
 
-def carry_over_unfinished(conn, batch_id: int, source: str) -> int:
-    """Hand to this batch the stored pages of `source` that no finished batch has processed.
+def carry_over_unfinished(conn, batch_id: int, source) -> int:
+    """Hand to this batch whatever earlier runs of `source` left without an outcome; returns how many.
 
-    A run that stopped after fetching (killed, or out of retries) leaves its pages stored but not
-    extracted or loaded; discovery will not offer them again, since they are stored. The next batch
-    takes them over, so extract and load (both idempotent) complete them.
+    - stored pages no finished batch has processed (a run that stopped after fetching): extract and
+      load, both idempotent, complete them;
+    - URLs an unfinished batch discovered but never fetched (killed, OOM, a lost connection):
+      discovery would not offer them again, as it stops at the first listing page with nothing new;
+    - URLs whose last fetch was a temporary failure and whose retry is due (`raw.url_retries`);
+    - stored articles first seen recently whose last check is older than the source's revisit
+      cadence: asked again with a conditional GET, so edits reach the article history.
+
+    `source` is a Source (its revisit settings are used) or a source name (the default settings).
     """
-    return conn.execute(
+    name = getattr(source, "name", source)
+    carried = conn.execute(
         """INSERT INTO raw.batch_urls (batch_id, url, position, outcome, http_status, fetched_at, page_id)
            SELECT %(batch)s, p.url,
                   COALESCE((SELECT max(position) FROM raw.batch_urls WHERE batch_id = %(batch)s), -1)
@@ -98,8 +169,45 @@ def carry_over_unfinished(conn, batch_id: int, source: str) -> int:
            WHERE NOT EXISTS (SELECT 1 FROM raw.batch_urls u JOIN raw.batches b USING (batch_id)
                              WHERE u.page_id = p.page_id AND b.finished_at IS NOT NULL)
            ON CONFLICT (batch_id, url) DO NOTHING""",
-        {"batch": batch_id, "source": source},
+        {"batch": batch_id, "source": name},
     ).rowcount
+    revisit_recent = getattr(source, "revisit_recent_days", DEFAULT_REVISIT_RECENT_DAYS)
+    revisit_every = getattr(source, "revisit_every_days", DEFAULT_REVISIT_EVERY_DAYS)
+    to_fetch = conn.execute(
+        """WITH pending AS (
+               -- discovered by a batch that never finished, never fetched, not stored since
+               SELECT DISTINCT u.url FROM raw.batch_urls u JOIN raw.batches b USING (batch_id)
+               WHERE b.source = %(source)s AND b.finished_at IS NULL AND b.batch_id <> %(batch)s
+                 AND u.outcome IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM raw.pages p WHERE p.url = u.url)
+                 -- nor given an outcome by another batch since (fetched, settled, or retried below)
+                 AND NOT EXISTS (SELECT 1 FROM raw.batch_urls v JOIN raw.batches c USING (batch_id)
+                                 WHERE md5(v.url) = md5(u.url) AND c.source = %(source)s
+                                   AND v.outcome IS NOT NULL)
+                 AND NOT EXISTS (SELECT 1 FROM raw.url_retries r WHERE r.source = %(source)s
+                                 AND md5(r.url) = md5(u.url))
+               UNION
+               -- a temporary failure whose retry is due
+               SELECT r.url FROM raw.url_retries r
+               WHERE r.source = %(source)s AND r.gave_up_at IS NULL AND r.next_attempt_at <= now()
+               UNION
+               -- a recent article not checked for edits for a while (conditional GET)
+               SELECT p.url FROM raw.pages p
+               WHERE p.source = %(source)s AND NOT %(refresh)s
+               GROUP BY p.url
+               HAVING min(p.first_fetched_at) > now() - make_interval(days => %(recent)s)
+                  AND max(p.last_fetched_at) <= now() - make_interval(days => %(every)s)
+           )
+           INSERT INTO raw.batch_urls (batch_id, url, position)
+           SELECT %(batch)s, url,
+                  COALESCE((SELECT max(position) FROM raw.batch_urls WHERE batch_id = %(batch)s), -1)
+                      + row_number() OVER (ORDER BY url)
+           FROM pending
+           ON CONFLICT (batch_id, url) DO NOTHING""",
+        {"batch": batch_id, "source": name, "recent": revisit_recent, "every": revisit_every,
+         "refresh": batch_source(conn, batch_id)[1]},
+    ).rowcount
+    return carried + to_fetch
 
 
 def urls_to_fetch(conn, batch_id: int) -> list[str]:
@@ -119,7 +227,8 @@ SETTLED_HTTP_STATUSES = (404, 410)
 
 
 def known_urls(conn, source: str) -> set[str]:
-    """URLs of the source already stored, or settled as not worth fetching (not fetched again unless refreshing)."""
+    """URLs of the source discovery need not offer: stored, settled as not worth fetching, or waiting
+    for a retry (the batches take those over when due: `carry_over_unfinished`). `--refresh` asks all."""
     return {
         row[0]
         for row in conn.execute(
@@ -127,10 +236,78 @@ def known_urls(conn, source: str) -> set[str]:
                UNION
                SELECT u.url FROM raw.batch_urls u JOIN raw.batches b USING (batch_id)
                WHERE b.source = %(source)s
-                 AND (u.outcome = ANY(%(settled)s) OR (u.outcome = 'failed' AND u.http_status = ANY(%(gone)s)))""",
+                 AND (u.outcome = ANY(%(settled)s) OR (u.outcome = 'failed' AND u.http_status = ANY(%(gone)s)))
+                 AND NOT EXISTS (SELECT 1 FROM raw.url_retries r WHERE r.source = %(source)s
+                                 AND md5(r.url) = md5(u.url) AND r.gave_up_at IS NULL)
+               UNION
+               SELECT url FROM raw.url_retries WHERE source = %(source)s""",
             {"source": source, "settled": list(SETTLED_SKIP_OUTCOMES), "gone": list(SETTLED_HTTP_STATUSES)},
         )
     }
+
+
+# -- retries of temporary failures --------------------------------------------------------------------------
+
+# The wait before the next attempt after the n-th failure in a row: next run, then 1, 2, 4 days.
+RETRY_DELAYS_DAYS = (0, 1, 2, 4)
+MAX_FETCH_FAILURES = len(RETRY_DELAYS_DAYS) + 1  # then the URL is settled (`gave_up_at`), visibly
+
+
+def is_temporary(result) -> bool:
+    """No lasting answer: asked again on later runs. A 404/410, a real document (PDF, image), a body
+    over the size limit, a permanent redirect elsewhere are lasting; an address refusal is our policy."""
+    if result.outcome == "failed":
+        return result.status not in SETTLED_HTTP_STATUSES
+    return bool(getattr(result, "temporary", False))
+
+
+def note_attempt(conn, source: str, result) -> str | None:
+    """Keep the retry state of `result.url`: a temporary failure counts one more (with the next attempt
+    due after a growing delay, or settled after MAX_FETCH_FAILURES); any other outcome ends it.
+    Returns what happens next, for the errors table, or None."""
+    if not is_temporary(result):
+        conn.execute("DELETE FROM raw.url_retries WHERE source = %s AND md5(url) = md5(%s)", (source, result.url))
+        return None
+    failures, next_attempt_at, gave_up_at = conn.execute(
+        """INSERT INTO raw.url_retries AS r (source, url, failures, last_outcome, last_error, last_attempt_at,
+                                            next_attempt_at)
+           VALUES (%(source)s, %(url)s, 1, %(outcome)s, %(error)s, %(at)s, %(at)s + make_interval(days => %(first)s))
+           ON CONFLICT (source, md5(url)) DO UPDATE SET
+               failures = r.failures + 1, last_outcome = EXCLUDED.last_outcome, last_error = EXCLUDED.last_error,
+               last_attempt_at = EXCLUDED.last_attempt_at,
+               next_attempt_at = EXCLUDED.last_attempt_at
+                   + make_interval(days => (%(delays)s::int[])[least(r.failures + 1, %(steps)s)]),
+               gave_up_at = CASE WHEN r.failures + 1 >= %(max)s THEN EXCLUDED.last_attempt_at END
+           RETURNING failures, next_attempt_at, gave_up_at""",
+        {"source": source, "url": result.url, "outcome": result.outcome, "error": (result.error or "")[:2000],
+         "at": result.fetched_at, "first": RETRY_DELAYS_DAYS[0], "delays": list(RETRY_DELAYS_DAYS),
+         "steps": len(RETRY_DELAYS_DAYS), "max": MAX_FETCH_FAILURES},
+    ).fetchone()
+    if gave_up_at is not None:
+        return f"gave up after {failures} failed runs: not asked again unless --refresh"
+    if next_attempt_at <= result.fetched_at:
+        return f"failure {failures} of {MAX_FETCH_FAILURES}: retried next run"
+    return f"failure {failures} of {MAX_FETCH_FAILURES}: retried from {next_attempt_at:%Y-%m-%d %H:%M} UTC"
+
+
+def _note_attempts(conn, source: str, results: list) -> None:
+    """`note_attempt` for a group: the retry state of the lasting answers ended in one statement, each
+    temporary failure (rare) counted on its own."""
+    lasting = [r.url for r in results if not is_temporary(r)]
+    if lasting:
+        conn.execute("""DELETE FROM raw.url_retries WHERE source = %s
+                        AND md5(url) = ANY(SELECT md5(u) FROM unnest(%s::text[]) u)""", (source, lasting))
+    for result in results:
+        result.retry_note = note_attempt(conn, source, result) if is_temporary(result) else None
+
+
+def retry_counts(conn, source: str | None = None) -> dict[str, int]:
+    row = conn.execute(
+        """SELECT count(*) FILTER (WHERE gave_up_at IS NULL), count(*) FILTER (WHERE gave_up_at IS NOT NULL)
+           FROM raw.url_retries WHERE %(source)s::text IS NULL OR source = %(source)s""",
+        {"source": source},
+    ).fetchone()
+    return {"retrying": row[0], "gave_up": row[1]}
 
 
 def validators(conn, url: str) -> tuple[str | None, str | None]:
@@ -195,6 +372,7 @@ def record_fetches(conn, batch_id: int, source: str, results: list) -> list[int 
                    else conn.execute(_TOUCH_LATEST_PAGE, (r.fetched_at, r.url)) if r.outcome == "not_modified"
                    else None for r in results]
     page_ids = [(row[0] if (row := cursor.fetchone()) else None) if cursor else None for cursor in cursors]
+    _note_attempts(conn, source, results)
     rows = [(r.url, r.outcome, r.status, r.error, r.attempts, r.fetched_at, page_id)
             for r, page_id in zip(results, page_ids)]
     if not rows:

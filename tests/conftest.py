@@ -47,8 +47,13 @@ def pg_server_url(tmp_path_factory) -> str:
     """DSN of a server where tests may create databases: ETL_TEST_DATABASE_URL or embedded."""
     url = os.environ.get("ETL_TEST_DATABASE_URL")
     if url:
-        return url
-    return db.start_embedded(tmp_path_factory.mktemp("pg") / "data")
+        yield url
+        return
+    data_dir = tmp_path_factory.mktemp("pg") / "data"
+    try:
+        yield db.start_embedded(data_dir)
+    finally:
+        db.stop_embedded(data_dir)  # the server outlives its starter otherwise
 
 
 @pytest.fixture

@@ -72,6 +72,11 @@ def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
         # A daily source whose last successful run is five days old, and a weekly one that never ran.
         conn.execute("""INSERT INTO raw.batches (source, started_at, finished_at)
                         VALUES ('quiet', now() - interval '5 days', now() - interval '5 days' + interval '1 minute')""")
+        # A page failing on three runs in a row.
+        conn.execute("""INSERT INTO raw.url_retries (source, url, failures, last_outcome, last_error,
+                                                     last_attempt_at, next_attempt_at)
+                        VALUES ('bisr', 'https://bisr.gov.by/en/flaky', 3, 'failed', 'HTTP 503', now(),
+                                now() + interval '2 days')""")
         conn.commit()
 
         sources = load_sources(sources_file(tmp_path, ("quiet", "@daily"), ("never_ran", "@weekly")))
@@ -89,6 +94,8 @@ def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
         ("raw.batches", "stats.fetched", -1), ("raw.extractions", "events[0].participants_count", -40)]
     assert [(r["source"], r["last_successful_run_at"] is None) for r in results["silent_sources"].sample] == [
         ("never_ran", True), ("quiet", False)]
+    assert [(r["url"], r["failures"]) for r in results["pages_still_failing"].sample] == [
+        ("https://bisr.gov.by/en/flaky", 3)]
 
     # Scoped to one source, the checks see only its rows.
     with psycopg.connect(loaded_sample) as conn:

@@ -35,9 +35,9 @@ def test_the_demo_has_its_own_warehouse_and_says_what_it_loaded(tmp_path, databa
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW__") and k != "AIRFLOW_HOME"}
     env.update(ETL_DATABASE_URL=database_url, PYTHONPATH=str(PROJECT_DIR))  # a real warehouse: not the demo's
 
-    def demo() -> str:
-        result = subprocess.run([sys.executable, "-m", "etl", "demo"], cwd=tmp_path, env=env, capture_output=True,
-                                text=True, timeout=900)
+    def demo(*options: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "etl", "demo", *options], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         return result.stdout
 
@@ -47,7 +47,9 @@ def test_the_demo_has_its_own_warehouse_and_says_what_it_loaded(tmp_path, databa
         assert "this demo loaded 4 articles (en: 2, ru: 2), 2 events (3 event reports); " \
                "the demo warehouse holds 4 articles" in first
         assert "checks: all passed" in first
-        second = demo()
+        # The server the demo started is stopped when it ends; its data stays for the next demo.
+        assert not (data_dir / "postmaster.pid").exists() and "its server stopped" in first
+        second = demo("--keep-running")
         assert "the demo warehouse holds 4 articles" in second  # not 8: the same pages, the same articles
         assert "checks: all passed" in second
         assert data_dir.is_dir()
@@ -59,5 +61,9 @@ def test_the_demo_has_its_own_warehouse_and_says_what_it_loaded(tmp_path, databa
         check = subprocess.run([sys.executable, "-m", "etl", "check", "--config", "dags/sources.sample.yaml"],
                                cwd=PROJECT_DIR, env={**env, "ETL_DATABASE_URL": dsn}, capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
+        stop = subprocess.run([sys.executable, "-m", "etl", "db", "stop", "--demo"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert stop.returncode == 0 and "stopped the embedded PostgreSQL" in stop.stdout, stop.stdout + stop.stderr
+        assert not (data_dir / "postmaster.pid").exists()
     finally:
         _stop_server(data_dir)

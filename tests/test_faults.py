@@ -36,19 +36,30 @@ class ScriptedSite:
     def __init__(self, delay: float = 0.0):
         self.routes: dict[str, tuple[int, str, bytes]] = {}
         self.hits: Counter[str] = Counter()
+        self.times: list[float] = []  # when each request arrived
+        self.headers: dict[str, dict[str, str]] = {}  # extra response headers per path (Location, Retry-After)
+        # Transient faults: the next requests of a path get these (status, headers) first, one each.
+        self.faults: dict[str, list[tuple[int, dict[str, str]]]] = {}
         self.delay = delay
         site = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
                 site.hits[self.path] += 1
+                site.times.append(time.monotonic())
                 if site.delay and self.path.startswith("/articles/"):
                     time.sleep(site.delay)
                 status, content_type, body = site.routes.get(self.path, (404, "text/plain", b"not found"))
+                extra = site.headers.get(self.path, {})
+                if site.faults.get(self.path):
+                    status, extra = site.faults[self.path].pop(0)
+                    content_type, body = "text/html", b"temporarily unavailable"
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(body)))
+                    for name, value in extra.items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):

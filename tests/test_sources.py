@@ -40,6 +40,7 @@ def test_defaults_and_environment_expansion(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE", "http://127.0.0.1:8123")
     monkeypatch.delenv("UNSET_SITE", raising=False)
     path = write(tmp_path, """
+        allowed_env: [SITE, UNSET_SITE]
         sources:
           - name: local
             start_urls: ["${SITE}/news/", "${UNSET_SITE:-http://localhost:9}/news/"]
@@ -101,3 +102,115 @@ def test_bad_keys_and_values_are_refused_naming_source_and_key(tmp_path, entry, 
 def test_malformed_files_are_refused(tmp_path, text, fragment):
     with pytest.raises(SourcesError, match=re.escape(fragment)):
         load_sources(write(tmp_path, text))
+
+
+# -- hostile sources files (issue 12, items 10-13) ---------------------------------------------------------
+
+def test_a_yaml_alias_bomb_is_refused_at_once_without_quoting_its_value(tmp_path):
+    lines = ["x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for n in range(1, 9):
+        lines.append(f"x-{chr(97 + n)}: &{chr(97 + n)} [" + ", ".join([f"*{chr(96 + n)}"] * 9) + "]")
+    lines.append("sources:\n- name: bomb\n  start_urls: [https://x.org/]\n  article_url_pattern: *i")
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    assert path.stat().st_size < 1000
+    with pytest.raises(SourcesError) as caught:
+        load_sources(path)
+    message = str(caught.value)
+    assert "anchors and aliases" in message and str(path) in message and len(message) < 500
+
+
+def test_anchors_are_refused_even_when_harmless_and_huge_values_are_never_quoted_whole(tmp_path):
+    with pytest.raises(SourcesError, match="anchors and aliases"):
+        load_sources(write(tmp_path, "x-common: &c 2\nsources:\n- name: a\n  start_urls: [https://x.org/]\n"
+                                     "  article_url_pattern: x\n  max_listing_pages: *c\n"))
+    huge = "[" + ", ".join(["[" + ", ".join(["word"] * 200) + "]"] * 200) + "]"
+    with pytest.raises(SourcesError) as caught:
+        load_sources(write(tmp_path, f"sources:\n- name: a\n  start_urls: [https://x.org/]\n"
+                                     f"  article_url_pattern: x\n  max_listing_pages: {huge}\n"))
+    assert "max_listing_pages" in str(caught.value) and len(str(caught.value)) < 500
+    (tmp_path / "big.yaml").write_bytes(b"sources: []\n" + b"#" * (2 * 1024 * 1024))
+    with pytest.raises(SourcesError, match="over"):
+        load_sources(tmp_path / "big.yaml")
+
+
+def test_a_pattern_with_catastrophic_backtracking_runs_in_linear_time(tmp_path):
+    (source,) = load_sources(write(tmp_path, r"""
+        sources:
+        - name: a
+          start_urls: [https://x.org/]
+          article_url_pattern: '^https://x\.org/(a+)+$'
+    """))
+    # Python's `re` takes longer than the age of the universe on this 60-character link; asked in a
+    # child process with a deadline, so a backtracking engine fails the test instead of hanging it.
+    import subprocess
+    import sys
+
+    code = ("import sys; from etl.sources import load_sources; (s,) = load_sources(sys.argv[1]); "
+            "print(s.is_article_url('https://x.org/' + 'a' * 46 + '!'), s.is_article_url('https://x.org/aaaa'))")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "sources.yaml")], capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout.split() == ["False", "True"], result.stderr[-500:]
+    assert source.is_article_url("https://x.org/aaaa")
+
+
+@pytest.mark.parametrize("pattern", [r"/(\w+)/\1/", r"/news/(?!draft)", r"(?<=x)y"])
+def test_patterns_rE2_cannot_run_are_refused_at_load_naming_the_key(tmp_path, pattern):
+    with pytest.raises(SourcesError, match="article_url_pattern.*RE2"):
+        load_sources(write(tmp_path, f"sources:\n- name: a\n  start_urls: [https://x.org/]\n"
+                                     f"  article_url_pattern: '{pattern}'\n"))
+
+
+@pytest.mark.parametrize("cron", ["99 99 99 99 99", "0 25 * * *", "61 * * * *", "0 0 32 * *", "0 0 * 13 *",
+                                  "0 0 * * 9", "*/0 * * * *", "a b c d e"])
+def test_cron_strings_airflow_rejects_are_refused(tmp_path, cron):
+    from airflow.exceptions import AirflowTimetableInvalid
+    from airflow.timetables.trigger import CronTriggerTimetable
+
+    with pytest.raises(AirflowTimetableInvalid):  # the test's premise: Airflow refuses it
+        CronTriggerTimetable(cron, timezone="UTC").validate()
+    with pytest.raises(SourcesError, match="schedule"):
+        load_sources(write(tmp_path, f"sources:\n- name: a\n  start_urls: [https://x.org/]\n"
+                                     f"  article_url_pattern: x\n  schedule: '{cron}'\n"))
+
+
+@pytest.mark.parametrize("cron", ["0 6 * * *", "*/15 * * * 1-5", "0 0 1 */3 *", "30 2 * * MON", "@weekly"])
+def test_cron_strings_airflow_accepts_load(tmp_path, cron):
+    (source,) = load_sources(write(tmp_path, f"sources:\n- name: a\n  start_urls: [https://x.org/]\n"
+                                             f"  article_url_pattern: x\n  schedule: '{cron}'\n"))
+    assert source.schedule == cron
+
+
+@pytest.mark.parametrize("variable", ["ETL_DATABASE_URL", "ETL_TEST_DATABASE_URL", "HOME", "PGPASSWORD",
+                                      "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
+def test_only_allowed_environment_variables_expand_and_no_value_is_printed(tmp_path, monkeypatch, variable):
+    monkeypatch.setenv(variable, "postgresql://etl:S3crt99@db.internal/wh")
+    path = write(tmp_path, f"""
+        sources:
+        - name: a
+          start_urls: ["https://x.org/?q=${{{variable}}}"]
+          article_url_pattern: x
+    """)
+    with pytest.raises(SourcesError) as caught:
+        load_sources(path)
+    assert variable in str(caught.value) and "S3crt99" not in str(caught.value)
+    # Listing a credential under `allowed_env` does not make it usable.
+    listed = write(tmp_path, f"allowed_env: [{variable}]\n" + path.read_text())
+    if variable.startswith(("ETL_DATABASE", "ETL_TEST", "PGPASS", "AIRFLOW__DATABASE")):
+        with pytest.raises(SourcesError, match="credentials"):
+            load_sources(listed)
+    else:
+        (source,) = load_sources(listed)
+        assert "S3crt99" in source.start_urls[0]
+
+
+def test_an_expanded_value_is_never_quoted_in_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("ETL_SITE_PREFIX", "not a url S3crt99")
+    monkeypatch.setenv("ETL_SITE_PATTERN", "(S3crt99")
+    with pytest.raises(SourcesError) as caught:
+        load_sources(write(tmp_path, 'sources:\n- name: a\n  start_urls: ["${ETL_SITE_PREFIX}/news/"]\n'
+                                     '  article_url_pattern: x\n'))
+    assert "${ETL_SITE_PREFIX}/news/" in str(caught.value) and "S3crt99" not in str(caught.value)
+    with pytest.raises(SourcesError) as caught:
+        load_sources(write(tmp_path, 'sources:\n- name: a\n  start_urls: [https://x.org/]\n'
+                                     '  article_url_pattern: "${ETL_SITE_PATTERN}"\n'))
+    assert "article_url_pattern" in str(caught.value) and "S3crt99" not in str(caught.value)

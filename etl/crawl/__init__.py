@@ -1,8 +1,10 @@
 """Crawling: discover a source's article URLs and fetch them politely, safely and incrementally.
 
-Modules: `client` (HTTP client, private-address guard, User-Agent), `robots` (robots.txt cache),
-`ratelimit` (per-host rate limit), `discovery` (listings, feeds, sitemaps), `fetch` (one URL with
-retries, redirects, size and type limits), `crawler` (the `Crawler` tying them together).
+Modules: `transport` (the only one speaking HTTP: connection pool, private-address guard, the
+request's wall-clock deadline, bodies read within a size limit at every Content-Encoding layer); the
+policies over it, each small: `retry`, `redirect`, `robots`, `ratelimit`, `limits` (every size and
+time limit); `discovery` (listings, feeds, sitemaps), `fetch` (one URL through the policies),
+`crawler` (the `Crawler` tying them together). `client` re-exports the transport's old names.
 """
 
 from etl.crawl.crawler import Crawler

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import asdict
 from urllib.parse import urlsplit
 
-from etl.crawl.client import ROBOTS_AGENT, build_client, default_user_agent
 from etl.crawl.discovery import DateWindow, Discovery, DiscoveryStats
-from etl.crawl.fetch import DEFAULT_MAX_BYTES, FetchPolicy, FetchResult, Fetcher, FetchStats
+from etl.crawl.fetch import FetchPolicy, FetchResult, Fetcher, FetchStats
+from etl.crawl.limits import DEFAULT_MAX_BYTES, DEFAULT_REQUEST_DEADLINE, ROBOTS_PARSE_BYTES
 from etl.crawl.ratelimit import HostRateLimiter
-from etl.crawl.robots import ROBOTS_MAX_BYTES, RobotsCache
+from etl.crawl.robots import RobotsCache
+from etl.crawl.transport import ROBOTS_AGENT, Transport, default_user_agent
 from etl.crawl.urls import origin, registered_domain
 from etl.sources import Source
 
@@ -27,11 +28,13 @@ class Crawler:
 
     def __init__(self, source: Source, *, user_agent: str | None = None, timeout: float = 20.0,
                  max_retries: int = 3, backoff_base: float = 1.0, max_retry_wait: float = 120.0,
-                 max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = 5, max_fetch_seconds: float = 120.0,
+                 max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = 5, max_fetch_seconds: float = DEFAULT_REQUEST_DEADLINE,
                  requests_per_second: float | None = None, sleep: Callable[[float], None] = time.sleep,
-                 robots_memo=None):
+                 robots_memo=None, host_slots=None):
         """`robots_memo` (get(site) / put(site, status, text)) keeps robots.txt across crawlers of one
-        run, so the stages of a run, in separate processes, read each host's robots.txt once."""
+        run, so the stages of a run, in separate processes, read each host's robots.txt once.
+        `host_slots` (reserve(host, interval) -> seconds to wait) shares the per-host rate limit with
+        every other process crawling the same hosts."""
         self.source = source
         self._robots_memo = robots_memo
         self.user_agent = user_agent or default_user_agent()
@@ -41,11 +44,12 @@ class Crawler:
             max_redirects=max_redirects, allow_private_hosts=source.allow_private_hosts,
         )
         self.site_domains = frozenset(registered_domain(host) for host in source.hosts)
-        self._client = build_client(user_agent=self.user_agent, timeout=timeout,
+        self._transport = Transport(user_agent=self.user_agent, timeout=timeout,
                                     allow_private=source.allow_private_hosts)
-        self.limiter = HostRateLimiter(requests_per_second or source.requests_per_second, sleep=sleep)
+        self.limiter = HostRateLimiter(requests_per_second or source.requests_per_second, sleep=sleep,
+                                       shared=host_slots)
         self._fetch_stats = FetchStats()
-        self._fetcher = Fetcher(self._client, self.limiter, None, self.site_domains, self.policy,
+        self._fetcher = Fetcher(self._transport, self.limiter, None, self.site_domains, self.policy,
                                 sleep=sleep, stats=self._fetch_stats)
         self.robots = RobotsCache(ROBOTS_AGENT, self._download_robots, self._on_crawl_delay)
         self._fetcher.robots = self.robots
@@ -85,7 +89,7 @@ class Crawler:
         }
 
     def close(self) -> None:
-        self._client.close()
+        self._transport.close()
 
     def __enter__(self) -> Crawler:
         return self
@@ -95,9 +99,10 @@ class Crawler:
 
     # -- internals ----------------------------------------------------------------------------------
 
-    def _fetch_any(self, url: str) -> FetchResult:
-        """Listing pages, feeds and sitemaps: any content type (XML, gzip), same limits otherwise."""
-        return self._fetcher.fetch(url, accept=None)
+    def _fetch_any(self, url: str, max_bytes: int | None = None) -> FetchResult:
+        """Listing pages, feeds and sitemaps: any content type (XML, gzip); feeds and sitemaps give
+        their own size limit (`max_feed_bytes`)."""
+        return self._fetcher.fetch(url, accept=None, max_bytes=max_bytes)
 
     def _download_robots(self, url: str) -> tuple[int | None, str]:
         site = origin(url)
@@ -112,9 +117,15 @@ class Crawler:
         return status, text
 
     def _fetch_robots(self, url: str) -> tuple[int | None, str]:
-        result = self._fetcher.fetch(url, accept=None, check_robots=False, max_bytes=ROBOTS_MAX_BYTES)
+        # RFC 9309 2.5: a robots.txt longer than the limit is read up to it (its last whole line),
+        # never treated as absent.
+        result = self._fetcher.fetch(url, accept=None, check_robots=False, max_bytes=ROBOTS_PARSE_BYTES,
+                                     truncate=True)
         if result.outcome == "fetched":
-            return result.status, (result.body or b"").decode("utf-8", "replace")
+            body = result.body or b""
+            if len(body) >= ROBOTS_PARSE_BYTES:
+                body = body[:body.rfind(b"\n") + 1]
+            return result.status, body.decode("utf-8", "replace")
         if result.outcome == "failed":
             return result.status, result.error or "failed"
         if result.outcome == "refused_url":

@@ -7,22 +7,20 @@ import email.utils
 import logging
 import zlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup
 from lxml import etree
 
 from etl.crawl.fetch import FetchResult
+from etl.crawl.limits import MAX_SITEMAP_FILES, XML_CHUNK_BYTES
 from etl.crawl.urls import absolute_url, canonical_url, same_site, site_spellings
 from etl.record import MAX_URL_LENGTH
-from etl.sources import Source
+from etl.sources import DEFAULT_MAX_FEED_BYTES, Source
 
 log = logging.getLogger(__name__)
 
-MAX_SITEMAP_FILES = 200
-MAX_SITEMAP_BYTES = 60 * 1024 * 1024  # the protocol allows 50 MB uncompressed per file
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 
 
 @dataclass(frozen=True)
@@ -56,6 +54,7 @@ class DiscoveryStats:
     new: int = 0     # of which not known
     off_site: int = 0       # article links to another site: not ours to crawl, whatever their path says
     out_of_window: int = 0  # feed/sitemap entries dated outside a backfill's window
+    capped: int = 0         # 1 when the run stopped at the source's max_urls_per_run (the rest: next runs)
     # Which discovery URLs were read and which failed, for the errors table (not counts: left out of stats).
     read_urls: list[str] = field(default_factory=list)
     failures: list[DiscoveryFailure] = field(default_factory=list)
@@ -75,7 +74,10 @@ class DiscoveryStats:
 
 
 class Discovery:
-    """One discovery pass over a source. `fetch(url) -> FetchResult` does the HTTP (any content type)."""
+    """One discovery pass over a source. `fetch(url, max_bytes=None) -> FetchResult` does the HTTP
+    (any content type). At most `source.max_urls_per_run` article URLs are read per pass, and a sitemap
+    or feed is parsed as it decompresses, up to `source.max_feed_bytes`: a site cannot make one run
+    hold millions of URLs."""
 
     def __init__(self, source: Source, fetch: Callable[[str], FetchResult], site_domains: frozenset[str],
                  stats: DiscoveryStats | None = None, window: DateWindow | None = None):
@@ -97,13 +99,19 @@ class Discovery:
         self._is_known = is_known
         self._follow_listings()
         for feed in self.source.feeds:
-            self._read_feed(feed)
+            if not self.exhausted:
+                self._read_feed(feed)
         self._read_sitemaps()
+        self._note_cap()
         return list(self._new)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.stats.found >= self.source.max_urls_per_run
 
     def _offer(self, url: str) -> bool:
         """Record an article URL; True when it is new (not seen in this pass, not known from before)."""
-        if url in self._seen:
+        if url in self._seen or self.exhausted:
             return False
         self._seen.add(url)
         self.stats.found += 1
@@ -121,6 +129,12 @@ class Discovery:
         self._new.append(url)
         self.stats.new += 1
         return True
+
+    def _note_cap(self) -> None:
+        if self.exhausted and not self.stats.capped:
+            self.stats.capped = 1
+            log.warning("discovery: %s reached max_urls_per_run (%d article URLs); the rest waits for later runs",
+                        self.source.name, self.source.max_urls_per_run)
 
     def _offer_dated(self, url: str, day: dt.date | None) -> None:
         if self.window is not None and not self.window.admits(day):
@@ -146,7 +160,7 @@ class Discovery:
             if normal and normal not in queued:
                 queued.add(normal)
                 queue.append((normal, chain))
-        while queue:
+        while queue and not self.exhausted:
             url, chain = queue.popleft()
             if pages_per_chain.get(chain, 0) >= self.source.max_listing_pages:
                 continue
@@ -183,54 +197,56 @@ class Discovery:
     # -- feeds ----------------------------------------------------------------------------------------
 
     def _read_feed(self, url: str) -> None:
-        result = self._fetch(url)
+        result = self._fetch(url, self.source.max_feed_bytes)
         self.stats.feeds += 1
         if result.outcome != "fetched":
             self.stats.failed("feed", url, result.error)
             return
         try:
-            entries = feed_entries(result.body, result.final_url or url)
-        except Exception as exc:  # ValueError for a non-feed; anything else is still one lost feed
+            for link, day in iter_feed_entries(result.body, result.final_url or url, self.source.max_feed_bytes):
+                if self.exhausted:
+                    break
+                link = self._canonical(link)
+                if self.source.is_article_url(link):
+                    self._offer_dated(link, day)
+        except Exception as exc:  # ValueError for a non-feed or one too big; what was read is kept
             self.stats.failed("feed", url, str(exc))
             return
         self.stats.succeeded(url)
-        for link, day in entries:
-            link = self._canonical(link)
-            if self.source.is_article_url(link):
-                self._offer_dated(link, day)
 
     # -- sitemaps -------------------------------------------------------------------------------------
 
     def _read_sitemaps(self) -> None:
         queue = deque(self.source.sitemaps)
         done: set[str] = set()
-        while queue and len(done) < MAX_SITEMAP_FILES:
+        while queue and len(done) < MAX_SITEMAP_FILES and not self.exhausted:
             url = queue.popleft()
             if url in done:
                 continue
             done.add(url)
-            result = self._fetch(url)
+            result = self._fetch(url, self.source.max_feed_bytes)
             self.stats.sitemaps += 1
             if result.outcome != "fetched":
                 self.stats.failed("sitemap", url, result.error)
                 continue
             try:
-                kind, entries = sitemap_entries(result.body, result.final_url or url)
-            except Exception as exc:  # ValueError for a non-sitemap; anything else is still one lost file
+                for kind, loc, day in iter_sitemap_entries(result.body, result.final_url or url,
+                                                           self.source.max_feed_bytes):
+                    if self.exhausted:
+                        break
+                    if kind == "sitemapindex":
+                        # The protocol keeps a sitemap on its own site; elsewhere is not ours to crawl.
+                        # A child sitemap last modified before the window holds nothing newer.
+                        if len(queue) < MAX_SITEMAP_FILES and same_site(loc, self._site_domains) \
+                                and (self.window is None or day is None or day >= self.window.start):
+                            queue.append(loc)
+                    elif self.source.is_article_url(loc := self._canonical(loc)):
+                        self._offer_dated(loc, day)
+            except Exception as exc:  # ValueError for a non-sitemap or one too big; what was read is kept
                 self.stats.failed("sitemap", url, str(exc))
                 continue
             self.stats.succeeded(url)
-            if kind == "sitemapindex":
-                # The protocol keeps a sitemap on its own site; elsewhere is not ours to crawl.
-                # A child sitemap last modified before the window holds nothing newer.
-                queue.extend(loc for loc, day in entries if same_site(loc, self._site_domains)
-                             and (self.window is None or day is None or day >= self.window.start))
-            else:
-                for loc, day in entries:
-                    loc = self._canonical(loc)
-                    if self.source.is_article_url(loc):
-                        self._offer_dated(loc, day)
-        if queue:
+        if queue and not self.exhausted:
             log.warning("discovery: stopped after %d sitemap files, %d left", len(done), len(queue))
 
 
@@ -239,58 +255,104 @@ def _base_href(soup: BeautifulSoup, url: str) -> str:
     return (absolute_url(url, base["href"]) or url) if base else url
 
 
-def _parse_xml(body: bytes, what: str):
-    body = gunzip_capped(body, MAX_SITEMAP_BYTES)
-    try:
-        root = etree.fromstring(body.lstrip(), parser=_XML_PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise ValueError(f"not a readable {what}: {exc}") from exc
-    if root is None:
-        raise ValueError(f"not a readable {what}: empty or not XML")
-    return root
+def decompressed_chunks(body: bytes, limit: int) -> Iterator[bytes]:
+    """The body (gunzipped when it is a .gz file), a chunk at a time, refusing more than `limit`
+    bytes in all: a gzip bomb raises ValueError after at most `limit` bytes were produced."""
+    produced = 0
+    read = f"{limit} bytes (max_feed_bytes); what the first {limit} held was read"
+    if not body.startswith(b"\x1f\x8b"):
+        for start in range(0, min(len(body), limit), XML_CHUNK_BYTES):
+            yield body[start:min(start + XML_CHUNK_BYTES, limit)]
+        if len(body) > limit:
+            raise ValueError(f"is more than {read}")
+        return
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    data = body
+    while data:
+        try:
+            chunk = inflater.decompress(data, min(XML_CHUNK_BYTES, limit + 1 - produced))
+        except zlib.error as exc:
+            raise ValueError(f"broken gzip data: {exc}") from None
+        produced += len(chunk)
+        if produced > limit:
+            yield chunk[:-1]
+            raise ValueError(f"decompresses to more than {read}")
+        if chunk:
+            yield chunk
+        data = inflater.unconsumed_tail
+        if not data and inflater.eof and inflater.unused_data.startswith(b"\x1f\x8b"):
+            data, inflater = inflater.unused_data, zlib.decompressobj(16 + zlib.MAX_WBITS)  # another member
 
 
 def gunzip_capped(body: bytes, limit: int) -> bytes:
     """A gzipped body (sitemap.xml.gz served as a file) decompressed, refusing gzip bombs."""
-    if not body.startswith(b"\x1f\x8b"):
-        return body
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    return b"".join(decompressed_chunks(body, limit))
+
+
+def _xml_records(body: bytes, what: str, limit: int, record_tags: frozenset[str],
+                 roots: frozenset[str] | None = None):
+    """(root local name, element) for each complete record element, parsed while the body decompresses;
+    each element is freed once handed over, so memory does not grow with the file."""
+    parser = etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True, recover=True,
+                                 huge_tree=False)
+    root_name = None
+    leading = True
+    for chunk in decompressed_chunks(body, limit):
+        if leading:
+            chunk = chunk.lstrip()
+            leading = not chunk
+        try:
+            parser.feed(chunk)
+        except etree.XMLSyntaxError as exc:
+            raise ValueError(f"not a readable {what}: {exc}") from None
+        for event, element in parser.read_events():
+            if event == "start":
+                if root_name is None:
+                    root_name = _local(element.tag)
+                    if roots is not None and root_name not in roots:
+                        raise ValueError(f"not a {what}: root element <{root_name}>")
+                continue
+            if _local(element.tag) in record_tags:
+                yield root_name, element
+                element.clear()
+                parent = element.getparent()
+                while parent is not None and element.getprevious() is not None:
+                    del parent[0]
     try:
-        data = inflater.decompress(body, limit + 1)
-    except zlib.error as exc:
-        raise ValueError(f"broken gzip data: {exc}") from exc
-    if len(data) > limit:
-        raise ValueError(f"decompresses to more than {limit} bytes")
-    return data
+        parser.close()
+    except etree.XMLSyntaxError:
+        pass  # a truncated tail: the complete records were handed over already
+    if root_name is None:
+        raise ValueError(f"not a readable {what}: empty or not XML")
 
 
 def _local(tag) -> str:
     return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
 
 
-def sitemap_entries(body: bytes, base_url: str) -> tuple[str, list[tuple[str, dt.date | None]]]:
-    """('sitemapindex' | 'urlset', [(absolute <loc> URL, <lastmod> date or None)] in document order)."""
-    root = _parse_xml(body, "sitemap")
-    kind = _local(root.tag)
-    if kind not in ("sitemapindex", "urlset"):
-        raise ValueError(f"not a sitemap: root element <{kind}>")
-    entries = []
-    for entry in root:
+def iter_sitemap_entries(body: bytes, base_url: str, limit: int) -> Iterator[tuple[str, str, dt.date | None]]:
+    """('sitemapindex' | 'urlset', absolute <loc> URL, <lastmod> date or None), in document order."""
+    for kind, entry in _xml_records(body, "sitemap", limit, frozenset({"url", "sitemap"}),
+                                    frozenset({"sitemapindex", "urlset"})):
         fields = {_local(child.tag): (child.text or "").strip() for child in entry}
         url = absolute_url(base_url, fields["loc"]) if fields.get("loc") else None
         if url:
-            entries.append((url, _date(fields.get("lastmod"))))
+            yield kind, url, _date(fields.get("lastmod"))
+
+
+def sitemap_entries(body: bytes, base_url: str, limit: int = DEFAULT_MAX_FEED_BYTES
+                    ) -> tuple[str, list[tuple[str, dt.date | None]]]:
+    """('sitemapindex' | 'urlset', [(absolute <loc> URL, <lastmod> date or None)] in document order)."""
+    entries, kind = [], "urlset"
+    for kind, url, day in iter_sitemap_entries(body, base_url, limit):
+        entries.append((url, day))
     return kind, entries
 
 
-def feed_entries(body: bytes, base_url: str) -> list[tuple[str, dt.date | None]]:
+def iter_feed_entries(body: bytes, base_url: str, limit: int) -> Iterator[tuple[str, dt.date | None]]:
     """(item link, its date or None) of an RSS 1.0/2.0 or Atom feed, absolute, in document order."""
-    root = _parse_xml(body, "feed")
-    entries = []
-    for item in root.iter():
+    for _, item in _xml_records(body, "feed", limit, frozenset({"item", "entry"})):
         name = _local(item.tag)
-        if name not in ("item", "entry"):
-            continue
         link = None
         day = None
         for child in item:
@@ -310,8 +372,11 @@ def feed_entries(body: bytes, base_url: str) -> list[tuple[str, dt.date | None]]
             link = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")  # RSS 1.0
         url = absolute_url(base_url, link) if link else None
         if url:
-            entries.append((url, day))
-    return entries
+            yield url, day
+
+
+def feed_entries(body: bytes, base_url: str, limit: int = DEFAULT_MAX_FEED_BYTES) -> list[tuple[str, dt.date | None]]:
+    return list(iter_feed_entries(body, base_url, limit))
 
 
 # RSS pubDate, Atom published/updated, RSS 1.0 dc:date: the first one an item has.

@@ -1,4 +1,9 @@
-"""Per-host politeness: at most `requests_per_second` requests to one host, spaced evenly."""
+"""Per-host politeness: at most `requests_per_second` requests to one host, spaced evenly.
+
+With `shared` (an object with `reserve(host, interval_seconds) -> seconds to wait`, kept in the
+warehouse by `etl.rawstore.HostSlots`), the spacing holds across every process crawling the host, not
+only within this one.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from collections.abc import Callable
 
 class HostRateLimiter:
     def __init__(self, requests_per_second: float, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep, shared=None):
         if requests_per_second <= 0:
             raise ValueError("requests_per_second must be positive")
         self.interval = 1.0 / requests_per_second
@@ -18,6 +23,7 @@ class HostRateLimiter:
         self._last_slot: dict[str, float] = {}
         self._lock = threading.Lock()
         self._clock, self._sleep = clock, sleep
+        self._shared = shared
 
     def slow_down(self, host: str, seconds: float) -> None:
         """A host asked for more room (robots.txt Crawl-delay): never go faster than that."""
@@ -28,6 +34,13 @@ class HostRateLimiter:
 
     def wait(self, host: str) -> float:
         """Block until a request to `host` is allowed; returns the seconds waited."""
+        if self._shared is not None:
+            with self._lock:
+                interval = max(self.interval, self._min_interval.get(host, 0.0))
+                delay = max(0.0, self._shared.reserve(host, interval))
+            if delay > 0:
+                self._sleep(delay)
+            return delay
         with self._lock:
             now = self._clock()
             slot = max(now, self._next_slot.get(host, now))

@@ -12,13 +12,14 @@ from etl.crawl.urls import origin
 
 log = logging.getLogger(__name__)
 
-ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: crawlers may ignore anything past 500 KiB
+from etl.crawl.limits import ROBOTS_PARSE_BYTES as ROBOTS_MAX_BYTES  # noqa: F401 - RFC 9309: the first 500 KiB
 
 
 @dataclass(frozen=True)
 class RobotsVerdict:
     allowed: bool
     reason: str | None = None
+    temporary: bool = False  # robots.txt unreachable: the answer may change once it is back
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class RobotsFile:
 
     def verdict(self, url: str, agent: str) -> RobotsVerdict:
         if self.unreachable:
-            return RobotsVerdict(False, f"robots.txt unreachable ({self.unreachable}): site treated as disallowed")
+            return RobotsVerdict(False, f"robots.txt unreachable ({self.unreachable}): site treated as disallowed",
+                                 temporary=True)
         if self.rules is None or self.rules.can_fetch(url, agent):
             return RobotsVerdict(True)
         return RobotsVerdict(False, "disallowed by robots.txt")
