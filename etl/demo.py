@@ -68,7 +68,6 @@ def demo_dsn() -> str:
     return db.start_embedded(Path.cwd() / DEMO_DATA_DIR)
 
 
-def run_demo() -> int:
 def run_demo(keep_running: bool = False) -> int:
     # The demo's embedded server, when this demo started it, is stopped at the end (its data stays
     # under .etl/demo/ for the next demo) unless asked to keep it for `report` and `check`.

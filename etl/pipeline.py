@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import Counter
 from contextlib import contextmanager
 
@@ -95,8 +96,6 @@ def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
     """Fetch every URL of the batch not fetched yet. Results are committed in small groups
     (FETCH_GROUP_PAGES pages or FETCH_GROUP_SECONDS seconds, whichever comes first), so a rerun
     after a crash asks again for at most the last group's pages."""
-    import time
-
     from etl.crawl import Crawler
     from etl.progress import Progress
 

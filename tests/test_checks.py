@@ -42,7 +42,7 @@ def test_checks_pass_on_the_loaded_sample(loaded_sample):
     result = etl_cli("check", "--config", str(SAMPLE_SOURCES))
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 7 and all(line.startswith("ok    ") for line in lines)
+    assert len(lines) == 8 and all(line.startswith("ok    ") for line in lines)
 
 
 def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
@@ -106,7 +106,7 @@ def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
 
     # The command fails on the errors and names each check with a few offending rows; the warnings
     # (one offending row each, within their thresholds) are shown as such.
-    result = etl_cli("check", "--config", sources_file(tmp_path, ("quiet", "@daily")))
+    result = etl_cli("check", "--config", sources_file(tmp_path, ("quiet", "@daily"), ("bisr", "@daily")))
     assert result.returncode == 1
     for name in results:
         label = "FAIL" if name in ("duplicate_canonical_urls", "broken_identity_keys") else "WARN"

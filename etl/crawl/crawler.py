@@ -76,9 +76,9 @@ class Crawler:
         """One article page: HTML only, size-capped, conditional when validators are given."""
         return self._fetcher.fetch(url, etag=etag, last_modified=last_modified)
 
-    def fetch_discovery(self, url: str) -> FetchResult:
+    def fetch_discovery(self, url: str, max_bytes: int | None = None) -> FetchResult:
         """A listing page, feed or sitemap, fetched as discovery fetches it (for `sources check`)."""
-        return self._fetch_any(url)
+        return self._fetch_any(url, max_bytes)
 
     @property
     def stats(self) -> dict:

@@ -76,14 +76,14 @@ def check_source(source: Source, *, max_listing_pages: int = DEFAULT_MAX_LISTING
     crawler_options.setdefault("max_retries", 1)
 
     with Crawler(bounded, **crawler_options) as crawler:
-        def fetch(url: str) -> FetchResult:
+        def fetch(url: str, max_bytes: int | None = None) -> FetchResult:
             if report.requests >= max_requests:
                 report.not_read.append(url)
                 return FetchResult(url=url, final_url=None, outcome="failed", status=None, content_type=None,
                                    charset=None, etag=None, last_modified=None, body=None,
                                    error=OVER_BUDGET.format(max_requests), attempts=0, fetched_at=_now())
             report.requests += 1
-            result = crawler.fetch_discovery(url)
+            result = crawler.fetch_discovery(url, max_bytes)
             if result.outcome == "fetched":
                 read[url] = result
             return result

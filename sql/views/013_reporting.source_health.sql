@@ -21,6 +21,11 @@ WITH known AS (
     ORDER BY b.source, coalesce(u.fetched_at, b.started_at) DESC
 ), failing AS (
     SELECT source, count(*) AS pages_failing_now FROM raw.page_errors GROUP BY source
+), retries AS (
+    -- Article URLs retried after temporary failures, and those given up after the last allowed one.
+    SELECT source, count(*) FILTER (WHERE gave_up_at IS NULL) AS pages_retrying,
+           count(*) FILTER (WHERE gave_up_at IS NOT NULL) AS pages_given_up
+    FROM raw.url_retries GROUP BY source
 ), checks AS (
     -- The latest result of each check run for this source (the DAG checks each source after its load).
     SELECT source,
@@ -43,11 +48,12 @@ SELECT k.source, r.last_successful_run_at, r.last_run_started_at,
        round(f.fetch_errors::numeric / nullif(f.fetch_attempts, 0), 3) AS fetch_error_rate,
        e.error AS last_error, e.url AS last_error_url, e.at AS last_error_at,
        coalesce(pf.pages_failing_now, 0) AS pages_failing_now,
+       coalesce(rt.pages_retrying, 0) AS pages_retrying, coalesce(rt.pages_given_up, 0) AS pages_given_up,
        coalesce(c.check_warnings, '{}') AS check_warnings, coalesce(c.check_failures, '{}') AS check_failures
 FROM known k
 LEFT JOIN runs r USING (source) LEFT JOIN fetches f USING (source)
 LEFT JOIN last_error e USING (source) LEFT JOIN loaded l USING (source)
-LEFT JOIN failing pf USING (source) LEFT JOIN checks c USING (source);
+LEFT JOIN failing pf USING (source) LEFT JOIN retries rt USING (source) LEFT JOIN checks c USING (source);
 COMMENT ON VIEW reporting.source_health IS 'Per source: last successful run, new articles per day and fetch error rate over the last 30 days, and the last fetch error.';
 COMMENT ON COLUMN reporting.source_health.source IS 'Configured source name.';
 COMMENT ON COLUMN reporting.source_health.last_successful_run_at IS 'When the last run of the source finished (all stages done).';
@@ -64,5 +70,7 @@ COMMENT ON COLUMN reporting.source_health.last_error IS 'Reason of the most rece
 COMMENT ON COLUMN reporting.source_health.last_error_url IS 'URL of the most recent failed fetch.';
 COMMENT ON COLUMN reporting.source_health.last_error_at IS 'When the most recent failed fetch happened.';
 COMMENT ON COLUMN reporting.source_health.pages_failing_now IS 'URLs of the source failing now at some stage (discover, fetch, extract, load); `python -m etl errors --source NAME` lists them.';
+COMMENT ON COLUMN reporting.source_health.pages_retrying IS 'Article URLs whose last fetch was a temporary failure (5xx, 429, timeout, temporary redirect off the site, text/plain page): later runs ask them again with a growing delay.';
+COMMENT ON COLUMN reporting.source_health.pages_given_up IS 'Article URLs settled after the last allowed failure: not asked again unless `run --refresh`; the errors table keeps their last reason.';
 COMMENT ON COLUMN reporting.source_health.check_warnings IS 'Checks whose latest run on this source found offending rows within their threshold (reporting.check_results has them).';
 COMMENT ON COLUMN reporting.source_health.check_failures IS 'Checks whose latest run on this source failed.';
