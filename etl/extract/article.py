@@ -189,11 +189,23 @@ def _published_date(root, page, stated_dates, body: _Body, selectors: dict,
         return dates.parse_date(configured.get("datetime") or configured.get("content")
                                 or text_of(configured))
     # The article's text speaks of events, not of its own publication, and a page header
-    # shows today's date: both out of the search.
+    # shows today's date: both out of the first search. The text comes back for a second
+    # one when the rest of the page states no date (some pages state it only there).
+    removed = []
     for block in [*body.blocks, *_page_headers(root, body.scope)]:
-        if block.getparent() is not None:
-            block.getparent().remove(block)
-    return dates.published_date(page, stated_dates, body.scope, root, url, body.dateline)
+        parent = block.getparent()
+        if parent is not None:
+            removed.append((parent, parent.index(block), block))
+            parent.remove(block)
+
+    def with_text():
+        for parent, index, block in reversed(removed):
+            if block in body.blocks:
+                parent.insert(index, block)
+        return root
+
+    return dates.published_date(page, stated_dates, body.scope, root, url, body.dateline,
+                                with_text)
 
 
 _HEADER_CLASS = re.compile(r"(?:^|[\s_-])(?:header|topbar|top-bar|site-head)", re.I)

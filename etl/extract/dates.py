@@ -83,7 +83,9 @@ def date_candidates(root) -> list[DateCandidate]:
 
 def _cached(memo: dict, el) -> bool:
     if el not in memo:
-        memo[el] = is_foreign(el)
+        # A block that links nowhere cannot be a teaser of other pages: an aside holding
+        # just the article's date is the article's own furniture.
+        memo[el] = is_foreign(el) and next(el.iter("a"), None) is not None
     return memo[el]
 
 
@@ -133,28 +135,42 @@ def dateline_date(paragraph: str) -> str | None:
 
 
 def published_date(page: PageMeta, candidates: list[DateCandidate], scope, page_without_text,
-                   url: str | None, dateline: str | None = None) -> str | None:
+                   url: str | None, dateline: str | None = None,
+                   with_text=None) -> str | None:
     """ISO date of publication from the page's own statements, or None.
 
     `page_without_text` is the cleaned page (furniture with other articles' dates gone)
-    without the article's text (which speaks of events): what htmldate may search.
+    without the article's text (which speaks of events): what htmldate searches first;
+    `with_text()` gives the cleaned page with the text back: when the URL gives the month
+    and nothing else gives the day, the text's dates of that month are searched (elsewhere
+    the text's dates are its events').
+    A URL stating only a year and month (/2016/12/slug) does not give the date: it narrows
+    the candidates to that month.
     """
     found = date_from_url(url)
     if found:
         return found
+    month = month_from_url(url)
     zone = publisher_zone(page, url)
-    for finder in (_date_from_meta, _date_from_jsonld, _date_from_rdf):
-        found = finder(page, zone)
-        if found:
-            return found
+    stated = [lambda finder=finder: finder(page, zone)
+              for finder in (_date_from_meta, _date_from_jsonld, _date_from_rdf)]
     if scope is not None:
-        found = _date_from_markup(candidates, scope, zone)
-        if found:
+        stated.append(lambda: _date_from_markup(candidates, scope, zone))
+    stated.append(lambda: dateline)
+    for finder in stated:
+        found = finder()
+        if found and within_month(found, month):
             return found
-    return dateline or _date_from_htmldate(page_without_text, url)
+    # htmldate reads the URL too, and makes a month-only one the 1st: not given the URL then.
+    htmldate_url = url if month is None else None
+    found = _date_from_htmldate(page_without_text, htmldate_url)
+    if found or month is None or with_text is None:
+        return found
+    return _date_from_htmldate(with_text(), None, month)
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:/|$)")
 
 
 def date_from_url(url: str | None) -> str | None:
@@ -165,6 +181,20 @@ def date_from_url(url: str | None) -> str | None:
     path = urlsplit(url).path
     match = _URL_DATE.search(path)
     return _valid_date(*(int(g) for g in match.groups())) if match else None
+
+
+def month_from_url(url: str | None) -> tuple[int, int] | None:
+    """(year, month) of a URL path that files the page by month only (/2016/12/slug)."""
+    if not url:
+        return None
+    match = _URL_MONTH.search(urlsplit(url).path)
+    if not match or not _valid_date(int(match.group(1)), int(match.group(2)), 1):
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def within_month(found: str, month: tuple[int, int] | None) -> bool:
+    return month is None or found[:7] == f"{month[0]:04d}-{month[1]:02d}"
 
 
 def _date_from_meta(page: PageMeta, zone) -> str | None:
@@ -209,19 +239,25 @@ def _date_from_markup(candidates: list[DateCandidate], scope, zone) -> str | Non
     return None
 
 
-def _date_from_htmldate(root, url: str | None) -> str | None:
-    """htmldate (markup, URL and text rules) on what is left of the page: no sidebars, no
-    related news, no article text."""
+def _date_from_htmldate(page, url: str | None, month: tuple[int, int] | None = None
+                        ) -> str | None:
+    """htmldate (markup, URL and text rules) on our cleaned tree; within `month` if given."""
+    bounds = {}
+    if month is not None:
+        year, number = month
+        following = date(year + number // 12, number % 12 + 1, 1)
+        bounds = {"min_date": f"{year:04d}-{number:02d}-01",
+                  "max_date": (following - timedelta(days=1)).isoformat()}
     try:
         from htmldate import find_date
 
         # htmldate takes lxml.html trees or text; ours is a plain etree tree.
-        page = etree.tostring(root, encoding="unicode", method="html")
+        page = etree.tostring(page, encoding="unicode", method="html")
         found = find_date(page, url=url, extensive_search=True,
-                          original_date=True, outputformat="%Y-%m-%d")
+                          original_date=True, outputformat="%Y-%m-%d", **bounds)
     except Exception:  # htmldate is a best-effort helper; a failure there is "no date"
         return None
-    if not found or found.endswith("-01-01"):
+    if not found or found.endswith("-01-01") or not within_month(found, month):
         return None  # a year alone (a copyright line) is htmldate's last resort, not a date
     return found
 

@@ -44,7 +44,10 @@ from etl.extract.content import normalize_text
 from tests.bench.aeb_metric import corpus_score, score_page
 
 PROJECT = Path(__file__).resolve().parents[2]
-BENCH_DIR = Path(os.environ.get("ETL_BENCH_DIR", PROJECT.parent / "shared" / "bench"))
+# ../shared/bench next to the project, or next to the folder of worktrees it sits in.
+BENCH_DIR = Path(os.environ.get("ETL_BENCH_DIR") or next(
+    (folder / "shared" / "bench" for folder in PROJECT.parents
+     if (folder / "shared" / "bench").is_dir()), PROJECT.parent / "shared" / "bench"))
 RESULTS = Path(__file__).parent / "results" / "extract.json"
 WARM_UP_PAGES = 10
 TRAFILATURA_SETTINGS = {"default": {"include_comments": False},
