@@ -4,6 +4,7 @@ we were never tuned to, on a small page of our own."""
 from __future__ import annotations
 
 from etl.extract.article import extract_article
+from etl.extract.content import normalize_text
 
 _FILLER = ("The council met for the third time this year to weigh the proposal, and members "
            "asked for more detail on costs, timing and the people it would affect. ")
@@ -47,3 +48,57 @@ def test_a_date_aside_inside_the_article_is_the_articles_a_linked_sidebars_is_no
                    f"<time datetime='2021-06-01'>June 1, 2021</time></aside>"
                    f"<h1>A headline for the test page</h1><p>{_FILLER * 4}</p></article>")
     assert extract_article(teaser, "https://www.example.dev/posts/intro").published_at is None
+
+
+_SENTENCES = [
+    "Meditation has a long history, and many of its techniques began in Eastern traditions.",
+    "Researchers have studied how it affects stress, anxiety, pain and sleep in adults.",
+    "Some studies found modest benefits, while others found no clear effect at all.",
+    "Programs that last eight weeks are the ones most often tested in clinical trials.",
+    "People with health conditions should talk to their doctors before they start.",
+    "The evidence for children is thinner, although school programs are spreading fast.",
+]
+
+
+_WORDS = ("river", "council", "budget", "harbour", "school", "railway", "museum", "clinic",
+          "market", "bridge", "library", "garden", "station", "theatre", "factory", "archive")
+
+
+def _prose(seed: int) -> str:
+    """A paragraph of its own (no two alike: extractors drop repeated text)."""
+    words = [_WORDS[(seed * 7 + k * 3) % len(_WORDS)] for k in range(12)]
+    return (f"In year {seed} the {words[0]} and the {words[1]} were rebuilt, while the "
+            f"{words[2]} near the {words[3]} waited for a decision on the {words[4]}. Plans for "
+            f"the {words[5]}, the {words[6]} and the {words[7]} followed, and residents asked "
+            f"about the {words[8]}, the {words[9]} and the {words[10]} by the {words[11]}.")
+
+
+def _sectioned_article() -> str:
+    """An article whose text sits one paragraph per deeply nested section."""
+    sections = "".join(
+        f"<section><div class='row'><div class='col'><div class='text'><h2>Part {i}</h2>"
+        f"<p>{sentence} {_prose(i)}</p><p>{_prose(i + 20)}</p></div></div></div></section>"
+        for i, sentence in enumerate(_SENTENCES * 2))
+    return (f"<div class='page'><h1>A headline for the test page</h1>"
+            f"<div class='wrap'><div class='inner'>{sections}</div></div></div>")
+
+
+def test_a_reference_list_does_not_win_over_the_article():
+    references = "".join(
+        f"<li>Author{i} A, Writer B, Other C, et al. Title of study {i}, with words. "
+        f"Journal of Studies, 2016;{i}(3):e2016, 1896, 12-34.</li>" for i in range(14))
+    page = _page(_sectioned_article() + f"<div class='refs'><ol>{references}</ol></div>")
+    body = " ".join(extract_article(page, "https://health.example.gov/topic").body_paragraphs)
+    for sentence in _SENTENCES:
+        assert sentence in body
+
+
+def test_an_article_inside_a_page_wide_form_or_an_unclosed_button_is_kept():
+    article = f"<article><h1>A headline for the test page</h1><p>{_FILLER * 3}</p></article>"
+    for wrapper in (f"<form action='/page.aspx' method='post'>{article}</form>",
+                    f"<button class='menu-button'>Menu {article}"):
+        body = extract_article(_page(wrapper), "https://example.org/a").body_paragraphs
+        assert body == [normalize_text(_FILLER * 3)]
+    # A form that is only a form (a search box, a login) is still no text.
+    login = _page(f"<form><p>Sign in</p><p>Password</p></form>{article}")
+    assert "Sign in" not in " ".join(extract_article(login, "https://example.org/a").body_paragraphs)

@@ -10,6 +10,7 @@ Stages, each in its own module:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from lxml import etree
@@ -66,13 +67,14 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
     page = metadata.PageMeta(root, text)
     place = stated_place(root)  # datelines are furniture to the body: read them first
     drop_junk(root)
+    served_text_chars = content_stage.paragraph_chars(root)  # before any block is judged
     # Read before the furniture goes: captions and bylines are furniture for the body, but
     # they carry the headline in other languages and the date.
     headline_texts = metadata.headline_candidates(root)
     stated_dates = dates.date_candidates(root)
     drop_boilerplate(root, keep=frozenset(root.iter("h1")))
 
-    body = _read_body(root, page, text, selectors)
+    body = _read_body(root, page, text, selectors, served_text_chars)
     if not body.paragraphs and not body.title:
         if root.get("data-etl-too-deep"):
             raise ExtractionError("markup too deeply nested: the parser stops at 256 levels "
@@ -109,7 +111,7 @@ class _Body:
     dateline: str | None  # a date standing alone at the top of the body
 
 
-def _read_body(root, page, text: str, selectors: dict) -> _Body:
+def _read_body(root, page, text: str, selectors: dict, served_text_chars: int) -> _Body:
     """Main content (configured selector, else found generically, else trafilatura), its
     headline and its paragraphs."""
     configured = _select(root, selectors.get("body"))
@@ -128,6 +130,8 @@ def _read_body(root, page, text: str, selectors: dict) -> _Body:
         [p for p in content_stage.paragraphs_of(blocks) if p != title])
     if not configured and (found is None or not found.confident) and not _enough(paragraphs):
         paragraphs = _fallback_paragraphs(text, paragraphs, title)
+    elif not configured and _missed_text(paragraphs, served_text_chars):
+        paragraphs = _second_opinion(text, paragraphs, title)
     dateline, paragraphs = _split_dateline(paragraphs)
     return _Body(blocks, scope, title, paragraphs, dateline)
 
@@ -166,20 +170,62 @@ def _enough(paragraphs: list[str]) -> bool:
 
 def _fallback_paragraphs(text: str, paragraphs: list[str], title: str | None) -> list[str]:
     """trafilatura's main text when no container stood out and it finds clearly more."""
+    found = _trafilatura_paragraphs(text, title)
+    if sum(map(len, found)) > sum(map(len, paragraphs)) * _FALLBACK_MIN_GAIN:
+        return found
+    return paragraphs
+
+
+def _trafilatura_paragraphs(text: str, title: str | None) -> list[str]:
     try:
         import trafilatura
 
         extracted = trafilatura.extract(text, favor_precision=True, include_comments=False,
                                         include_tables=True, deduplicate=False)
-    except Exception:  # the fallback must never turn a best-effort result into a crash
+    except Exception:  # a second opinion must never turn a best-effort result into a crash
+        return []
+    found = [p for p in (normalize_text(line) for line in (extracted or "").split("\n")) if p]
+    return [p for p in found if p != title]
+
+
+# The page as served holds clearly more paragraph text than the body we found: this much
+# more, and this many times as much.
+_MISSED_MIN_CHARS = 1000
+_MISSED_MIN_RATIO = 2.0
+# A second opinion replaces our body when it holds ours (this share of our words) and
+# clearly more (the same margins).
+_AGREEMENT = 0.6
+
+
+def _missed_text(paragraphs: list[str], served_text_chars: int) -> bool:
+    """True when the page's paragraphs hold much more text than our body: a wrong block (a
+    reference list, a teaser, a dialog) may have won, or the article was taken for furniture."""
+    ours = sum(map(len, paragraphs))
+    return served_text_chars - ours >= _MISSED_MIN_CHARS and \
+        served_text_chars >= ours * _MISSED_MIN_RATIO
+
+
+def _second_opinion(text: str, paragraphs: list[str], title: str | None) -> list[str]:
+    """trafilatura's main text instead of ours when it agrees with ours (holds most of its
+    words) and finds clearly more: ours was a part of the article, not all of it."""
+    found = _trafilatura_paragraphs(text, title)
+    ours, theirs = sum(map(len, paragraphs)), sum(map(len, found))
+    if theirs - ours < _MISSED_MIN_CHARS or theirs < ours * _MISSED_MIN_RATIO:
         return paragraphs
-    if not extracted:
+    if _share_of_words_in(paragraphs, found) < _AGREEMENT:
         return paragraphs
-    found = [p for p in (normalize_text(line) for line in extracted.split("\n")) if p]
-    found = [p for p in found if p != title]
-    if sum(map(len, found)) > sum(map(len, paragraphs)) * _FALLBACK_MIN_GAIN:
-        return found
-    return paragraphs
+    return found
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _share_of_words_in(paragraphs: list[str], other: list[str]) -> float:
+    words = Counter(_WORD.findall(" ".join(paragraphs).lower()))
+    total = sum(words.values())
+    if not total:
+        return 1.0
+    return sum((words & Counter(_WORD.findall(" ".join(other).lower()))).values()) / total
 
 
 def _published_date(root, page, stated_dates, body: _Body, selectors: dict,
