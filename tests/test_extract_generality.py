@@ -102,3 +102,22 @@ def test_an_article_inside_a_page_wide_form_or_an_unclosed_button_is_kept():
     # A form that is only a form (a search box, a login) is still no text.
     login = _page(f"<form><p>Sign in</p><p>Password</p></form>{article}")
     assert "Sign in" not in " ".join(extract_article(login, "https://example.org/a").body_paragraphs)
+
+
+def test_a_plus_zero_offset_stamp_is_local_time_unless_the_page_states_another_offset():
+    body = f"<article><h1>A headline for the test page</h1><p>{_FILLER * 4}</p></article>"
+    # en_US is a CMS's default locale, not where the publisher is: 02:10+00:00 stays the 16th.
+    stated = ("<meta property='og:locale' content='en_US'>"
+              "<meta property='article:published_time' content='2025-01-16T02:10:27+00:00'>")
+    assert extract_article(_page(body, stated), "https://blog.example.com/p").published_at \
+        == "2025-01-16"
+    # "Z" is UTC by definition: the locale's zone applies (21:10 the 15th in New York).
+    utc = stated.replace("+00:00", "Z")
+    assert extract_article(_page(body, utc), "https://blog.example.com/p").published_at \
+        == "2025-01-15"
+    # The page's other stamps state +02:00: its +00:00 stamp was UTC (the 25th at 01:59 local).
+    other = ("<meta property='article:published_time' content='2020-12-24T23:59:50+00:00'>"
+             "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+             "\"dateModified\": \"2020-12-25T01:59:50+02:00\"}</script>")
+    assert extract_article(_page(body, other), "https://news.example.net/p").published_at \
+        == "2020-12-25"

@@ -317,7 +317,7 @@ def _valid_date(year: int, month: int, day: int) -> str | None:
 # ---------------------------------------------------------------- the publisher's time zone
 
 _UTC_STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{1,2}(?:\.\d+)?)?"
-                        r"\s*(?:Z|[+-]00:?00|UTC|GMT)$", re.I)
+                        r"\s*(Z|[+-]00:?00|UTC|GMT)$", re.I)
 # One zone per country: the capital's, or the most populous one's for countries spanning
 # several (a publication date is the date where most of the readers are).
 _COUNTRY_ZONES = {
@@ -393,10 +393,16 @@ def _stated_offset(page: PageMeta):
 
 
 def _local_date_of_utc_stamp(value: str, zone) -> str | None:
+    """The date in `zone` of a UTC stamp. A stamp written with the offset +00:00 (not "Z")
+    may be the publisher's local time with its own offset: it is converted only when the
+    page's other stamps state a different offset, not on a zone guessed from its locale or
+    domain."""
     match = _UTC_STAMP.match(value)
     if not match:
         return None
-    year, month, day, hour, minute = (int(g) for g in match.groups())
+    if match.group(6)[0] in "+-" and not isinstance(zone, timezone):
+        return None
+    year, month, day, hour, minute = (int(g) for g in match.groups()[:5])
     try:
         stamp = datetime(year, month, day, hour, minute, tzinfo=timezone.utc)
     except ValueError:
