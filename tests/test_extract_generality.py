@@ -121,3 +121,14 @@ def test_a_plus_zero_offset_stamp_is_local_time_unless_the_page_states_another_o
              "\"dateModified\": \"2020-12-25T01:59:50+02:00\"}</script>")
     assert extract_article(_page(body, other), "https://news.example.net/p").published_at \
         == "2020-12-25"
+
+
+def test_a_date_in_words_in_the_pages_language_is_read():
+    text = ("El precio del petróleo mexicano cayó este martes por la tarde, según los datos "
+            "publicados por la secretaría, que atribuyó la baja a la menor demanda mundial. ")
+    page = (f"<html lang='es'><head><title>El petróleo cae</title></head><body>"
+            f"<main><h1>El petróleo mexicano cae otra vez</h1>"
+            f"<div class='fecha-nota'>martes 17 de marzo de 2020</div>"
+            f"<div class='nota'><p>{text * 4}</p></div></main></body></html>")
+    assert extract_article(page, "https://www.example.com.mx/finanzas/petroleo").published_at \
+        == "2020-03-17"

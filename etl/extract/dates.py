@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from contextlib import contextmanager
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -136,7 +138,7 @@ def dateline_date(paragraph: str) -> str | None:
 
 def published_date(page: PageMeta, candidates: list[DateCandidate], scope, page_without_text,
                    url: str | None, dateline: str | None = None,
-                   with_text=None) -> str | None:
+                   with_text=None, language: str | None = None) -> str | None:
     """ISO date of publication from the page's own statements, or None.
 
     `page_without_text` is the cleaned page (furniture with other articles' dates gone)
@@ -163,10 +165,10 @@ def published_date(page: PageMeta, candidates: list[DateCandidate], scope, page_
             return found
     # htmldate reads the URL too, and makes a month-only one the 1st: not given the URL then.
     htmldate_url = url if month is None else None
-    found = _date_from_htmldate(page_without_text, htmldate_url)
+    found = _date_from_htmldate(page_without_text, htmldate_url, language=language)
     if found or month is None or with_text is None:
         return found
-    return _date_from_htmldate(with_text(), None, month)
+    return _date_from_htmldate(with_text(), None, month, language)
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
@@ -239,8 +241,8 @@ def _date_from_markup(candidates: list[DateCandidate], scope, zone) -> str | Non
     return None
 
 
-def _date_from_htmldate(page, url: str | None, month: tuple[int, int] | None = None
-                        ) -> str | None:
+def _date_from_htmldate(page, url: str | None, month: tuple[int, int] | None = None,
+                        language: str | None = None) -> str | None:
     """htmldate (markup, URL and text rules) on our cleaned tree; within `month` if given."""
     bounds = {}
     if month is not None:
@@ -253,13 +255,49 @@ def _date_from_htmldate(page, url: str | None, month: tuple[int, int] | None = N
 
         # htmldate takes lxml.html trees or text; ours is a plain etree tree.
         page = etree.tostring(page, encoding="unicode", method="html")
-        found = find_date(page, url=url, extensive_search=True,
-                          original_date=True, outputformat="%Y-%m-%d", **bounds)
+        with _dates_in_words_read_in(language):
+            found = find_date(page, url=url, extensive_search=True,
+                              original_date=True, outputformat="%Y-%m-%d", **bounds)
     except Exception:  # htmldate is a best-effort helper; a failure there is "no date"
         return None
     if not found or found.endswith("-01-01") or not within_month(found, month):
         return None  # a year alone (a copyright line) is htmldate's last resort, not a date
     return found
+
+
+@contextmanager
+def _dates_in_words_read_in(language: str | None):
+    """htmldate parses a date in words ("17 de marzo de 2020") with dateparser, asking every
+    one of its ~200 locales whether it applies, and compiling their patterns anew on each
+    such date (seconds per date). The page's language is known: ask that one (and English,
+    the web's lingua franca). Swapped for the call only; htmldate's own parser is restored."""
+    from htmldate import extractors
+
+    original = extractors.get_external_parser
+    extractors.get_external_parser = lambda: _date_parser(language)
+    try:
+        yield
+    finally:
+        extractors.get_external_parser = original
+
+
+@lru_cache(maxsize=32)
+def _date_parser(language: str | None):
+    from dateparser import DateDataParser
+
+    languages = ["en"] if language in (None, "en") else [language, "en"]
+    try:
+        return DateDataParser(languages=languages, settings=_DATEPARSER_SETTINGS)
+    except ValueError:  # a language dateparser does not know
+        return DateDataParser(languages=["en"], settings=_DATEPARSER_SETTINGS)
+
+
+# htmldate's own settings for dateparser.
+_DATEPARSER_SETTINGS = {
+    "NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"],
+    "PREFER_DATES_FROM": "past", "PREFER_LOCALE_DATE_ORDER": True,
+    "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True,
+}
 
 
 def parse_date(value: str | None, zone=None) -> str | None:

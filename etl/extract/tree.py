@@ -179,7 +179,9 @@ def drop_boilerplate(root: etree._Element, keep: frozenset = frozenset()) -> Non
         protected.add(el)
     page_chars = None
     doomed = []
-    for el in root.iter():
+    # Inside a doomed block everything goes anyway: its subtree is not visited.
+    walker = etree.iterwalk(root, events=("start",))
+    for _, el in walker:
         if el in protected or not isinstance(el.tag, str) or not is_boilerplate(el):
             continue
         if el.tag not in BOILERPLATE_TAGS and not _marks_comments(_marks(el)):
@@ -188,6 +190,7 @@ def drop_boilerplate(root: etree._Element, keep: frozenset = frozenset()) -> Non
             if _holds_the_page(el, page_chars):
                 continue
         doomed.append(el)
+        walker.skip_subtree()
     for el in doomed:
         _drop(el)
 
