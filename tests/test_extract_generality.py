@@ -132,3 +132,15 @@ def test_a_date_in_words_in_the_pages_language_is_read():
             f"<div class='nota'><p>{text * 4}</p></div></main></body></html>")
     assert extract_article(page, "https://www.example.com.mx/finanzas/petroleo").published_at \
         == "2020-03-17"
+
+
+def test_a_date_only_a_script_states_is_found_on_the_page_as_served_but_never_a_sidebars():
+    body = f"<main><h1>A headline for the test page</h1><p>{_FILLER * 4}</p></main>"
+    scripted = _page(body + "<div class='meta'><script>showDate('2020/04/17 01:43:09')"
+                            "</script></div>")
+    assert extract_article(scripted, "http://city.example.com/67926/6950016").published_at \
+        == "2020-04-17"
+    # The only date outside scripts is a sidebar's: another article's, never this one's.
+    sidebar = _page(body + "<aside class='latest-news'><a href='/n/2'>Other news</a>"
+                           "<span class='date'>15.12.2021</span></aside>")
+    assert extract_article(sidebar, "http://city.example.com/67926/6950016").published_at is None

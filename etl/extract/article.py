@@ -89,7 +89,7 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
         title=body.title,
         alt_titles=metadata.alt_titles(headline_texts, body.scope, body.title, language),
         published_at=_published_date(root, page, stated_dates, body, selectors, page_url or url,
-                                     language),
+                                     language, text),
         translation_of_url=metadata.translation_url(page, language, page_url),
         body_paragraphs=body.paragraphs,
         place=place,
@@ -230,7 +230,7 @@ def _share_of_words_in(paragraphs: list[str], other: list[str]) -> float:
 
 
 def _published_date(root, page, stated_dates, body: _Body, selectors: dict,
-                    url: str | None, language: str | None) -> str | None:
+                    url: str | None, language: str | None, text: str) -> str | None:
     configured = _select_one(root, selectors.get("published_at"))
     if configured is not None:
         return dates.parse_date(configured.get("datetime") or configured.get("content")
@@ -252,7 +252,7 @@ def _published_date(root, page, stated_dates, body: _Body, selectors: dict,
         return root
 
     return dates.published_date(page, stated_dates, body.scope, root, url, body.dateline,
-                                with_text, language)
+                                with_text, language, text)
 
 
 _HEADER_CLASS = re.compile(r"(?:^|[\s_-])(?:header|topbar|top-bar|site-head)", re.I)

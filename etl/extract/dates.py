@@ -37,7 +37,7 @@ _DATE_META_KEYS = (
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog|webpage|creativework", re.I)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _SLASH_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
-_DOTTED_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_DOTTED_DATE = re.compile(r"\b(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\D|$)")
 _WORDY_DATE = re.compile(r"\b(\d{1,2})\.?\s+([^\W\d_]{3,})\.?,?\s+(\d{4})\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -138,7 +138,8 @@ def dateline_date(paragraph: str) -> str | None:
 
 def published_date(page: PageMeta, candidates: list[DateCandidate], scope, page_without_text,
                    url: str | None, dateline: str | None = None,
-                   with_text=None, language: str | None = None) -> str | None:
+                   with_text=None, language: str | None = None,
+                   served_page: str | None = None) -> str | None:
     """ISO date of publication from the page's own statements, or None.
 
     `page_without_text` is the cleaned page (furniture with other articles' dates gone)
@@ -166,9 +167,25 @@ def published_date(page: PageMeta, candidates: list[DateCandidate], scope, page_
     # htmldate reads the URL too, and makes a month-only one the 1st: not given the URL then.
     htmldate_url = url if month is None else None
     found = _date_from_htmldate(page_without_text, htmldate_url, language=language)
-    if found or month is None or with_text is None:
+    if found:
         return found
-    return _date_from_htmldate(with_text(), None, month, language)
+    if month is not None and with_text is not None:
+        return _date_from_htmldate(with_text(), None, month, language)
+    if served_page:
+        return _served_page_date(served_page, htmldate_url, candidates, zone, language)
+    return None
+
+
+def _served_page_date(served_page: str, url: str | None, candidates: list[DateCandidate],
+                      zone, language: str | None) -> str | None:
+    """htmldate on the page as served (scripts and comments included: some pages state
+    their date only there), unless its answer is a date that other content on the page
+    states (a sidebar's, a teaser's): that is not this article's."""
+    found = _date_from_htmldate(served_page, url, language=language)
+    if found is None:
+        return None
+    foreign = {parse_date(c.value, zone) for c in candidates if c.foreign}
+    return None if found in foreign else found
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
@@ -200,13 +217,23 @@ def within_month(found: str, month: tuple[int, int] | None) -> bool:
 
 
 def _date_from_meta(page: PageMeta, zone) -> str | None:
+    """The publication date the page's meta tags state; when they state only when the page
+    was last modified (no publication key at all), that date: it is what the page offers
+    as its date (an evergreen guide kept up to date)."""
     for key in _DATE_META_KEYS:
         value = page.meta.get(key)
         if value:
             found = parse_date(value, zone)
             if found:
                 return found
+    for key in _MODIFIED_META_KEYS:
+        found = parse_date(page.meta.get(key), zone)
+        if found:
+            return found
     return None
+
+
+_MODIFIED_META_KEYS = ("article:modified_time", "og:updated_time")
 
 
 def _date_from_rdf(page: PageMeta, zone) -> str | None:
@@ -243,7 +270,8 @@ def _date_from_markup(candidates: list[DateCandidate], scope, zone) -> str | Non
 
 def _date_from_htmldate(page, url: str | None, month: tuple[int, int] | None = None,
                         language: str | None = None) -> str | None:
-    """htmldate (markup, URL and text rules) on our cleaned tree; within `month` if given."""
+    """htmldate (markup, URL and text rules) on our cleaned tree or a page's text; within
+    `month` if given."""
     bounds = {}
     if month is not None:
         year, number = month
@@ -254,7 +282,8 @@ def _date_from_htmldate(page, url: str | None, month: tuple[int, int] | None = N
         from htmldate import find_date
 
         # htmldate takes lxml.html trees or text; ours is a plain etree tree.
-        page = etree.tostring(page, encoding="unicode", method="html")
+        if not isinstance(page, str):
+            page = etree.tostring(page, encoding="unicode", method="html")
         with _dates_in_words_read_in(language):
             found = find_date(page, url=url, extensive_search=True,
                               original_date=True, outputformat="%Y-%m-%d", **bounds)
@@ -316,7 +345,8 @@ def parse_date(value: str | None, zone=None) -> str | None:
                            (_COMPACT_DATE, "ymd")):
         match = pattern.search(value)
         if match:
-            parts = dict(zip(order, (int(g) for g in match.groups())))
+            numbers = (int(g) for g in match.groups() if g.isdigit())  # not the separator
+            parts = dict(zip(order, numbers))
             return _valid_date(parts["y"], parts["m"], parts["d"])
     return _parse_free_date(value)
 
