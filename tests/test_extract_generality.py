@@ -144,3 +144,13 @@ def test_a_date_only_a_script_states_is_found_on_the_page_as_served_but_never_a_
     sidebar = _page(body + "<aside class='latest-news'><a href='/n/2'>Other news</a>"
                            "<span class='date'>15.12.2021</span></aside>")
     assert extract_article(sidebar, "http://city.example.com/67926/6950016").published_at is None
+
+
+def test_a_code_listing_keeps_its_highlighted_comments():
+    listing = ("<pre><code class='language-bash'><span class='hljs-comment'># initialize the "
+               "repository</span>\ngit init\n<span class='hljs-comment'># view the state of "
+               "the repository</span>\ngit status</code></pre>")
+    page = _page(f"<article><h1>A headline for the test page</h1><p>{_FILLER * 3}</p>"
+                 f"{listing}<p>{_FILLER * 2}</p></article>")
+    body = "\n".join(extract_article(page, "https://example.dev/posts/git").body_paragraphs)
+    assert "# initialize the repository" in body and "# view the state of the repository" in body

@@ -22,6 +22,7 @@ JUNK_TAGS = frozenset({
     "textarea", "form", "dialog", "link",
 })
 # JSON-LD is metadata: it is read before drop_junk runs.
+VERBATIM_TAGS = frozenset({"pre", "code"})
 
 # Blocks of other content by their tag or ARIA role (sidebars, menus, page footer).
 FOREIGN_TAGS = frozenset({"nav", "aside", "footer", "menu"})
@@ -182,6 +183,11 @@ def drop_boilerplate(root: etree._Element, keep: frozenset = frozenset()) -> Non
     # Inside a doomed block everything goes anyway: its subtree is not visited.
     walker = etree.iterwalk(root, events=("start",))
     for _, el in walker:
+        if el.tag in VERBATIM_TAGS:
+            # A code listing is text verbatim: its class names are syntax highlighting
+            # ("hljs-comment"), not blocks of other content.
+            walker.skip_subtree()
+            continue
         if el in protected or not isinstance(el.tag, str) or not is_boilerplate(el):
             continue
         if el.tag not in BOILERPLATE_TAGS and not _marks_comments(_marks(el)):
