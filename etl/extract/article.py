@@ -194,8 +194,10 @@ def _trafilatura_paragraphs(text: str, title: str | None) -> list[str]:
 _MISSED_MIN_CHARS = 1000
 _MISSED_MIN_RATIO = 2.0
 # A second opinion replaces our body when it holds ours (this share of our words) and
-# clearly more (the same margins).
+# clearly more: as much more again, and three times as much (twice is what a complete
+# article plus the page's other prose often comes to).
 _AGREEMENT = 0.6
+_REPLACE_MIN_RATIO = 3.0
 
 
 def _missed_text(paragraphs: list[str], served_text_chars: int) -> bool:
@@ -211,7 +213,7 @@ def _second_opinion(text: str, paragraphs: list[str], title: str | None) -> list
     words) and finds clearly more: ours was a part of the article, not all of it."""
     found = _trafilatura_paragraphs(text, title)
     ours, theirs = sum(map(len, paragraphs)), sum(map(len, found))
-    if theirs - ours < _MISSED_MIN_CHARS or theirs < ours * _MISSED_MIN_RATIO:
+    if theirs - ours < _MISSED_MIN_CHARS or theirs < ours * _REPLACE_MIN_RATIO:
         return paragraphs
     if _share_of_words_in(paragraphs, found) < _AGREEMENT:
         return paragraphs
