@@ -177,11 +177,11 @@ def _fallback_paragraphs(text: str, paragraphs: list[str], title: str | None) ->
     return paragraphs
 
 
-def _trafilatura_paragraphs(text: str, title: str | None) -> list[str]:
+def _trafilatura_paragraphs(text: str, title: str | None, precision: bool = True) -> list[str]:
     try:
         import trafilatura
 
-        extracted = trafilatura.extract(text, favor_precision=True, include_comments=False,
+        extracted = trafilatura.extract(text, favor_precision=precision, include_comments=False,
                                         include_tables=True, deduplicate=False)
     except Exception:  # a second opinion must never turn a best-effort result into a crash
         return []
@@ -211,7 +211,8 @@ def _missed_text(paragraphs: list[str], served_text_chars: int) -> bool:
 def _second_opinion(text: str, paragraphs: list[str], title: str | None) -> list[str]:
     """trafilatura's main text instead of ours when it agrees with ours (holds most of its
     words) and finds clearly more: ours was a part of the article, not all of it."""
-    found = _trafilatura_paragraphs(text, title)
+    # Its default setting: what is looked for here is the text ours missed (recall).
+    found = _trafilatura_paragraphs(text, title, precision=False)
     ours, theirs = sum(map(len, paragraphs)), sum(map(len, found))
     if theirs - ours < _MISSED_MIN_CHARS or theirs < ours * _REPLACE_MIN_RATIO:
         return paragraphs
