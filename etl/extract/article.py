@@ -10,6 +10,7 @@ Stages, each in its own module:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from lxml import etree
@@ -69,13 +70,14 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
     lead = dateline_stage.stated_lead(root)
     date_line = dateline_stage.marked_date_line(root)
     drop_junk(root)
+    served_text_chars = content_stage.paragraph_chars(root)  # before any block is judged
     # Read before the furniture goes: captions and bylines are furniture for the body, but
     # they carry the headline in other languages and the date.
     headline_texts = metadata.headline_candidates(root)
     stated_dates = dates.date_candidates(root)
     drop_boilerplate(root, keep=frozenset(root.iter("h1")))
 
-    body = _read_body(root, page, text, selectors)
+    body = _read_body(root, page, text, selectors, served_text_chars)
     if not body.paragraphs and not body.title:
         if root.get("data-etl-too-deep"):
             raise ExtractionError("markup too deeply nested: the parser stops at 256 levels "
@@ -89,7 +91,8 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
         language=language,
         title=body.title,
         alt_titles=metadata.alt_titles(headline_texts, body.scope, body.title, language),
-        published_at=_published_date(root, page, stated_dates, body, selectors, page_url or url),
+        published_at=_published_date(root, page, stated_dates, body, selectors, page_url or url,
+                                     language, text),
         translation_of_url=metadata.translation_url(page, language, page_url),
         body_paragraphs=body.paragraphs,
         place=place,
@@ -114,7 +117,7 @@ class _Body:
     dateline: str | None  # a date standing alone at the top of the body
 
 
-def _read_body(root, page, text: str, selectors: dict) -> _Body:
+def _read_body(root, page, text: str, selectors: dict, served_text_chars: int) -> _Body:
     """Main content (configured selector, else found generically, else trafilatura), its
     headline and its paragraphs."""
     configured = _select(root, selectors.get("body"))
@@ -133,6 +136,8 @@ def _read_body(root, page, text: str, selectors: dict) -> _Body:
         [p for p in content_stage.paragraphs_of(blocks) if p != title])
     if not configured and (found is None or not found.confident) and not _enough(paragraphs):
         paragraphs = _fallback_paragraphs(text, paragraphs, title)
+    elif not configured and _missed_text(paragraphs, served_text_chars):
+        paragraphs = _second_opinion(text, paragraphs, title)
     dateline, paragraphs = _split_dateline(paragraphs)
     return _Body(blocks, scope, title, paragraphs, dateline)
 
@@ -171,34 +176,91 @@ def _enough(paragraphs: list[str]) -> bool:
 
 def _fallback_paragraphs(text: str, paragraphs: list[str], title: str | None) -> list[str]:
     """trafilatura's main text when no container stood out and it finds clearly more."""
-    try:
-        import trafilatura
-
-        extracted = trafilatura.extract(text, favor_precision=True, include_comments=False,
-                                        include_tables=True, deduplicate=False)
-    except Exception:  # the fallback must never turn a best-effort result into a crash
-        return paragraphs
-    if not extracted:
-        return paragraphs
-    found = [p for p in (normalize_text(line) for line in extracted.split("\n")) if p]
-    found = [p for p in found if p != title]
+    found = _trafilatura_paragraphs(text, title)
     if sum(map(len, found)) > sum(map(len, paragraphs)) * _FALLBACK_MIN_GAIN:
         return found
     return paragraphs
 
 
+def _trafilatura_paragraphs(text: str, title: str | None, precision: bool = True) -> list[str]:
+    try:
+        import trafilatura
+
+        extracted = trafilatura.extract(text, favor_precision=precision, include_comments=False,
+                                        include_tables=True, deduplicate=False)
+    except Exception:  # a second opinion must never turn a best-effort result into a crash
+        return []
+    found = [p for p in (normalize_text(line) for line in (extracted or "").split("\n")) if p]
+    return [p for p in found if p != title]
+
+
+# The page as served holds clearly more paragraph text than the body we found: this much
+# more, and this many times as much.
+_MISSED_MIN_CHARS = 1000
+_MISSED_MIN_RATIO = 2.0
+# A second opinion replaces our body when it holds ours (this share of our words) and
+# clearly more: as much more again, and three times as much (twice is what a complete
+# article plus the page's other prose often comes to).
+_AGREEMENT = 0.6
+_REPLACE_MIN_RATIO = 3.0
+
+
+def _missed_text(paragraphs: list[str], served_text_chars: int) -> bool:
+    """True when the page's paragraphs hold much more text than our body: a wrong block (a
+    reference list, a teaser, a dialog) may have won, or the article was taken for furniture."""
+    ours = sum(map(len, paragraphs))
+    return served_text_chars - ours >= _MISSED_MIN_CHARS and \
+        served_text_chars >= ours * _MISSED_MIN_RATIO
+
+
+def _second_opinion(text: str, paragraphs: list[str], title: str | None) -> list[str]:
+    """trafilatura's main text instead of ours when it agrees with ours (holds most of its
+    words) and finds clearly more: ours was a part of the article, not all of it."""
+    # Its default setting: what is looked for here is the text ours missed (recall).
+    found = _trafilatura_paragraphs(text, title, precision=False)
+    ours, theirs = sum(map(len, paragraphs)), sum(map(len, found))
+    if theirs - ours < _MISSED_MIN_CHARS or theirs < ours * _REPLACE_MIN_RATIO:
+        return paragraphs
+    if _share_of_words_in(paragraphs, found) < _AGREEMENT:
+        return paragraphs
+    return found
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _share_of_words_in(paragraphs: list[str], other: list[str]) -> float:
+    words = Counter(_WORD.findall(" ".join(paragraphs).lower()))
+    total = sum(words.values())
+    if not total:
+        return 1.0
+    return sum((words & Counter(_WORD.findall(" ".join(other).lower()))).values()) / total
+
+
 def _published_date(root, page, stated_dates, body: _Body, selectors: dict,
-                    url: str | None) -> str | None:
+                    url: str | None, language: str | None, text: str) -> str | None:
     configured = _select_one(root, selectors.get("published_at"))
     if configured is not None:
         return dates.parse_date(configured.get("datetime") or configured.get("content")
                                 or text_of(configured))
     # The article's text speaks of events, not of its own publication, and a page header
-    # shows today's date: both out of the search.
+    # shows today's date: both out of the first search. The text comes back for a second
+    # one when the rest of the page states no date (some pages state it only there).
+    removed = []
     for block in [*body.blocks, *_page_headers(root, body.scope)]:
-        if block.getparent() is not None:
-            block.getparent().remove(block)
-    return dates.published_date(page, stated_dates, body.scope, root, url, body.dateline)
+        parent = block.getparent()
+        if parent is not None:
+            removed.append((parent, parent.index(block), block))
+            parent.remove(block)
+
+    def with_text():
+        for parent, index, block in reversed(removed):
+            if block in body.blocks:
+                parent.insert(index, block)
+        return root
+
+    return dates.published_date(page, stated_dates, body.scope, root, url, body.dateline,
+                                with_text, language, text)
 
 
 _HEADER_CLASS = re.compile(r"(?:^|[\s_-])(?:header|topbar|top-bar|site-head)", re.I)

@@ -61,8 +61,41 @@ def find_content(root: etree._Element) -> Content | None:
         return None
     best, best_score = max(scores.items(), key=lambda item: item[1])
     blocks = _with_same_class_blocks(_with_sibling_blocks(best, best_score, scores), best, root)
+    blocks = _where_the_prose_is(root, blocks)
     text_chars = sum(len(text_of(b)) for b in blocks)
     return Content(blocks, confident=text_chars >= CONFIDENT_CHARS)
+
+
+# A winner holding less than this share of the page's prose (paragraphs of some length)
+# is a list of short items, and the article is elsewhere.
+_LIST_PROSE_SHARE = 0.1
+_PROSE_SHARE = 0.5
+
+
+def _where_the_prose_is(root, blocks: list) -> list:
+    """The blocks, or the element holding most of the page's prose when they hold little of
+    it: a dense list of short items (references, signatories, teasers) outscores an
+    article whose paragraphs are spread over many nested sections, each scoring little."""
+    prose = {p: chars for p, chars in _prose_paragraphs(root)}
+    total = sum(prose.values())
+    chosen = set(blocks)
+    inside = sum(chars for p, chars in prose.items()
+                 if p in chosen or any(a in chosen for a in p.iterancestors()))
+    if total - inside < _MISSED_PROSE_CHARS or inside >= total * _LIST_PROSE_SHARE:
+        return blocks
+    held: dict = {}
+    for p, chars in prose.items():
+        for ancestor in p.iterancestors():
+            held[ancestor] = held.get(ancestor, 0) + chars
+    # Elements holding more than half the prose form one chain: take its deepest.
+    chain = [el for el, chars in held.items() if chars > total * _PROSE_SHARE
+             and el.tag not in ("html", "body")]
+    if not chain:
+        return blocks
+    return [max(chain, key=lambda el: sum(1 for _ in el.iterancestors()))]
+
+
+_MISSED_PROSE_CHARS = 1500
 
 
 _ARTICLE_BODY_XPATH = ("//*[contains(translate(@itemprop, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
@@ -117,6 +150,23 @@ def _prior(el) -> float:
         elif BOILERPLATE_CLASS.search(marks):
             score -= 25.0
     return score
+
+
+_PARAGRAPH_MIN_CHARS = 80
+
+
+def paragraph_chars(root) -> int:
+    """Characters in the page's paragraphs of prose (<p> of some length, few links)."""
+    return sum(chars for _, chars in _prose_paragraphs(root))
+
+
+def _prose_paragraphs(root):
+    for p in root.iter("p"):
+        text = text_of(p)
+        if len(text) >= _PARAGRAPH_MIN_CHARS:
+            linked = sum(len(text_of(a)) for a in p.iter("a"))
+            if linked < len(text) * 0.3:
+                yield p, len(text.strip())
 
 
 def link_density(el) -> float:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from contextlib import contextmanager
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -35,7 +37,7 @@ _DATE_META_KEYS = (
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog|webpage|creativework", re.I)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _SLASH_DATE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
-_DOTTED_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_DOTTED_DATE = re.compile(r"\b(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\D|$)")
 _WORDY_DATE = re.compile(r"\b(\d{1,2})\.?\s+([^\W\d_]{3,})\.?,?\s+(\d{4})\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -83,7 +85,9 @@ def date_candidates(root) -> list[DateCandidate]:
 
 def _cached(memo: dict, el) -> bool:
     if el not in memo:
-        memo[el] = is_foreign(el)
+        # A block that links nowhere cannot be a teaser of other pages: an aside holding
+        # just the article's date is the article's own furniture.
+        memo[el] = is_foreign(el) and next(el.iter("a"), None) is not None
     return memo[el]
 
 
@@ -133,28 +137,59 @@ def dateline_date(paragraph: str) -> str | None:
 
 
 def published_date(page: PageMeta, candidates: list[DateCandidate], scope, page_without_text,
-                   url: str | None, dateline: str | None = None) -> str | None:
+                   url: str | None, dateline: str | None = None,
+                   with_text=None, language: str | None = None,
+                   served_page: str | None = None) -> str | None:
     """ISO date of publication from the page's own statements, or None.
 
     `page_without_text` is the cleaned page (furniture with other articles' dates gone)
-    without the article's text (which speaks of events): what htmldate may search.
+    without the article's text (which speaks of events): what htmldate searches first;
+    `with_text()` gives the cleaned page with the text back: when the URL gives the month
+    and nothing else gives the day, the text's dates of that month are searched (elsewhere
+    the text's dates are its events').
+    A URL stating only a year and month (/2016/12/slug) does not give the date: it narrows
+    the candidates to that month.
     """
     found = date_from_url(url)
     if found:
         return found
+    month = month_from_url(url)
     zone = publisher_zone(page, url)
-    for finder in (_date_from_meta, _date_from_jsonld, _date_from_rdf):
-        found = finder(page, zone)
-        if found:
-            return found
+    stated = [lambda finder=finder: finder(page, zone)
+              for finder in (_date_from_meta, _date_from_jsonld, _date_from_rdf)]
     if scope is not None:
-        found = _date_from_markup(candidates, scope, zone)
-        if found:
+        stated.append(lambda: _date_from_markup(candidates, scope, zone))
+    stated.append(lambda: dateline)
+    for finder in stated:
+        found = finder()
+        if found and within_month(found, month):
             return found
-    return dateline or _date_from_htmldate(page_without_text, url)
+    # htmldate reads the URL too, and makes a month-only one the 1st: not given the URL then.
+    htmldate_url = url if month is None else None
+    found = _date_from_htmldate(page_without_text, htmldate_url, language=language)
+    if found:
+        return found
+    if month is not None and with_text is not None:
+        return _date_from_htmldate(with_text(), None, month, language)
+    if served_page:
+        return _served_page_date(served_page, htmldate_url, candidates, zone, language)
+    return None
+
+
+def _served_page_date(served_page: str, url: str | None, candidates: list[DateCandidate],
+                      zone, language: str | None) -> str | None:
+    """htmldate on the page as served (scripts and comments included: some pages state
+    their date only there), unless its answer is a date that other content on the page
+    states (a sidebar's, a teaser's): that is not this article's."""
+    found = _date_from_htmldate(served_page, url, language=language)
+    if found is None:
+        return None
+    foreign = {parse_date(c.value, zone) for c in candidates if c.foreign}
+    return None if found in foreign else found
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])(?:/|$)")
 
 
 def date_from_url(url: str | None) -> str | None:
@@ -167,14 +202,38 @@ def date_from_url(url: str | None) -> str | None:
     return _valid_date(*(int(g) for g in match.groups())) if match else None
 
 
+def month_from_url(url: str | None) -> tuple[int, int] | None:
+    """(year, month) of a URL path that files the page by month only (/2016/12/slug)."""
+    if not url:
+        return None
+    match = _URL_MONTH.search(urlsplit(url).path)
+    if not match or not _valid_date(int(match.group(1)), int(match.group(2)), 1):
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def within_month(found: str, month: tuple[int, int] | None) -> bool:
+    return month is None or found[:7] == f"{month[0]:04d}-{month[1]:02d}"
+
+
 def _date_from_meta(page: PageMeta, zone) -> str | None:
+    """The publication date the page's meta tags state; when they state only when the page
+    was last modified (no publication key at all), that date: it is what the page offers
+    as its date (an evergreen guide kept up to date)."""
     for key in _DATE_META_KEYS:
         value = page.meta.get(key)
         if value:
             found = parse_date(value, zone)
             if found:
                 return found
+    for key in _MODIFIED_META_KEYS:
+        found = parse_date(page.meta.get(key), zone)
+        if found:
+            return found
     return None
+
+
+_MODIFIED_META_KEYS = ("article:modified_time", "og:updated_time")
 
 
 def _date_from_rdf(page: PageMeta, zone) -> str | None:
@@ -209,21 +268,65 @@ def _date_from_markup(candidates: list[DateCandidate], scope, zone) -> str | Non
     return None
 
 
-def _date_from_htmldate(root, url: str | None) -> str | None:
-    """htmldate (markup, URL and text rules) on what is left of the page: no sidebars, no
-    related news, no article text."""
+def _date_from_htmldate(page, url: str | None, month: tuple[int, int] | None = None,
+                        language: str | None = None) -> str | None:
+    """htmldate (markup, URL and text rules) on our cleaned tree or a page's text; within
+    `month` if given."""
+    bounds = {}
+    if month is not None:
+        year, number = month
+        following = date(year + number // 12, number % 12 + 1, 1)
+        bounds = {"min_date": f"{year:04d}-{number:02d}-01",
+                  "max_date": (following - timedelta(days=1)).isoformat()}
     try:
         from htmldate import find_date
 
         # htmldate takes lxml.html trees or text; ours is a plain etree tree.
-        page = etree.tostring(root, encoding="unicode", method="html")
-        found = find_date(page, url=url, extensive_search=True,
-                          original_date=True, outputformat="%Y-%m-%d")
+        if not isinstance(page, str):
+            page = etree.tostring(page, encoding="unicode", method="html")
+        with _dates_in_words_read_in(language):
+            found = find_date(page, url=url, extensive_search=True,
+                              original_date=True, outputformat="%Y-%m-%d", **bounds)
     except Exception:  # htmldate is a best-effort helper; a failure there is "no date"
         return None
-    if not found or found.endswith("-01-01"):
+    if not found or found.endswith("-01-01") or not within_month(found, month):
         return None  # a year alone (a copyright line) is htmldate's last resort, not a date
     return found
+
+
+@contextmanager
+def _dates_in_words_read_in(language: str | None):
+    """htmldate parses a date in words ("17 de marzo de 2020") with dateparser, asking every
+    one of its ~200 locales whether it applies, and compiling their patterns anew on each
+    such date (seconds per date). The page's language is known: ask that one (and English,
+    the web's lingua franca). Swapped for the call only; htmldate's own parser is restored."""
+    from htmldate import extractors
+
+    original = extractors.get_external_parser
+    extractors.get_external_parser = lambda: _date_parser(language)
+    try:
+        yield
+    finally:
+        extractors.get_external_parser = original
+
+
+@lru_cache(maxsize=32)
+def _date_parser(language: str | None):
+    from dateparser import DateDataParser
+
+    languages = ["en"] if language in (None, "en") else [language, "en"]
+    try:
+        return DateDataParser(languages=languages, settings=_DATEPARSER_SETTINGS)
+    except ValueError:  # a language dateparser does not know
+        return DateDataParser(languages=["en"], settings=_DATEPARSER_SETTINGS)
+
+
+# htmldate's own settings for dateparser.
+_DATEPARSER_SETTINGS = {
+    "NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"],
+    "PREFER_DATES_FROM": "past", "PREFER_LOCALE_DATE_ORDER": True,
+    "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True,
+}
 
 
 def parse_date(value: str | None, zone=None) -> str | None:
@@ -242,7 +345,8 @@ def parse_date(value: str | None, zone=None) -> str | None:
                            (_COMPACT_DATE, "ymd")):
         match = pattern.search(value)
         if match:
-            parts = dict(zip(order, (int(g) for g in match.groups())))
+            numbers = (int(g) for g in match.groups() if g.isdigit())  # not the separator
+            parts = dict(zip(order, numbers))
             return _valid_date(parts["y"], parts["m"], parts["d"])
     return _parse_free_date(value)
 
@@ -281,7 +385,7 @@ def _valid_date(year: int, month: int, day: int) -> str | None:
 # ---------------------------------------------------------------- the publisher's time zone
 
 _UTC_STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{1,2}(?:\.\d+)?)?"
-                        r"\s*(?:Z|[+-]00:?00|UTC|GMT)$", re.I)
+                        r"\s*(Z|[+-]00:?00|UTC|GMT)$", re.I)
 # One zone per country: the capital's, or the most populous one's for countries spanning
 # several (a publication date is the date where most of the readers are).
 _COUNTRY_ZONES = {
@@ -357,10 +461,16 @@ def _stated_offset(page: PageMeta):
 
 
 def _local_date_of_utc_stamp(value: str, zone) -> str | None:
+    """The date in `zone` of a UTC stamp. A stamp written with the offset +00:00 (not "Z")
+    may be the publisher's local time with its own offset: it is converted only when the
+    page's other stamps state a different offset, not on a zone guessed from its locale or
+    domain."""
     match = _UTC_STAMP.match(value)
     if not match:
         return None
-    year, month, day, hour, minute = (int(g) for g in match.groups())
+    if match.group(6)[0] in "+-" and not isinstance(zone, timezone):
+        return None
+    year, month, day, hour, minute = (int(g) for g in match.groups()[:5])
     try:
         stamp = datetime(year, month, day, hour, minute, tzinfo=timezone.utc)
     except ValueError:

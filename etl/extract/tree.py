@@ -22,6 +22,7 @@ JUNK_TAGS = frozenset({
     "textarea", "form", "dialog", "link",
 })
 # JSON-LD is metadata: it is read before drop_junk runs.
+VERBATIM_TAGS = frozenset({"pre", "code"})
 
 # Blocks of other content by their tag or ARIA role (sidebars, menus, page footer).
 FOREIGN_TAGS = frozenset({"nav", "aside", "footer", "menu"})
@@ -112,11 +113,59 @@ def text_of(el) -> str:
     return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
 
+# Controls that some pages wrap around everything (an ASP.NET form, an unclosed button the
+# parser nests the rest of the page in): holding prose, they lose their tag, not their text.
+WRAPPING_CONTROLS = frozenset({"form", "button"})
+_PROSE_MIN_CHARS = 80
+
+
 def drop_junk(root: etree._Element) -> None:
     """Remove scripts, styles, forms, media and other non-text elements."""
-    doomed = [el for el in root.iter() if not isinstance(el.tag, str) or el.tag in JUNK_TAGS]
+    doomed, wrappers = [], []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag not in JUNK_TAGS:
+            if not isinstance(el.tag, str):
+                doomed.append(el)
+        elif el.tag in WRAPPING_CONTROLS and _holds_prose(el):
+            wrappers.append(el)
+        else:
+            doomed.append(el)
     for el in doomed:
         _drop(el)
+    for el in reversed(wrappers):
+        _unwrap(el)
+
+
+def _holds_prose(el) -> bool:
+    return any(len(text_of(p)) >= _PROSE_MIN_CHARS for p in el.iter("p"))
+
+
+def _unwrap(el) -> None:
+    """Replace an element by its content (text, children and tail kept in place)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    previous = el.getprevious()
+    lead = (el.text or "")
+    if lead:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + lead
+        else:
+            parent.text = (parent.text or "") + lead
+    children = list(el)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    tail = el.tail or ""
+    parent.remove(el)
+    if tail:
+        if children:
+            children[-1].tail = (children[-1].tail or "") + tail
+        elif index > 0:
+            before = parent[index - 1]
+            before.tail = (before.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
 
 
 def drop_boilerplate(root: etree._Element, keep: frozenset = frozenset()) -> None:
@@ -131,7 +180,14 @@ def drop_boilerplate(root: etree._Element, keep: frozenset = frozenset()) -> Non
         protected.add(el)
     page_chars = None
     doomed = []
-    for el in root.iter():
+    # Inside a doomed block everything goes anyway: its subtree is not visited.
+    walker = etree.iterwalk(root, events=("start",))
+    for _, el in walker:
+        if el.tag in VERBATIM_TAGS:
+            # A code listing is text verbatim: its class names are syntax highlighting
+            # ("hljs-comment"), not blocks of other content.
+            walker.skip_subtree()
+            continue
         if el in protected or not isinstance(el.tag, str) or not is_boilerplate(el):
             continue
         if el.tag not in BOILERPLATE_TAGS and not _marks_comments(_marks(el)):
@@ -140,6 +196,7 @@ def drop_boilerplate(root: etree._Element, keep: frozenset = frozenset()) -> Non
             if _holds_the_page(el, page_chars):
                 continue
         doomed.append(el)
+        walker.skip_subtree()
     for el in doomed:
         _drop(el)
 

@@ -10,7 +10,7 @@ import sys
 import time
 
 BENCHMARKS = (
-    "tests.bench.bench_extract",         # issue 6: body/date/title accuracy and speed vs trafilatura
+    "tests.bench.bench_extract",         # issues 6, 13: body/date/title accuracy and speed vs trafilatura, per corpus
     "tests.bench.bench_events_kremlin",  # issue 3: event city accuracy and the cost of event extraction
     "tests.bench.bench_events_dev",      # issue 11: events scored on the two annotated development sets
     "tests.bench.bench_load",            # issue 5: loading 10,000 records, then the same again
