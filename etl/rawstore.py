@@ -73,24 +73,15 @@ class HostSlots:
         ).fetchone()[0]
 
 
-def try_lock_url(conn, url: str) -> bool:
-    """Claim `url` for fetching, for this session, unless another process is fetching it right now."""
-    return conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 12))", (url,)).fetchone()[0]
-
-
 def try_lock_urls(conn, urls: list[str]) -> set[str]:
-    """`try_lock_url` for a group in one round trip: the URLs claimed."""
+    """Claim the URLs for fetching, for this session, unless another process is fetching them right
+    now (one round trip for the group): the URLs claimed."""
     return {row[0] for row in conn.execute(
         "SELECT u FROM unnest(%s::text[]) u WHERE pg_try_advisory_lock(hashtextextended(u, 12))", (list(urls),))}
 
 
 def lock_url(conn, url: str) -> None:
     conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 12))", (url,))
-
-
-def unlock_url(conn, url: str) -> None:
-    if not conn.closed and not conn.broken:
-        conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 12))", (url,))
 
 
 def unlock_urls(conn, urls: list[str]) -> None:
@@ -261,13 +252,10 @@ def is_temporary(result) -> bool:
     return bool(getattr(result, "temporary", False))
 
 
-def note_attempt(conn, source: str, result) -> str | None:
-    """Keep the retry state of `result.url`: a temporary failure counts one more (with the next attempt
-    due after a growing delay, or settled after MAX_FETCH_FAILURES); any other outcome ends it.
-    Returns what happens next, for the errors table, or None."""
-    if not is_temporary(result):
-        conn.execute("DELETE FROM raw.url_retries WHERE source = %s AND md5(url) = md5(%s)", (source, result.url))
-        return None
+def note_attempt(conn, source: str, result) -> str:
+    """Count one more temporary failure of `result.url` (the next attempt due after a growing delay,
+    or the URL settled after MAX_FETCH_FAILURES); returns what happens next, for the errors table.
+    Lasting answers end the retry state in `_note_attempts`."""
     failures, next_attempt_at, gave_up_at = conn.execute(
         """INSERT INTO raw.url_retries AS r (source, url, failures, last_outcome, last_error, last_attempt_at,
                                             next_attempt_at)
@@ -310,13 +298,9 @@ def retry_counts(conn, source: str | None = None) -> dict[str, int]:
     return {"retrying": row[0], "gave_up": row[1]}
 
 
-def validators(conn, url: str) -> tuple[str | None, str | None]:
-    """ETag and Last-Modified of the latest stored version of `url`, for a conditional GET."""
-    return validators_of(conn, [url]).get(url, (None, None))
-
-
 def validators_of(conn, urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
-    """`validators` for many URLs in one query (the fetch stage asks for a group at a time)."""
+    """ETag and Last-Modified of the latest stored version of each URL, for conditional GETs, in one
+    query (the fetch stage asks for a group at a time)."""
     rows = conn.execute(
         """SELECT DISTINCT ON (url) url, etag, last_modified FROM raw.pages WHERE url = ANY(%s)
            ORDER BY url, last_fetched_at DESC""", (list(urls),)
