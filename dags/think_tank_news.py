@@ -101,7 +101,7 @@ def ready_warehouse_dsn() -> str | None:
     try:
         dsn = warehouse_dsn()
         if dsn is None:  # allowed local fallback: nobody ran setup for it, so do its part
-            from etl.migrate import migrate
+            from etl.store.migrate import migrate
 
             migrate(None)
         check_ready(dsn)
@@ -210,8 +210,8 @@ def build_dag(source: Source):
         @task(retries=0, execution_timeout=TIMEOUTS["check"])
         def check(finished: dict) -> dict:
             """Data quality checks on this source's rows; fails naming the checks and offending rows."""
-            from etl import db
-            from etl.checks import check_warehouse
+            from etl.store import db
+            from etl.store.checks import check_warehouse
 
             with db.connect(warehouse_dsn()) as conn:
                 results = check_warehouse(conn, [source], source.name)

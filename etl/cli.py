@@ -28,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted; the next run resumes", file=sys.stderr)
         return INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a clear one-line error, not a traceback, for operators
-        from etl.db import DatabaseUnavailable
-        from etl.migrate import MigrationError
+        from etl.store.db import DatabaseUnavailable
+        from etl.store.migrate import MigrationError
         from etl.pipeline import LoadFailed, SiteUnreachable
         from etl.setup import SetupMissing
         from etl.sources import SourcesError
@@ -131,7 +131,7 @@ def _print_json(record: dict) -> None:
 
 
 def cmd_db(args) -> None:
-    from etl.db import embedded_data_dir, mask_dsn, normalise_dsn, resolve_dsn, stop_embedded
+    from etl.store.db import embedded_data_dir, mask_dsn, normalise_dsn, resolve_dsn, stop_embedded
 
     if args.action == "stop":
         from etl.demo import DEMO_DATA_DIR
@@ -146,7 +146,7 @@ def cmd_db(args) -> None:
 
 
 def cmd_migrate(args) -> None:
-    from etl.migrate import migrate
+    from etl.store.migrate import migrate
 
     applied = migrate()
     print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
@@ -219,8 +219,8 @@ def _read_page(path: Path) -> bytes:
 def cmd_run(args) -> int:
     import psycopg
 
-    from etl import db
-    from etl.migrate import migrate
+    from etl.store import db
+    from etl.store.migrate import migrate
     from etl.pipeline import LoadFailed, SiteUnreachable, run_source
     from etl.sources import get_source, load_sources
 
@@ -252,16 +252,16 @@ def cmd_run(args) -> int:
 
 
 def _print_run_summary(summaries: list[dict]) -> None:
-    from etl import db
-    from etl.reporting import run_summary_table
+    from etl.store import db
+    from etl.store.reporting import run_summary_table
 
     with db.connect() as conn:
         sys.stdout.write(run_summary_table(summaries, conn))
 
 
 def cmd_export(args) -> None:
-    from etl import db
-    from etl.export import export_records
+    from etl.store import db
+    from etl.store.export import export_records
 
     with db.connect() as conn:
         for record in export_records(conn, url=args.url, source=args.source):
@@ -275,7 +275,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_reprocess(args) -> None:
-    from etl.migrate import migrate
+    from etl.store.migrate import migrate
     from etl.reprocess import reprocess
     from etl.sources import load_sources
 
@@ -285,8 +285,8 @@ def cmd_reprocess(args) -> None:
 
 
 def cmd_check(args) -> int:
-    from etl import db
-    from etl.checks import ChecksFailed, check_warehouse
+    from etl.store import db
+    from etl.store.checks import ChecksFailed, check_warehouse
     from etl.sources import load_sources
 
     sources = load_sources(args.config)
@@ -327,8 +327,8 @@ def cmd_sources_check(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from etl import db
-    from etl.reporting import render, render_html, report_tables
+    from etl.store import db
+    from etl.store.reporting import render, render_html, report_tables
 
     with db.connect() as conn:
         if not _reporting_ready(conn):
@@ -353,8 +353,8 @@ def _reporting_ready(conn) -> bool:
 def cmd_errors(args) -> int:
     from tabulate import tabulate
 
-    from etl import db
-    from etl.errors import list_errors
+    from etl.store import db
+    from etl.store.errors import list_errors
 
     with db.connect() as conn:
         if conn.execute("SELECT to_regclass('raw.page_errors') IS NULL").fetchone()[0]:

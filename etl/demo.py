@@ -16,7 +16,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from etl import db
+from etl.store import db
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_SITE = PROJECT_DIR / "tests" / "fixtures" / "sample_site"
@@ -117,7 +117,7 @@ def _run_demo(server_stays: bool) -> int:
 def print_summary(dsn: str, since) -> None:
     """What the demo runs since `since` loaded: their articles, events (an event reported in two
     languages counts once) and the checks on the sample source."""
-    from etl.checks import run_checks
+    from etl.store.checks import run_checks
     from etl.sources import load_sources
 
     with db.connect(dsn) as conn:

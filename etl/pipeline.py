@@ -22,9 +22,9 @@ from contextlib import contextmanager
 
 import psycopg
 
-from etl import db, errors, rawstore
+from etl.store import db, errors, rawstore
 from etl.extract import EXTRACTOR_VERSION, extract_record
-from etl.load import load_records
+from etl.store.load import load_records
 from etl.sources import Source
 
 log = logging.getLogger(__name__)
@@ -323,7 +323,7 @@ def _refusal_class(exc: Exception) -> str:
 
 def _split_valid(rows: list) -> tuple[list, list[tuple[tuple, Exception]]]:
     """The rows the loader accepts, and the (row, why) of those it would skip, for the errors table."""
-    from etl.load import check_record  # the loader's own rules, so what it would skip is named here
+    from etl.store.load import check_record  # the loader's own rules, so what it would skip is named here
 
     valid, invalid = [], []
     for row in rows:

@@ -165,7 +165,7 @@ def _check_value(f: Field, value, where: str):
         if not isinstance(value, list) or not all(isinstance(i, dict) and (i.get("name") or not named) for i in value):
             raise RecordError(f"{where}: {f.name} must be a list of objects" + (" with a name" if named else ""))
         if f.kind == "event":
-            return value  # events are validated one by one where they are loaded (etl/load_events.py)
+            return value  # events are validated one by one where they are loaded (etl/store/load_events.py)
         return [printed(part, validate(part, i, f"{where} {f.name}[{n}]")) for n, i in enumerate(value)]
     return value
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from etl import db, errors, rawstore
+from etl.store import db, errors, rawstore
 from etl.extract import EXTRACTOR_VERSION, extract_record
 from etl.pipeline import load_rows
 from etl.sources import Source

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 
-from etl import db
+from etl.store import db
 
 WAREHOUSE_CONN_ID = "etl_warehouse"
 SETUP_COMMAND = "python -m etl setup"
@@ -49,7 +49,7 @@ def missing_connection_error() -> SetupMissing:
 
 def check_ready(dsn: str | None) -> None:
     """Raise SetupMissing unless every migration is applied to the warehouse (a read, not a migration)."""
-    from etl.migrate import pending_migrations
+    from etl.store.migrate import pending_migrations
 
     pending = pending_migrations(dsn)
     if pending:
@@ -93,7 +93,7 @@ def ensure_airflow_connection(dsn: str, conn_id: str = WAREHOUSE_CONN_ID) -> str
 
 def setup(dsn: str | None = None, *, airflow: bool = True) -> list[str]:
     """Migrate the warehouse and (with `airflow`) create its Airflow connection; returns what was done."""
-    from etl.migrate import migrate
+    from etl.store.migrate import migrate
 
     dsn = db.resolve_dsn(dsn)
     applied = migrate(dsn)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import db
+from etl.store import db
 from etl.demo import static_server
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

@@ -11,10 +11,10 @@ import psycopg
 import pytest
 
 from conftest import PROJECT_DIR
-from etl import db
+from etl.store import db
 from etl.extract import EXTRACTOR_VERSION
-from etl.load import load_records
-from etl.migrate import migrate
+from etl.store.load import load_records
+from etl.store.migrate import migrate
 from test_events_warehouse import _reference_record
 from test_reporting import loaded_sample, rows  # noqa: F401 - the fixture
 

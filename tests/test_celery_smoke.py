@@ -26,7 +26,7 @@ import pytest
 
 from airflow_harness import AirflowHarness, free_port, sqlalchemy_url
 from conftest import PROJECT_DIR, SAMPLE_SITE
-from etl.db import scratch_database
+from etl.store.db import scratch_database
 from synthetic_site import MirrorSite, sources_yaml
 
 SOURCE = "mirror"

@@ -11,7 +11,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
-from etl.checks import run_checks, silent_after
+from etl.store.checks import run_checks, silent_after
 from etl.sources import load_sources
 
 ROUND_TABLE = "https://bisr.gov.by/en/provedyonnye-meropriyatiya/round-table-regional-security-2022"
@@ -125,7 +125,7 @@ def test_a_failing_check_fails_the_dag_run_after_the_load_and_a_warning_is_recor
         airflow_metadata_db, sample_site, database_url, monkeypatch, capfd):
     from airflow.dag_processing.dagbag import DagBag
 
-    from etl.migrate import migrate
+    from etl.store.migrate import migrate
 
     migrate(database_url)
     with psycopg.connect(database_url) as conn:
@@ -156,7 +156,7 @@ def test_a_failing_check_fails_the_dag_run_after_the_load_and_a_warning_is_recor
 
 def test_a_warning_is_recorded_and_fails_only_past_its_threshold(loaded_sample):
     """Three historic dates among many articles are a warning; a flood of them fails."""
-    from etl.checks import ChecksFailed, check_warehouse
+    from etl.store.checks import ChecksFailed, check_warehouse
 
     sources = load_sources(str(SAMPLE_SOURCES))
     with psycopg.connect(loaded_sample) as conn:
@@ -203,8 +203,8 @@ def test_check_checks_the_sources_of_the_file_it_is_given(loaded_sample, tmp_pat
 def test_the_loader_skips_records_it_cannot_hold_and_loads_the_rest(database_url, caplog):
     from datetime import datetime, timezone
 
-    from etl.load import load_records
-    from etl.migrate import migrate
+    from etl.store.load import load_records
+    from etl.store.migrate import migrate
     from etl.record import empty_record
 
     migrate(database_url)

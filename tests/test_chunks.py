@@ -10,9 +10,10 @@ from datetime import datetime, timezone
 import psycopg
 
 from conftest import SAMPLE_SITE
-from etl import pipeline, rawstore
+from etl import pipeline
+from etl.store import rawstore
 from etl.crawl.fetch import FetchResult
-from etl.migrate import migrate
+from etl.store.migrate import migrate
 from etl.sources import load_sources
 from synthetic_site import MirrorSite, sources_yaml
 

@@ -491,7 +491,7 @@ RUSSIAN_1251 = ("<html><head><title>Новости</title></head><body><article>
 def test_second_run_fetches_no_article_and_refresh_revalidates(site, database_url):
     import psycopg
 
-    from etl.migrate import migrate
+    from etl.store.migrate import migrate
     from etl.pipeline import run_source
 
     def versioned(n):

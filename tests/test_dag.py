@@ -47,7 +47,7 @@ def test_importing_the_dag_file_does_no_database_or_pipeline_work():
     # An unreachable warehouse must not matter at import time, and the heavy modules stay unloaded.
     code = (
         "import runpy, sys; runpy.run_path(sys.argv[1]);"
-        "heavy = [m for m in ('etl.pipeline', 'etl.crawl', 'etl.extract', 'etl.db', 'psycopg') if m in sys.modules];"
+        "heavy = [m for m in ('etl.pipeline', 'etl.crawl', 'etl.extract', 'etl.store.db', 'psycopg') if m in sys.modules];"
         "print(','.join(heavy))"
     )
     env = {"ETL_DATABASE_URL": "postgresql://nobody:x@192.0.2.1:5432/none", "PATH": "/usr/bin:/bin"}

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
-from etl import db
+from etl.store import db
 
 SECRET = "S3crt99"
 

@@ -10,13 +10,13 @@ import json
 import pytest
 
 from conftest import REFERENCE
-from etl import db
-from etl.export import export_records
-from etl.identity_keys import refresh_keys
+from etl.store import db
+from etl.store.export import export_records
+from etl.store.identity_keys import refresh_keys
 from etl.extract import EXTRACTOR_VERSION, extract_record
-from etl.load import load_records
-from etl.load_events import EventsError, events_for_articles, replace_events
-from etl.migrate import migrate
+from etl.store.load import load_records
+from etl.store.load_events import EventsError, events_for_articles, replace_events
+from etl.store.migrate import migrate
 
 T0 = dt.datetime(2021, 12, 11, 9, 0, tzinfo=dt.timezone.utc)
 

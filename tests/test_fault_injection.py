@@ -14,8 +14,9 @@ import time
 import psycopg
 
 from conftest import PROJECT_DIR
-from etl import db, pipeline
-from etl.migrate import migrate
+from etl import pipeline
+from etl.store import db
+from etl.store.migrate import migrate
 from etl.sources import load_sources
 from test_faults import ScriptedSite, article_html
 

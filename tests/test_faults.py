@@ -18,10 +18,11 @@ import psycopg
 import pytest
 
 from conftest import PROJECT_DIR, REFERENCE, SAMPLE_SOURCES
-from etl import errors, pipeline, rawstore
+from etl import pipeline
+from etl.store import errors, rawstore
 from etl.crawl.fetch import FetchResult
 from etl.extract import EXTRACTOR_VERSION, extract_record
-from etl.migrate import migrate
+from etl.store.migrate import migrate
 from etl.sources import Source
 
 ARTICLE_PATTERN = r"/articles/\d+\.html$"
@@ -386,7 +387,7 @@ def test_fetch_killed_mid_run_resumes_without_fetching_stored_pages_again(script
 def test_warehouse_down_fails_the_airflow_task_naming_the_host_not_the_password(monkeypatch):
     from airflow.dag_processing.dagbag import DagBag
 
-    from etl.db import DatabaseUnavailable
+    from etl.store.db import DatabaseUnavailable
 
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
     monkeypatch.setenv("AIRFLOW_CONN_ETL_WAREHOUSE", "postgresql://etl:hunter2@127.0.0.1:1/warehouse")

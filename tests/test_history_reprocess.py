@@ -13,8 +13,8 @@ import pytest
 
 from conftest import PROJECT_DIR, SAMPLE_SITE, SAMPLE_SOURCES
 from etl.extract import EXTRACTOR_VERSION, extract_record
-from etl.load import load_records
-from etl.migrate import migrate
+from etl.store.load import load_records
+from etl.store.migrate import migrate
 
 ROUND_TABLE = "https://bisr.gov.by/en/provedyonnye-meropriyatiya/round-table-regional-security-2022"
 CONFERENCE = "https://bisr.gov.by/en/uchastie-v-meropriyatiyakh/liderstvo-stabilnost-progress-na-polyakh-evrazii-gorizonty-razvitiya"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from etl import pipeline
 from etl.extract import MAX_PAGE_BYTES, extract_record
-from etl.migrate import migrate
+from etl.store.migrate import migrate
 from etl.record import RECORD_FIELDS
 from test_faults import article_html, listing_html, scripted_site, site_source  # noqa: F401 - scripted_site is a fixture
 

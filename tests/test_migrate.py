@@ -8,7 +8,7 @@ import shutil
 import psycopg
 import pytest
 
-from etl.migrate import SQL_DIR, MigrationError, available_migrations, available_views, migrate
+from etl.store.migrate import SQL_DIR, MigrationError, available_migrations, available_views, migrate
 
 
 def _view_oids(dsn: str) -> dict[str, int]:

@@ -96,7 +96,7 @@ def test_run_with_the_warehouse_down_names_the_host_not_the_password(monkeypatch
 
 def test_pages_a_stopped_run_left_are_completed_by_the_next_run(sample_site, database_url):
     from etl import pipeline
-    from etl.migrate import migrate
+    from etl.store.migrate import migrate
     from etl.sources import load_sources
 
     migrate(database_url)

@@ -10,8 +10,8 @@ from etl.crawl.limits import DEFAULT_MAX_BYTES, ROBOTS_PARSE_BYTES
 from etl.crawl.ratelimit import HostRateLimiter
 from etl.crawl.redirect import redirect_problem
 from etl.crawl.retry import RetryPolicy, parse_retry_after, retryable_status
-from etl.migrate import migrate
-from etl.rawstore import HostSlots
+from etl.store.migrate import migrate
+from etl.store.rawstore import HostSlots
 
 
 def test_retry_waits_grow_and_a_long_retry_after_is_left_to_the_next_run():

@@ -14,8 +14,8 @@ import pytest
 from psycopg import errors
 
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
-from etl.db import scratch_database
-from etl.migrate import migrate
+from etl.store.db import scratch_database
+from etl.store.migrate import migrate
 
 EN_REPORT = "https://bisr.gov.by/en/uchastie-v-meropriyatiyakh/liderstvo-stabilnost-progress-na-polyakh-evrazii-gorizonty-razvitiya"
 RU_REPORT = "https://bisr.gov.by/uchastie-v-meropriyatiyakh/liderstvo-stabilnost-progress-na-polyakh-evrazii-gorizonty-razvitiya"

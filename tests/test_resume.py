@@ -14,10 +14,11 @@ import threading
 import psycopg
 
 from conftest import PROJECT_DIR
-from etl import errors, pipeline
-from etl.checks import run_checks
-from etl.migrate import migrate
-from etl.rawstore import MAX_FETCH_FAILURES
+from etl import pipeline
+from etl.store import errors
+from etl.store.checks import run_checks
+from etl.store.migrate import migrate
+from etl.store.rawstore import MAX_FETCH_FAILURES
 from test_faults import (
     _FETCH_IN_CHILD, article_html, count, listing_html, scripted_site, site_source, wait_for,  # noqa: F401
 )

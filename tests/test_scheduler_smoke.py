@@ -13,7 +13,7 @@ import pytest
 
 from airflow_harness import AirflowHarness
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
-from etl.db import scratch_database
+from etl.store.db import scratch_database
 
 DAG_ID = "think_tank_news__sample"
 

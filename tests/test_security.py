@@ -15,11 +15,12 @@ import psycopg
 import pytest
 
 from conftest import PROJECT_DIR, SAMPLE_SOURCES
-from etl import errors, pipeline, rawstore
+from etl import pipeline
+from etl.store import errors, rawstore
 from etl.crawl.client import AddressRefused, build_client
-from etl.db import mask_dsn
+from etl.store.db import mask_dsn
 from etl.extract import EXTRACTOR_VERSION, strip_nul
-from etl.migrate import migrate
+from etl.store.migrate import migrate
 from test_faults import make_batch, reference_record
 
 HOSTILE = [

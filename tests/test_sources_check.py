@@ -193,7 +193,7 @@ DUPLICATES_SITE = {
 
 
 def test_an_article_linked_under_tracking_parameters_and_host_variants_is_stored_once(tmp_path, database_url):
-    from etl.migrate import migrate
+    from etl.store.migrate import migrate
     from etl.pipeline import run_source
     from etl.sources import load_sources
 

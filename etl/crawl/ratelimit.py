@@ -1,7 +1,7 @@
 """Per-host politeness: at most `requests_per_second` requests to one host, spaced evenly.
 
 With `shared` (an object with `reserve(host, interval_seconds) -> seconds to wait`, kept in the
-warehouse by `etl.rawstore.HostSlots`), the spacing holds across every process crawling the host, not
+warehouse by `etl.store.rawstore.HostSlots`), the spacing holds across every process crawling the host, not
 only within this one.
 """
 

@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no site at {args.site}")
     articles_on_disk = {p.name.removesuffix(".gz") for p in (args.site / "events/president/news").glob("*.html.gz")}
 
-    from etl.db import resolve_dsn, scratch_database
+    from etl.store.db import resolve_dsn, scratch_database
 
     server_dsn = resolve_dsn(args.dsn)
     server, hits = serve_gzipped_site(args.site)

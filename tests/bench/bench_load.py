@@ -25,9 +25,9 @@ from pathlib import Path
 
 import psycopg
 
-from etl.db import scratch_database
-from etl.load import load_records
-from etl.migrate import migrate
+from etl.store.db import scratch_database
+from etl.store.load import load_records
+from etl.store.migrate import migrate
 
 EXTRACTOR_VERSION = "bench"
 RESULTS = Path(__file__).parent / "results" / "load.json"

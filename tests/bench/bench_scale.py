@@ -95,8 +95,8 @@ def bench_size(size: int, templates: list[bytes], server_dsn: str, chunk_size: i
     sys.path.insert(0, str(PROJECT_DIR / "tests"))
     from synthetic_site import MirrorSite, sources_yaml
 
-    from etl.db import scratch_database
-    from etl.migrate import migrate
+    from etl.store.db import scratch_database
+    from etl.store.migrate import migrate
 
     row: dict = {"pages": size}
     with (MirrorSite(templates, size, per_listing=100).serve() as site,
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_stage(args.stage, args.sources, args.dsn, args.batch, args.chunk_size, indexes)))
         return 0
 
-    from etl.db import resolve_dsn
+    from etl.store.db import resolve_dsn
 
     news = args.site / "events" / "president" / "news"
     templates = [gzip.decompress(p.read_bytes()) for p in sorted(news.glob("*.html.gz"))]

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import psycopg
 
-from etl.identity_keys import refresh_keys
-from etl.migrate import migrate
-from etl.reporting import render, report_tables
+from etl.store.identity_keys import refresh_keys
+from etl.store.migrate import migrate
+from etl.store.reporting import render, report_tables
 from tests.bench.bench_load import bench_database
 
 RESULTS = Path(__file__).parent / "results" / "warehouse.json"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from etl.record import (EVENT, EVENT_FIELDS, ORGANIZER, SCALAR_KINDS, SESSION, SPEAKER, RecordError, printed,
                         validate)
 from etl.events.organizations import KnownOrganization, known_organization
-from etl.identity_keys import refresh_keys
+from etl.store.identity_keys import refresh_keys
 
 _EVENT_COLUMNS = EVENT.columns(SCALAR_KINDS)
 
@@ -270,7 +270,7 @@ def link_translations(cur, article_ids: list[int]) -> None:
            RETURNING organization_id, other_organization_id""",
         (list(article_ids),))
     touched["organization_links"].update(n for pair in cur.fetchall() for n in pair)
-    # The stored identity keys of the groups these links joined or split (etl/identity_keys.py).
+    # The stored identity keys of the groups these links joined or split (etl/store/identity_keys.py).
     refresh_keys(cur, organization_ids=touched["organization_links"], person_ids=touched["person_links"])
 
 

@@ -94,7 +94,7 @@ def list_errors(conn, source: str | None = None, stage: str | None = None) -> li
 def record_failures_safely(dsn: str | None, stage: str, source: str | None, failures: list[Failure],
                            batch_id: int | None = None) -> None:
     """Best effort, on a connection of its own: used when the stage's connection is the thing that broke."""
-    from etl import db
+    from etl.store import db
 
     try:
         with db.connect(dsn, autocommit=True) as conn:

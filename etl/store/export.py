@@ -11,7 +11,7 @@ _COLUMNS = ("article_id", *RECORD.columns())
 
 
 def export_records(conn, url: str | None = None, source: str | None = None) -> Iterator[dict]:
-    from etl.load_events import events_for_articles
+    from etl.store.load_events import events_for_articles
 
     rows = conn.execute(
         f"""SELECT {', '.join(_COLUMNS)} FROM core.articles

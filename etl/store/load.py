@@ -176,7 +176,7 @@ def _loadable_rows(rows: Iterable[Row]) -> tuple[dict[str, Row], dict[str, list[
 def check_record(record: dict) -> list[dict]:
     """The loader's rules: ValueError says what in the record the warehouse cannot hold (the loader
     skips such records). Returns the record's events as the warehouse stores them."""
-    from etl.load_events import validated_event
+    from etl.store.load_events import validated_event
 
     if not record.get("url") or not record.get("source"):
         raise ValueError("no URL or source")
@@ -248,7 +248,7 @@ def _keep_version_events(conn, written: list[_Written]) -> int:
     versions = {w.article_id: w.version_id for w in written if w.version_id is not None}
     if not versions:
         return 0
-    from etl.load_events import events_for_articles
+    from etl.store.load_events import events_for_articles
 
     events = events_for_articles(conn, list(versions))
     with conn.cursor() as cur:
@@ -263,7 +263,7 @@ def _replace_events(conn, written: list[_Written], events: dict[str, list[dict]]
     New articles have no stored events, so theirs are inserted in bulk; changed ones go through
     `replace_events`, which rewrites only what differs.
     """
-    from etl.load_events import replace_events
+    from etl.store.load_events import replace_events
 
     new = {w.article_id: events[w.url] for w in written if w.inserted and events[w.url]}
     if new:
@@ -280,7 +280,7 @@ def _insert_new_events(conn, events_by_article: dict[int, list[dict]]) -> None:
     `replace_events`), event ids drawn from the sequence in one query, each table filled by one COPY,
     and the people and organizations of translated events linked in one pass.
     """
-    from etl.load_events import CHILD_COLUMNS, child_rows, link_translations, organization_id_for, person_id_for
+    from etl.store.load_events import CHILD_COLUMNS, child_rows, link_translations, organization_id_for, person_id_for
 
     with conn.cursor() as cur:
         organizations: dict[tuple[str, str | None], int] = {}

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl import db
+from etl.store import db
 
-SQL_DIR = Path(os.environ.get("ETL_SQL_DIR") or Path(__file__).resolve().parent.parent / "sql")
+SQL_DIR = Path(os.environ.get("ETL_SQL_DIR") or Path(__file__).resolve().parents[2] / "sql")
 _MIGRATION_FILE = re.compile(r"^(\d{3})_[\w-]+\.sql$")
 _VIEW_FILE = re.compile(r"^(\d{3})_([a-z_]+\.[a-z_0-9]+)\.sql$")
 # The schemas whose views are all ours, defined by sql/views/ (analysts cannot create any there).
