@@ -4,7 +4,8 @@ With `shared` (an object with `reserve(host, interval_seconds, count) -> seconds
 slot`, kept in the warehouse by `etl.store.rawstore.HostSlots`), the spacing holds across every process
 crawling the host, not only within this one. At high rates (a local or very fast site) the slots are
 reserved a few at a time, at most RESERVE_AHEAD_SECONDS of them: one round trip per group, not per
-request, and the slots stay exclusive.
+request. The blocks are exclusive, so the rate holds over any second; within a block's span the
+requests of two processes may bunch by as much as a process is late using its slots.
 """
 
 from __future__ import annotations
