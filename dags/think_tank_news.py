@@ -12,9 +12,15 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
+from airflow.sdk import Asset, Param, dag, get_current_context, task
 
 from etl.sources import Source, load_sources
+
+try:  # the project's plugins/ folder, which must also be Airflow's plugins_folder (the timetable is registered there)
+    from etl_timetables import UpcomingCronDataIntervalTimetable
+except ImportError as exc:
+    raise ImportError("the DAGs' timetable is the project's plugin plugins/etl_timetables.py: set "
+                      "AIRFLOW__CORE__PLUGINS_FOLDER to the project's plugins/ folder") from exc
 
 WAREHOUSE_CONN_ID = "etl_warehouse"  # the same as etl.setup.WAREHOUSE_CONN_ID (not imported: keeps import light)
 # Downstream DAGs of analysts can schedule on it: an event per loaded chunk, with the source and counts.
@@ -111,10 +117,11 @@ def ready_warehouse_dsn() -> str | None:
 
 
 def timetable(source: Source):
-    """Data intervals, not bare trigger times: every run, a backfill's above all, covers [start, end)."""
+    """Data intervals, not bare trigger times: every run, a backfill's above all, covers [start, end).
+    Unpausing never starts a run by itself: the first scheduled run comes at the next tick (see the plugin)."""
     if source.schedule == "@once":
         return "@once"
-    return CronDataIntervalTimetable(source.schedule, timezone="UTC")
+    return UpcomingCronDataIntervalTimetable(source.schedule, timezone="UTC")
 
 
 def publication_window(context):

@@ -6,7 +6,7 @@ in a row. Both call these functions.
 
 Failures (README "Failure behaviour"): a page failing at any stage lands in raw.page_errors and the
 stage goes on with the others; a success clears it. Stages resume where they stopped when rerun
-(fetch commits in small groups of pages, extract page by page, a load is all-or-nothing per record).
+(fetch and extract commit in small groups of pages, a load is all-or-nothing per record).
 Extract and load work on chunks of a batch (`chunks`): the DAG maps one task per chunk over its
 workers, and memory is bounded by a chunk, not by the batch. A load holds the
 warehouse's load lock, so two loads never race, and waits for locks at most ETL_LOAD_LOCK_TIMEOUT.
@@ -127,11 +127,12 @@ def _fetch_group(conn, crawler, batch_id: int, source: Source, urls: list[str], 
     pending: list = []
     flushed_at = time.monotonic()
     try:
-        validators = rawstore.validators_of(conn, urls)
-        for url in urls:
-            if rawstore.take_over_fresh_page(conn, batch_id, url) is not None:
-                progress.advance("carried_over")
-                continue
+        taken_over = rawstore.take_over_fresh_pages(conn, batch_id, urls)
+        for _ in taken_over:
+            progress.advance("carried_over")
+        urls_left = [url for url in urls if url not in taken_over]
+        validators = rawstore.validators_of(conn, urls_left) if urls_left else {}
+        for url in urls_left:
             etag, last_modified = validators.get(url, (None, None))
             result = crawler.fetch(url, etag=etag, last_modified=last_modified)
             pending.append(result)
@@ -201,39 +202,62 @@ def chunks(batch_id: int, dsn: str | None = None, size: int | None = None) -> li
         return [chunk.as_dict() for chunk in rawstore.batch_chunks(conn, batch_id, chunk_size(size))]
 
 
+# Pages extracted between two commits: one read, one transaction and one errors update per group,
+# not per page; a killed extract redoes at most a group.
+EXTRACT_GROUP_PAGES = 20
+
+
 def extract(batch_id: int, source: Source | None = None, dsn: str | None = None, *,
             chunk: dict | rawstore.Chunk | None = None) -> dict:
     """Extract a record from every stored page of the batch (or of one chunk of it) not yet
-    extracted by this version."""
+    extracted by this version, committed EXTRACT_GROUP_PAGES pages at a time."""
     part = rawstore.Chunk.of(chunk) if chunk else None
     counts: Counter[str] = Counter()
     with db.connect(dsn, autocommit=True) as conn:
-        for page_id in rawstore.batch_pages_to_extract(conn, batch_id, EXTRACTOR_VERSION, part):
-            counts["error" if extract_page(conn, page_id, source, batch_id=batch_id) else "extracted"] += 1
+        page_ids = rawstore.batch_pages_to_extract(conn, batch_id, EXTRACTOR_VERSION, part)
+        for start in range(0, len(page_ids), EXTRACT_GROUP_PAGES):
+            for error in extract_pages(conn, page_ids[start:start + EXTRACT_GROUP_PAGES], source, batch_id=batch_id):
+                counts["error" if error else "extracted"] += 1
     return {"batch_id": batch_id, "extracted": counts["extracted"], "extract_errors": counts["error"]}
 
 
-def extract_page(conn, page_id: int, source: Source | None, *, batch_id: int | None = None) -> str | None:
-    """Extract one stored page into raw.extractions; returns the error, if any."""
-    page = rawstore.read_page(conn, page_id)
+def extract_pages(conn, page_ids: list[int], source: Source | None, *, batch_id: int | None = None) -> list[str | None]:
+    """Extract stored pages into raw.extractions (one read, one transaction); each page's error or None."""
     source_name = source.name if source else None
-    record = extract_record(
-        page.body, page.url, source_name,
-        charset=page.charset, selectors=getattr(source, "selectors", None),
-    )
+    pages = rawstore.read_pages(conn, page_ids)
+    records = [extract_record(page.body, page.url, source_name, charset=page.charset,
+                              selectors=getattr(source, "selectors", None)) for page in pages]
+    try:
+        with conn.transaction():
+            rawstore.save_extractions(conn, [(page.page_id, record) for page, record in zip(pages, records)],
+                                      EXTRACTOR_VERSION)
+    except psycopg.DataError:  # a record the raw store cannot hold: find it, saving page by page
+        return [_save_extraction_alone(conn, page, record, source_name, batch_id) for page, record in zip(pages, records)]
+    for page, record in zip(pages, records):
+        if record.get("error"):
+            _note_extract_error(conn, page, record, source_name, batch_id, record["error"])
+    errors.clear(conn, "extract", [page.url for page, record in zip(pages, records) if not record.get("error")])
+    return [record.get("error") for record in records]
+
+
+def _save_extraction_alone(conn, page, record: dict, source_name: str | None, batch_id: int | None) -> str | None:
     error = record.get("error")
     try:
         with conn.transaction():
-            rawstore.save_extraction(conn, page_id, EXTRACTOR_VERSION, record)
-    except psycopg.DataError as exc:  # a record the raw store cannot hold: that page's problem only
+            rawstore.save_extraction(conn, page.page_id, EXTRACTOR_VERSION, record)
+    except psycopg.DataError as exc:  # that page's problem only
         error, record["error_class"] = f"cannot store the extracted record: {exc}", type(exc).__name__
     if error:
-        log.warning("cannot extract %s: %s", page.url, error)
-        errors.record_failure(conn, "extract", source_name or record.get("source"), page.url,
-                              record.get("error_class") or "ExtractionError", error, batch_id)
+        _note_extract_error(conn, page, record, source_name, batch_id, error)
     else:
         errors.clear(conn, "extract", [page.url])
     return error
+
+
+def _note_extract_error(conn, page, record: dict, source_name: str | None, batch_id: int | None, error: str) -> None:
+    log.warning("cannot extract %s: %s", page.url, error)
+    errors.record_failure(conn, "extract", source_name or record.get("source"), page.url,
+                          record.get("error_class") or "ExtractionError", error, batch_id)
 
 
 def load(batch_id: int, dsn: str | None = None, *, chunk: dict | rawstore.Chunk | None = None) -> dict:

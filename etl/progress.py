@@ -72,11 +72,13 @@ class Progress:
 
     def summary(self) -> dict:
         skipped = {key: self.outcomes[outcome] for outcome, key in _SKIPPED.items()}
-        known = {"fetched", "not_modified", "failed", *_SKIPPED}
+        known = {"fetched", "not_modified", "carried_over", "failed", *_SKIPPED}
         return {
             "discovered": self.discovered,
             "fetched": self.outcomes["fetched"],
             "unchanged": self.outcomes["not_modified"],
+            # Stored meanwhile by another run of the source (its lock was waited for): not fetched twice.
+            "taken_over": self.outcomes["carried_over"],
             "skipped": sum(skipped.values()),
             **skipped,
             "failed": self.outcomes["failed"] + sum(n for o, n in self.outcomes.items() if o not in known),

@@ -50,7 +50,8 @@ def test_importing_the_dag_file_does_no_database_or_pipeline_work():
         "heavy = [m for m in ('etl.pipeline', 'etl.crawl', 'etl.extract', 'etl.store.db', 'psycopg') if m in sys.modules];"
         "print(','.join(heavy))"
     )
-    env = {"ETL_DATABASE_URL": "postgresql://nobody:x@192.0.2.1:5432/none", "PATH": "/usr/bin:/bin"}
+    env = {"ETL_DATABASE_URL": "postgresql://nobody:x@192.0.2.1:5432/none", "PATH": "/usr/bin:/bin",
+           "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_DIR / "plugins")}
     out = subprocess.run([sys.executable, "-c", code, str(DAG_FILE)], capture_output=True, text=True,
                          env=env, check=True, timeout=120).stdout.strip()
     assert out == ""
@@ -102,7 +103,7 @@ def test_runs_cover_data_intervals_and_a_backfill_is_bounded_by_its_interval():
     from types import SimpleNamespace
 
     import pendulum
-    from airflow.sdk import CronDataIntervalTimetable
+    from airflow.timetables.interval import CronDataIntervalTimetable
 
     from etl.crawl import DateWindow
 
@@ -123,3 +124,49 @@ def test_runs_cover_data_intervals_and_a_backfill_is_bounded_by_its_interval():
     assert module.publication_window(context("manual", window)) == DateWindow(dt.date(2021, 12, 5), dt.date(2021, 12, 20))
     assert module.publication_window(context("manual", {"published_from": "2021-12-05"})) == \
         DateWindow(dt.date(2021, 12, 5), dt.date.max)
+
+
+def test_unpausing_never_starts_a_run_of_an_interval_already_past(monkeypatch):
+    """Airflow's cron timetable with catchup=False schedules the latest complete interval, whose tick
+    is past: unpausing starts it at once, behind a manual run triggered with the unpause. The DAGs'
+    timetable waits for the interval in progress instead, but never skips the one after the last run."""
+    import pendulum
+    from airflow.serialization.decoders import decode_timetable
+    from airflow.serialization.encoders import encode_timetable
+    from airflow.timetables.base import DataInterval, TimeRestriction
+    from airflow.timetables.interval import CronDataIntervalTimetable
+
+    import etl_timetables
+
+    def at(day, hour, minute=0):
+        return pendulum.datetime(2026, 3, day, hour, minute, tz="UTC")
+
+    dag = next(iter(load_dagbag().dags.values()))
+    timetable = dag.timetable
+    assert isinstance(timetable, etl_timetables.UpcomingCronDataIntervalTimetable)
+    # Registered as a plugin: the dag-processor can serialize it and the scheduler read it back.
+    assert type(decode_timetable(encode_timetable(timetable))).__name__ == "UpcomingCronDataIntervalTimetable"
+
+    daily = etl_timetables.UpcomingCronDataIntervalTimetable("@daily", "UTC")
+    no_catchup = TimeRestriction(earliest=pendulum.datetime(2024, 1, 1, tz="UTC"), latest=None, catchup=False)
+
+    def next_run(last: DataInterval | None, now, timetable=daily, restriction=no_catchup):
+        monkeypatch.setattr(etl_timetables, "now", lambda: now)
+        monkeypatch.setattr("airflow.timetables.interval.utcnow", lambda: now)
+        return timetable.next_dagrun_info(last_automated_data_interval=last, restriction=restriction)
+
+    # Never run: Airflow's own timetable would start yesterday's interval now; ours waits for tonight.
+    stock = next_run(None, at(10, 12), timetable=CronDataIntervalTimetable("@daily", "UTC"))
+    assert stock.run_after == at(10, 0) < at(10, 12)
+    first = next_run(None, at(10, 12))
+    assert (first.run_after, first.data_interval) == (at(11, 0), DataInterval(at(10, 0), at(11, 0)))
+    # Paused for days: the missed intervals are skipped, nothing starts at the unpause.
+    assert next_run(DataInterval(at(4, 0), at(5, 0)), at(10, 12)).run_after == at(11, 0)
+    # Running on schedule: the interval after the last run, even when the scheduler is late for it
+    # (or the DAG file is parsed just past the tick): never skipped.
+    assert next_run(DataInterval(at(8, 0), at(9, 0)), at(9, 0, 1)).data_interval == DataInterval(at(9, 0), at(10, 0))
+    late = next_run(DataInterval(at(8, 0), at(9, 0)), at(10, 0, 1))
+    assert (late.run_after, late.data_interval) == (at(10, 0), DataInterval(at(9, 0), at(10, 0)))
+    # With catchup (what a backfill iterates), Airflow's own intervals from the start date.
+    catchup = TimeRestriction(earliest=at(1, 0), latest=None, catchup=True)
+    assert next_run(None, at(10, 12), restriction=catchup).data_interval == DataInterval(at(1, 0), at(2, 0))

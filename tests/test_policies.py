@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import psycopg
 
 from etl.crawl.limits import DEFAULT_MAX_BYTES, ROBOTS_PARSE_BYTES
-from etl.crawl.ratelimit import HostRateLimiter
+from etl.crawl.ratelimit import HostRateLimiter, slots_at_once
 from etl.crawl.redirect import redirect_problem
 from etl.crawl.retry import RetryPolicy, parse_retry_after, retryable_status
 from etl.store.migrate import migrate
@@ -78,3 +79,38 @@ def test_host_slots_in_the_warehouse_are_shared_by_every_limiter(database_url):
         worker.join(60)
     # Ten reservations 0.1 s apart (nobody really slept): the last one is about 0.9 s away.
     assert len(waits) == 10 and 0.7 < max(waits) < 1.1, sorted(waits)
+
+
+def test_at_high_rates_shared_slots_are_reserved_a_few_at_a_time_and_stay_exclusive(database_url):
+    """100 requests/s: a round trip reserves ten slots, not one, and the rate holds across two
+    limiters (each reservation is a block of slots nobody else gets)."""
+    migrate(database_url)
+    slots: list[float] = []
+    reservations = []
+    lock = threading.Lock()
+
+    class CountedSlots(HostSlots):
+        def reserve(self, host, interval, count=1):
+            reservations.append(count)
+            return super().reserve(host, interval, count)
+
+    def one_process():
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            limiter = HostRateLimiter(100.0, shared=CountedSlots(conn), sleep=lambda s: None)
+            for _ in range(60):
+                wait = limiter.wait("fast.example")
+                with lock:
+                    slots.append(time.monotonic() + wait)
+
+    workers = [threading.Thread(target=one_process) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert len(slots) == 120 and set(reservations) == {10} and len(reservations) == 12
+    # The rate holds: 120 slots span about 1.19 s, and no half second holds more than its 50 plus one
+    # block (each process places its block on its own clock, which a busy machine delays).
+    ordered = sorted(slots)
+    assert ordered[-1] - ordered[0] > 1.1
+    assert max(sum(1 for t in ordered if start <= t < start + 0.5) for start in ordered) <= 60
+    assert slots_at_once(0.5) == 1 and slots_at_once(0.1) == 1  # 10 requests/s or slower: one slot per request

@@ -278,6 +278,49 @@ def test_two_runs_of_one_source_fetch_each_page_once(scripted_site, database_url
     assert count(database_url, "SELECT count(*) FROM core.articles") == len(pages)
 
 
+def test_a_backfill_beside_the_scheduled_run_fetches_each_page_once(scripted_site, database_url):
+    """Two batches of one source holding the same URLs (a backfill window's and a scheduled run's),
+    fetched at once by two processes: the server sees every article once, and both runs end up with
+    every page (the second takes over what the first stored)."""
+    import datetime as dt
+
+    from etl.crawl import DateWindow
+
+    site = scripted_site(delay=0.2)
+    pages = [f"/articles/{n}.html" for n in range(1, 13)]
+    site.html("/news/", listing_html(*pages[6:]))  # the listing shows the newest six
+    entries = "".join(f"<url><loc>{site.base}{p}</loc><lastmod>2021-01-{n:02d}</lastmod></url>"
+                      for n, p in enumerate(pages, 1))
+    site.routes["/sitemap.xml"] = (200, "application/xml", (
+        "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+        f"{entries}</urlset>").encode())
+    for n, path in enumerate(pages, 1):
+        site.html(path, article_html(n))
+    source = site_source(site, sitemaps=(site.base + "/sitemap.xml",))
+    migrate(database_url)
+    scheduled = pipeline.discover(source, database_url)
+    backfill = pipeline.discover(source, database_url, window=DateWindow(dt.date(2021, 1, 1), dt.date(2021, 1, 9)))
+    assert scheduled["discovered"] == 12 and backfill["discovered"] == 12  # the window's 8, the listing's undated 6
+
+    child = subprocess.Popen([sys.executable, "-c", _FETCH_IN_CHILD, site.base, str(backfill["batch_id"]), database_url],
+                             env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: any(site.hits[p] for p in pages), timeout=60)
+        fetched = pipeline.fetch(scheduled["batch_id"], source, database_url)  # while the backfill fetches
+        _, stderr = child.communicate(timeout=120)
+    finally:
+        child.kill()
+    assert child.returncode == 0, stderr[-2000:]
+    assert {p: site.hits[p] for p in pages} == {p: 1 for p in pages}
+    # It met pages the backfill was fetching, waited for them and took them over: nothing failed.
+    assert fetched["taken_over"] > 0 and fetched["failed"] == 0, fetched
+    for batch in (scheduled["batch_id"], backfill["batch_id"]):
+        pipeline.extract(batch, source, database_url)
+        pipeline.load(batch, database_url)
+    assert loaded_urls(database_url) == {site.base + p for p in pages}
+    assert count(database_url, "SELECT count(*) FROM core.articles") == len(pages)
+
+
 def test_the_per_host_rate_holds_across_processes(scripted_site, database_url, tmp_path):
     site = scripted_site()
     pages = [f"/articles/{n}.html" for n in range(1, 7)]

@@ -8,6 +8,8 @@ pool is needed. Metadata in PostgreSQL on the test server, a trigger through the
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import psycopg
 import pytest
 
@@ -44,6 +46,13 @@ def test_scheduler_runs_the_sample_source_dag(pg_server_url, database_url, sampl
         states = {ti["task_id"]: ti["state"] for ti in task_instances}
         assert run["state"] == "success", f"{states}\n{airflow.task_log_tails(DAG_ID)}\n{airflow.all_log_tails()}"
         assert {"discover", "fetch", "plan_chunks", "extract", "load", "finish"} <= {t for t, s in states.items() if s == "success"}
+
+        # Unpausing (trigger() unpauses, then runs) started no scheduled crawl of its own beside or
+        # behind the manual run: the first scheduled run is the interval in progress, due at its end.
+        runs = airflow.api("GET", f"/api/v2/dags/{DAG_ID}/dagRuns").json()["dag_runs"]
+        assert [(r["dag_run_id"], r["run_type"]) for r in runs] == [(run_id, "manual")]
+        next_run_after = airflow.api("GET", f"/api/v2/dags/{DAG_ID}").json()["next_dagrun_run_after"]
+        assert datetime.fromisoformat(next_run_after) > datetime.now(timezone.utc)
 
     with psycopg.connect(database_url) as conn:
         rows = conn.execute("SELECT url, language, title FROM core.articles ORDER BY url").fetchall()

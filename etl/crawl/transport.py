@@ -18,6 +18,7 @@ and `TransportFailure`.
 from __future__ import annotations
 
 import contextvars
+import functools
 import ipaddress
 import os
 import socket
@@ -168,12 +169,18 @@ class _GuardedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+@functools.cache
+def _ssl_context():
+    """One verifying TLS context per process: loading the CA bundle costs about 0.3 s of CPU each time."""
+    return httpx.create_ssl_context()
+
+
 class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self, allow_private: bool):
-        super().__init__(http1=True, http2=False, retries=0)
+        super().__init__(verify=_ssl_context(), http1=True, http2=False, retries=0)
         # httpx has no public hook for the network backend: swap the pool for one that uses the guard.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=_ssl_context(),
             max_connections=10,
             max_keepalive_connections=10,
             keepalive_expiry=30.0,

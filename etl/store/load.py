@@ -280,11 +280,13 @@ def _insert_new_events(conn, events_by_article: dict[int, list[dict]]) -> None:
     `replace_events`), event ids drawn from the sequence in one query, each table filled by one COPY,
     and the people and organizations of translated events linked in one pass.
     """
-    from etl.store.load_events import CHILD_COLUMNS, child_rows, link_translations, organization_id_for, person_id_for
+    from etl.store.load_events import CHILD_COLUMNS, child_rows, link_translations, organization_id_for, person_ids_for
 
     with conn.cursor() as cur:
         organizations: dict[tuple[str, str | None], int] = {}
-        people: dict[str, int] = {}
+        # Every speaker's person in two statements, not a round trip or two per spelling.
+        people = person_ids_for(cur, [speaker["name"] for events in events_by_article.values()
+                                      for event in events for speaker in event["speakers"]])
 
         def organization(name: str, acronym: str | None) -> int:
             if (name, acronym) not in organizations:
@@ -292,8 +294,6 @@ def _insert_new_events(conn, events_by_article: dict[int, list[dict]]) -> None:
             return organizations[(name, acronym)]
 
         def person(name: str) -> int:
-            if name not in people:
-                people[name] = person_id_for(cur, name)
             return people[name]
 
         total = sum(len(events) for events in events_by_article.values())

@@ -208,6 +208,25 @@ def person_id_for(cur, name: str) -> int:
     return row[0]
 
 
+def person_ids_for(cur, names: list[str]) -> dict[str, int]:
+    """`person_id_for` of many names in two statements (a bulk load's speakers): the missing spellings
+    inserted, the first one seen standing for its (folded, script) key, then every id read back."""
+    first_spelling: dict[tuple[str, str], str] = {}
+    key_of = {name: (fold(name), _script(name)) for name in names}
+    for name, key in key_of.items():
+        first_spelling.setdefault(key, name)
+    if not first_spelling:
+        return {}
+    folded, scripts = [key[0] for key in first_spelling], [key[1] for key in first_spelling]
+    cur.execute("""INSERT INTO core.people (name, name_folded, script)
+                   SELECT * FROM unnest(%s::text[], %s::text[], %s::text[])
+                   ON CONFLICT (name_folded, script) DO NOTHING""", (list(first_spelling.values()), folded, scripts))
+    ids = {(name_folded, script): person_id for person_id, name_folded, script in cur.execute(
+        """SELECT person_id, name_folded, script FROM core.people
+           WHERE (name_folded, script) IN (SELECT * FROM unnest(%s::text[], %s::text[]))""", (folded, scripts))}
+    return {name: ids[key] for name, key in key_of.items()}
+
+
 # The same event in an article and in its translation (the other language version, when loaded).
 _TRANSLATED_EVENTS = """
            FROM core.articles a

@@ -61,15 +61,16 @@ class HostSlots:
     def __init__(self, conn):
         self._conn = conn
 
-    def reserve(self, host: str, interval: float) -> float:
-        """Take the next slot of `host`, `interval` seconds after the previous one; seconds to wait for it."""
+    def reserve(self, host: str, interval: float, count: int = 1) -> float:
+        """Take the next `count` slots of `host`, `interval` seconds apart, after the previous one;
+        seconds to wait for the first of them."""
         return self._conn.execute(
             """INSERT INTO raw.host_slots AS s (host, next_slot)
-               VALUES (%(host)s, clock_timestamp() + make_interval(secs => %(interval)s))
+               VALUES (%(host)s, clock_timestamp() + make_interval(secs => %(span)s))
                ON CONFLICT (host) DO UPDATE
-                   SET next_slot = greatest(s.next_slot, clock_timestamp()) + make_interval(secs => %(interval)s)
-               RETURNING extract(epoch FROM next_slot - make_interval(secs => %(interval)s) - clock_timestamp())::float8""",
-            {"host": host, "interval": interval},
+                   SET next_slot = greatest(s.next_slot, clock_timestamp()) + make_interval(secs => %(span)s)
+               RETURNING extract(epoch FROM next_slot - make_interval(secs => %(span)s) - clock_timestamp())::float8""",
+            {"host": host, "span": interval * count},
         ).fetchone()[0]
 
 
@@ -89,23 +90,23 @@ def unlock_urls(conn, urls: list[str]) -> None:
         conn.execute("SELECT pg_advisory_unlock(hashtextextended(u, 12)) FROM unnest(%s::text[]) u", (list(urls),))
 
 
-def take_over_fresh_page(conn, batch_id: int, url: str) -> int | None:
-    """When another run stored `url` since this batch began, hand its page to this batch (outcome
-    carried_over) instead of fetching it a second time; returns the page_id, or None."""
-    row = conn.execute(
-        """SELECT p.page_id, p.http_status, p.last_fetched_at FROM raw.pages p, raw.batches b
-           WHERE b.batch_id = %s AND p.url = %s AND p.source = b.source AND p.last_fetched_at >= b.started_at
-           ORDER BY p.last_fetched_at DESC LIMIT 1""",
-        (batch_id, url),
-    ).fetchone()
-    if row is None:
-        return None
-    conn.execute(
-        """UPDATE raw.batch_urls SET outcome = 'carried_over', http_status = %s, fetched_at = %s, page_id = %s
-           WHERE batch_id = %s AND url = %s""",
-        (row[1], row[2], row[0], batch_id, url),
-    )
-    return row[0]
+def take_over_fresh_pages(conn, batch_id: int, urls: list[str]) -> set[str]:
+    """The URLs another run stored since this batch began: their pages are handed to this batch
+    (outcome carried_over) instead of being fetched a second time. One statement for the group (the
+    caller holds the URLs' locks, so no other run stores them meanwhile); returns those URLs."""
+    if not urls:
+        return set()
+    return {row[0] for row in conn.execute(
+        """WITH fresh AS (
+               SELECT DISTINCT ON (p.url) p.url, p.page_id, p.http_status, p.last_fetched_at
+               FROM raw.pages p JOIN raw.batches b ON b.batch_id = %(batch)s AND p.source = b.source
+               WHERE p.url = ANY(%(urls)s) AND p.last_fetched_at >= b.started_at
+               ORDER BY p.url, p.last_fetched_at DESC)
+           UPDATE raw.batch_urls u SET outcome = 'carried_over', http_status = f.http_status,
+               fetched_at = f.last_fetched_at, page_id = f.page_id
+           FROM fresh f WHERE u.batch_id = %(batch)s AND u.url = f.url
+           RETURNING u.url""",
+        {"batch": batch_id, "urls": list(urls)})}
 
 
 def note_batch(conn, batch_id: int, stats: dict) -> None:
@@ -464,13 +465,32 @@ def read_page(conn, page_id: int) -> StoredPage:
     return StoredPage(page_id, url, charset, gzip.decompress(body_gzip), fetched_at)
 
 
-def save_extraction(conn, page_id: int, extractor_version: str, record: dict) -> None:
-    conn.execute(
-        """INSERT INTO raw.extractions (page_id, extractor_version, record, error) VALUES (%s, %s, %s, %s)
+def read_pages(conn, page_ids: list[int]) -> list[StoredPage]:
+    """Several stored pages in one query, in the order asked."""
+    rows = {row[0]: row for row in conn.execute(
+        "SELECT page_id, url, charset, body_gzip, last_fetched_at FROM raw.pages WHERE page_id = ANY(%s)",
+        (list(page_ids),))}
+    missing = [page_id for page_id in page_ids if page_id not in rows]
+    if missing:
+        raise LookupError(f"no stored page {missing[0]}")
+    return [StoredPage(page_id, url, charset, gzip.decompress(body_gzip), fetched_at)
+            for page_id, url, charset, body_gzip, fetched_at in (rows[page_id] for page_id in page_ids)]
+
+
+_SAVE_EXTRACTION = """INSERT INTO raw.extractions (page_id, extractor_version, record, error) VALUES (%s, %s, %s, %s)
            ON CONFLICT (page_id, extractor_version) DO UPDATE SET record = EXCLUDED.record, error = EXCLUDED.error,
-               extracted_at = now()""",
-        (page_id, extractor_version, Jsonb(record), record.get("error")),
-    )
+               extracted_at = now()"""
+
+
+def save_extractions(conn, extractions: list[tuple[int, dict]], extractor_version: str) -> None:
+    """(page_id, record) pairs, in one pipelined round trip (the caller's transaction)."""
+    with conn.cursor() as cur:
+        cur.executemany(_SAVE_EXTRACTION, [(page_id, extractor_version, Jsonb(record), record.get("error"))
+                                           for page_id, record in extractions])
+
+
+def save_extraction(conn, page_id: int, extractor_version: str, record: dict) -> None:
+    conn.execute(_SAVE_EXTRACTION, (page_id, extractor_version, Jsonb(record), record.get("error")))
 
 
 def batch_extractions(conn, batch_id: int, extractor_version: str, chunk: Chunk | None = None
