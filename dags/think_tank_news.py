@@ -16,11 +16,11 @@ from airflow.sdk import Asset, Param, dag, get_current_context, task
 
 from etl.sources import Source, load_sources
 
-try:  # the project's plugins/ folder, which must also be Airflow's plugins_folder (the timetable is registered there)
+try:  # dags/plugins/, which must also be Airflow's plugins_folder (the timetable is registered there)
     from etl_timetables import UpcomingCronDataIntervalTimetable
 except ImportError as exc:
-    raise ImportError("the DAGs' timetable is the project's plugin plugins/etl_timetables.py: set "
-                      "AIRFLOW__CORE__PLUGINS_FOLDER to the project's plugins/ folder") from exc
+    raise ImportError("the DAGs' timetable is the project's plugin dags/plugins/etl_timetables.py: set "
+                      "AIRFLOW__CORE__PLUGINS_FOLDER to the project's dags/plugins/ folder") from exc
 
 WAREHOUSE_CONN_ID = "etl_warehouse"  # the same as etl.setup.WAREHOUSE_CONN_ID (not imported: keeps import light)
 # Downstream DAGs of analysts can schedule on it: an event per loaded chunk, with the source and counts.

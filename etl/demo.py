@@ -56,7 +56,7 @@ def airflow_env(airflow_home: Path, extra: dict[str, str]) -> dict[str, str]:
     env.update(
         AIRFLOW_HOME=str(airflow_home),
         AIRFLOW__CORE__DAGS_FOLDER=str(PROJECT_DIR / "dags"),
-        AIRFLOW__CORE__PLUGINS_FOLDER=str(PROJECT_DIR / "plugins"),  # the DAGs' timetable
+        AIRFLOW__CORE__PLUGINS_FOLDER=str(PROJECT_DIR / "dags" / "plugins"),  # the DAGs' timetable
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
         AIRFLOW__CORE__UNIT_TEST_MODE="False",
         **extra,

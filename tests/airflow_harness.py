@@ -117,8 +117,8 @@ class AirflowHarness:
             {
                 "AIRFLOW_HOME": str(self.home),
                 "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
-                # The DAGs' timetable is a plugin of the project (plugins/ beside dags/).
-                "AIRFLOW__CORE__PLUGINS_FOLDER": str(self.dags_folder.parent / "plugins"),
+                # The DAGs' timetable is a plugin of the project (dags/plugins/).
+                "AIRFLOW__CORE__PLUGINS_FOLDER": str(self.dags_folder / "plugins"),
                 "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
                 "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
                 "AIRFLOW__CORE__PARALLELISM": "4",

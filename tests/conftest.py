@@ -27,7 +27,7 @@ _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="etl-test-airflow-"))
 os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME}/airflow.db"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(PROJECT_DIR / "dags")
-os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(PROJECT_DIR / "plugins")  # the DAGs' timetable
+os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(PROJECT_DIR / "dags" / "plugins")  # the DAGs' timetable
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 
 

@@ -148,7 +148,7 @@ def test_airflow_services_share_one_image_with_the_project_installed_and_dags_mo
         env = svc["environment"]
         assert "./dags:/opt/airflow/dags:ro" in svc["volumes"], name
         # The DAGs' timetable is a plugin: the folder is mounted and is Airflow's plugins_folder.
-        assert "./plugins:/opt/airflow/plugins:ro" in svc["volumes"], name
+        assert "./dags/plugins:/opt/airflow/plugins:ro" in svc["volumes"], name
         assert env["AIRFLOW__CORE__PLUGINS_FOLDER"] == "/opt/airflow/plugins", name
         assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor", name
         assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/", name

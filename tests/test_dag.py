@@ -51,7 +51,7 @@ def test_importing_the_dag_file_does_no_database_or_pipeline_work():
         "print(','.join(heavy))"
     )
     env = {"ETL_DATABASE_URL": "postgresql://nobody:x@192.0.2.1:5432/none", "PATH": "/usr/bin:/bin",
-           "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_DIR / "plugins")}
+           "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_DIR / "dags" / "plugins")}
     out = subprocess.run([sys.executable, "-c", code, str(DAG_FILE)], capture_output=True, text=True,
                          env=env, check=True, timeout=120).stdout.strip()
     assert out == ""
