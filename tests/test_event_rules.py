@@ -13,7 +13,8 @@ import pytest
 from etl.events import counts, extract_events, organizations, people
 from etl.events.dates import find_dates
 from etl.events.kinds import event_type_mentions
-from etl.events.places import city_in, place_from_dateline
+from etl.events.places import capital_in, city_in, country_in, place_from_dateline
+from etl.events.text import sentences
 from etl.geo import resolve_city
 from etl.lang import guess_language, pack
 from etl.record import Article
@@ -110,6 +111,58 @@ def test_places_in_russian_and_kazakh_case_forms():
     assert city_in("Конференция Астанада өтті.", "kk").city == "Astana"
     karaganda = city_in("Қарағандыда семинар өтті.", "kk")
     assert (karaganda.city, karaganda.country) == (resolve_city("Karagandy", "en").name, "KZ")
+
+
+@pytest.mark.parametrize("sentence, language, city, written", [
+    # The city the words put the event in, not one people come from or one side of a pair.
+    ("More than 80 scholars from Moscow took part in the conference.", "en", None, None),
+    ("В конференции приняли участие более 80 ученых из Москвы.", "ru", None, None),
+    ("The talks concern cooperation between Minsk and Nur-Sultan.", "en", None, None),
+    # An institution's seat in brackets is not the event's place.
+    ("The Institute of Europe and the Egmont Institute (Brussels) held a seminar.", "en", None, None),
+    ("Институт Европы и Королевский институт (Брюссель) провели семинар.", "ru", None, None),
+    # Markers of a locality, the capital after a dash, the case of a hyphenated name.
+    ("Семинар проходил в мастерской «Сенеж», г. о. Солнечногорск.", "ru", "Solnechnogorsk", "Солнечногорск"),
+    ("Сегодня в городе Ургенче стартовала конференция.", "ru", "Urganch", "Ургенче"),
+    ("Круглый стол прошёл 31 января в столице Казахстана — Астане.", "ru", "Astana", "Астане"),
+    ("В Ростове-на-Дону проходил семинар-совещание.", "ru", "Rostov-on-Don", "Ростове-на-Дону"),
+    ("The ceremony took place at the power plant in the city of Gusev.", "en", "Gusev", "Gusev"),
+    ("Astana hosts an international conference.", "en", "Astana", "Astana"),
+    # A city's own anniversary is celebrated there.
+    ("The President attended the celebrations of the 750th anniversary of Kaliningrad.", "en", "Kaliningrad",
+     "Kaliningrad"),
+    # A nationality is no town ("Kazakh" is also a name of Petropavl in GeoNames), nor is the
+    # head of an acronym ("МосГУ").
+    ("The meeting kicks off in Kazakh capital.", "en", None, None),
+    ("В МосГУ прошла конференция.", "ru", None, None),
+    ("Делегация посетила Ташкент.", "ru", "Tashkent", "Ташкент"),
+])
+def test_the_city_the_text_puts_the_event_in(sentence, language, city, written):
+    place = city_in(sentence, language)
+    assert ((place.city, place.city_as_written) if place else (None, None)) == (city, written)
+
+
+@pytest.mark.parametrize("sentence, language, city, written", [
+    ("The sixth meeting kicks off in Kazakh capital.", "en", "Astana", "Kazakh capital"),
+    ("The forum opened in the capital of Uzbekistan.", "en", "Tashkent", "capital of Uzbekistan"),
+    ("Сегодня в казахстанской столице собрались эксперты.", "ru", "Astana", "казахстанской столице"),
+    ("Форум открылся в столице Узбекистана.", "ru", "Tashkent", "столице Узбекистана"),
+])
+def test_a_capital_named_by_its_country(sentence, language, city, written):
+    place = capital_in(sentence, language)
+    assert (place.city, place.city_as_written) == (city, written)
+
+
+def test_a_country_in_a_quoted_title_is_its_topic():
+    assert country_in("Круглый стол на тему «Протесты в Сербии» прошел в пресс-центре.", "ru") is None
+    assert country_in("The round table was held in Serbia.", "en") == "RS"
+
+
+def test_initials_end_no_sentence():
+    assert sentences("The round table chaired by I.I. Borovkov took place on 14 April. Experts spoke.") == [
+        "The round table chaired by I.I. Borovkov took place on 14 April.", "Experts spoke."]
+    assert sentences("Круглый стол под председательством И.И. Боровкова состоялся 14 апреля. Далее") == [
+        "Круглый стол под председательством И.И. Боровкова состоялся 14 апреля.", "Далее"]
 
 
 # ---------------------------------------------------------------- counts

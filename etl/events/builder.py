@@ -380,6 +380,11 @@ def _event_place(draft: EventDraft, context: Context, position: int) -> places.P
             if text_place is not None:
                 break
     if text_place is None and stated is None:
+        # A capital named by its country ("in the Kazakh capital", "в казахстанской столице").
+        texts = ([context.title] if context.title else []) + \
+            [s.text for index, s in enumerate(_candidates(draft)) if index < _PLACE_SENTENCES]
+        text_place = next((p for p in (places.capital_in(t, language) for t in texts) if p), None)
+    if text_place is None and stated is None:
         # Then any of the page's first sentences ("Mr Putin arrived in Tokyo on ..."), then a
         # landmark the text names ("in the Kremlin").
         for sentence in draft.sentences[:_PLACE_SENTENCES]:

@@ -157,6 +157,13 @@ class LanguagePack:
     not_counted: re.Pattern = re.compile(r"(?!x)x")  # "invited", "awarded", "regions": not attendance
     # --- places
     locative: re.Pattern = re.compile(r"(?!x)x")     # "in <Name>", "в <Name>"
+    # What puts an event in a city the text names: the words before it ("in", "в городе"; matched
+    # at the end of the text before the city) or after it ("Astana hosts"); None: any mention.
+    place_before: re.Pattern | None = None
+    place_after: re.Pattern = re.compile(r"(?!x)x")
+    city_marker: re.Pattern = re.compile(r"(?!x)x")  # "г. <Name>", "the city of <Name>" (group name)
+    capitals: tuple[tuple[re.Pattern, str], ...] = ()  # "in the Kazakh capital" (group written) -> code
+    capital_of_country: re.Pattern = re.compile(r"(?!x)x")  # "in the capital of " before a country's name
     region_words: re.Pattern = re.compile(r"(?!x)x")
     country_before: re.Pattern = re.compile(r"(?!x)x")  # preposition placing something in a country
     venue_prefix: re.Pattern = re.compile(r"(?!x)x")   # "the", "г." before a place-line part

@@ -249,6 +249,11 @@ _CITY_NAMES = {
 }
 
 _I = re.IGNORECASE
+# Adjectives of the states this domain names, with their ISO codes: "at the Belarusian State
+# University" places an event in BY, "the Kazakh capital" is Astana.
+_STATE_ADJECTIVES = (
+    ("Russian", "RU"), ("Belarusian", "BY"), ("Kazakh(?:stan)?", "KZ"), ("Uzbek(?:istan)?", "UZ"),
+    ("Kyrgyz", "KG"), ("Tajik", "TJ"), ("Azerbaijan(?:i)?", "AZ"), ("Armenian", "AM"), ("Chinese", "CN"))
 
 PACK = LanguagePack(
     code="en",
@@ -333,9 +338,12 @@ PACK = LanguagePack(
     travel=Prefiltered(re.compile(r"\b(?:arrived|arrives|arriving|came|travelled|traveled|flew)\s+(?:in|to|at)\b"
                                   r"|\b(?:visit|trip|journey)\s+to\b|\bvisited\b", _I),
                        ("arriv", "came", "travel", "flew", "visit", "trip", "journey")),
-    state_bodies=tuple((re.compile(rf"\b(?:at|in)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){{0,2}}{adjective}\b"), code) for adjective, code in (
-        ("Russian", "RU"), ("Belarusian", "BY"), ("Kazakh(?:stan)?", "KZ"), ("Uzbek(?:istan)?", "UZ"),
-        ("Kyrgyz", "KG"), ("Tajik", "TJ"), ("Azerbaijan(?:i)?", "AZ"), ("Armenian", "AM"), ("Chinese", "CN"))),
+    state_bodies=tuple((re.compile(rf"\b(?:at|in)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){{0,2}}{adjective}\b"), code)
+                       for adjective, code in _STATE_ADJECTIVES),
+    # "in the Kazakh capital", "in the capital of Kazakhstan": the country's capital.
+    capitals=tuple((re.compile(rf"\b(?:in|at|to)\s+(?:the\s+)?(?P<written>{adjective}\s+capital)\b"), code)
+                   for adjective, code in _STATE_ADJECTIVES),
+    capital_of_country=re.compile(r"\b(?:in|at|to)\s+the\s+(?P<written>capital\s+of\s+(?:the\s+)?)$", _I),
     landmarks=((re.compile(r"\b(?:in|at|to)\s+the\s+(?:Grand\s+)?Kremlin\b|\bKremlin\s+Palace\b|\bRed\s+Square\b"), "Moscow"),),
     event_types=_EVENT_TYPES,
     country_aliases=_COUNTRY_ALIASES,
@@ -344,7 +352,7 @@ PACK = LanguagePack(
     # kept: in this domain they name the countries; matching is case-sensitive).
     skip_country_names=frozenset(['Chad', 'Guinea', 'Jersey', 'Jordan', 'Korea', 'Mali', 'Niger']),
     # Words that are also names of towns: never read as a city from free text.
-    not_cities=frozenset(['Africa', 'America', 'Asia', 'Central', 'Concord', 'Energy', 'Eurasia', 'Europe', 'Government', 'Hope', 'Independence', 'Kremlin', 'Liberty', 'Mobile', 'Parliament', 'President', 'Progress', 'Reading', 'Region', 'Republic', 'Union', 'Unity', 'University', 'Victoria']),
+    not_cities=frozenset(['Kazakh', 'Uzbek', 'Tajik', 'Kyrgyz', 'Turkmen', 'Africa', 'America', 'Asia', 'Central', 'Concord', 'Energy', 'Eurasia', 'Europe', 'Government', 'Hope', 'Independence', 'Kremlin', 'Liberty', 'Mobile', 'Parliament', 'President', 'Progress', 'Reading', 'Region', 'Republic', 'Union', 'Unity', 'University', 'Victoria']),
     geonames_script="latin",
     abbreviations=frozenset({
         "mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "jr", "sr", "gen", "col", "lt", "gov",
@@ -407,6 +415,17 @@ PACK = LanguagePack(
     occasion_end=re.compile(r"\s+(?:as well as|and also|and to)\b.*$", re.IGNORECASE),
     # "in Minsk", "hosted by Minsk": a capitalized run after a locative preposition.
     locative=re.compile(r"\b(?:in|at|to|visited|visits|visiting)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"),
+    # A city the text names is the event's when the words before or after it put something
+    # there: "in Minsk", "visited Amsterdam", "the town of Karea", "Astana hosts"; not "experts
+    # from Moscow", "between Minsk and Nur-Sultan".
+    place_before=re.compile(r"(?:\b(?i:in|at|to|near|outside|visited|visiting|visits|toured)\s+(?:the\s+)?"
+                            r"(?:(?:city|town|village|settlement|capital|hero[- ]city)\s+of\s+)?"
+                            r"|\b(?:city|town|village)\s+of\s+|\bcapital,?\s+"
+                            # a city's own anniversary is celebrated there
+                            r"|\b(?:anniversary|jubilee|millennium|centenary)\s+of\s+(?:the\s+city\s+of\s+)?)$"),
+    place_after=re.compile(r"\s+(?:hosts|hosted|will host|is hosting|is to host|to host|welcomed|welcomes)\b"
+                           r"|(?:’s|'s)\s+(?:\w+\s+)?(?:anniversary|jubilee|millennium|centenary)\b"),
+    city_marker=re.compile(r"\b(?:city|town|village)\s+of\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"),
     region_words=re.compile(r"\b(?:Region|Oblast|District|Territory|Republic|Province|Krai)\b", re.IGNORECASE),
     country_before=re.compile(r"\b(?:in|to)\s+(?:the\s+)?$"),
     longer_name=re.compile(r"\s+(?!Region\b|Oblast\b)[A-Z][a-z]|’s|'s"),

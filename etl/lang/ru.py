@@ -219,6 +219,11 @@ _CITY_NAMES = {
 }
 
 _I = re.IGNORECASE
+# Adjective stems of the states this domain names, with their ISO codes: "в Белорусском
+# государственном университете" places an event in BY, "в казахстанской столице" is Astana.
+_STATE_ADJECTIVES = (
+    ("[Рр]оссийск", "RU"), ("[Бб]елорусск", "BY"), ("[Кк]азахстанск", "KZ"), ("[Уу]збекистанск", "UZ"),
+    ("[Кк]ыргызск", "KG"), ("[Тт]аджикск", "TJ"), ("[Аа]зербайджанск", "AZ"), ("[Аа]рмянск", "AM"))
 
 PACK = LanguagePack(
     code="ru",
@@ -251,10 +256,13 @@ PACK = LanguagePack(
                        r"конференции|саммита)", _I),
     travel=Prefiltered(re.compile(r"(?<!\w)(?:прибыл\w*|приехал\w*|прилетел\w*)\s+в(?!\w)|(?<!\w)(?:визит\w*|поездк\w+)\s+в(?!\w)"
                                   r"|(?<!\w)посетил\w*", _I), ("прибыл", "приехал", "прилетел", "визит", "поездк", "посетил")),
-    state_bodies=tuple((re.compile(rf"(?<!\w)(?:в|во|на\s+базе)\s+(?:\w+\s+){{0,2}}{adjective}\w*"), code) for adjective, code in (
-        ("[Рр]оссийск", "RU"), ("[Бб]елорусск", "BY"), ("[Кк]азахстанск", "KZ"), ("[Уу]збекистанск", "UZ"),
-        ("[Кк]ыргызск", "KG"), ("[Тт]аджикск", "TJ"), ("[Аа]зербайджанск", "AZ"), ("[Аа]рмянск", "AM"))) + (
+    state_bodies=tuple((re.compile(rf"(?<!\w)(?:в|во|на\s+базе)\s+(?:\w+\s+){{0,2}}{adjective}\w*"), code)
+                       for adjective, code in _STATE_ADJECTIVES) + (
         (re.compile(r"(?<!\w)(?:в|во)\s+(?:[А-ЯЁ]\w+\s+){1,4}РАН(?!\w)"), "RU"),),
+    # "в казахстанской столице", "в столице Узбекистана": the country's capital.
+    capitals=tuple((re.compile(rf"(?<!\w)(?:[Вв]|[Вв]о)\s+(?P<written>{adjective}\w*\s+столиц[еы])(?!\w)"), code)
+                   for adjective, code in _STATE_ADJECTIVES),
+    capital_of_country=re.compile(r"(?<!\w)(?:в|во)\s+(?P<written>столиц[еы]\s+)$", _I),
     landmarks=((re.compile(r"(?<!\w)(?:в|во)\s+(?:Большом\s+)?Кремл[еь]|Кремл[её]вск\w+\s+двор\w+|Красн\w+\s+площад\w+"),
                 "Moscow"),),
     speech=Prefiltered(re.compile(
@@ -322,7 +330,17 @@ PACK = LanguagePack(
                               re.IGNORECASE),
     occasion_end=re.compile(r"\s+(?:а также|и к)\b.*$", re.IGNORECASE),
     # "в Минске": a capitalized run after a locative preposition.
-    locative=re.compile(r"(?<!\w)(?:в|во|на)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*(?:\s+[А-ЯЁ][а-яё]+)?)"),
+    locative=re.compile(r"(?<!\w)(?i:в|во|на)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*(?:\s+[А-ЯЁ][а-яё]+)?)(?![\w-])"),
+    # "в Минске", "в городе Ургенче", "г. о. Солнечногорск", "в столице Казахстана — Астане",
+    # "Минск принимает": the event is there; "ученые из Москвы", "между Минском и Астаной": not.
+    place_before=re.compile(r"(?:(?<!\w)(?i:в|во|на|под)\s+(?:(?:город(?:е|е-герое)?|посёлке|поселке|селе|деревне|"
+                            r"столиц[еы](?:\s+[А-ЯЁ]\w+)?\s*[—–-]?)\s*)?"
+                            r"|(?<!\w)(?:г|гор)\.\s*(?:о\.\s*)?|(?<!\w)город(?:а|е|ом)?\s+|(?<!\w)посетил\w*\s+"
+                            # a city's own anniversary is celebrated there
+                            r"|(?<!\w)(?:\w+лети[юяе]|юбиле[юяе]|годовщин[еуы])\s+(?:города\s+)?)$"),
+    place_after=re.compile(r"\s+(?:принимает|принял[аио]?|примет|стал[аио]?\s+местом|станет\s+местом)(?!\w)"),
+    city_marker=re.compile(r"(?<!\w)(?:(?:г|гор)\.\s*(?:о\.\s*)?|город(?:а|е|ом|е-герое)?\s+)"
+                           r"(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*)"),
     region_words=re.compile(r"(?<!\w)(?:область|район|край|республик\w*)(?!\w)", re.IGNORECASE),
     country_before=re.compile(r"(?<!\w)(?:в|во)\s+$"),
     venue_prefix=re.compile(r"^г\.\s*", re.IGNORECASE),
