@@ -272,6 +272,23 @@ def test_one_gathering_per_page_not_the_passing_mentions():
     assert [(e["type"], e["city"], e["start_date"]) for e in events] == [("summit", "Moscow", "2005-05-10")]
 
 
+@pytest.mark.parametrize("paragraphs, language, event_type, city", [
+    # The session of a discussion club is a meeting; a forum it is called later is the same one.
+    (["President Putin is taking part in the session of the Valdai International Discussion Club.",
+      "The forum runs in Sochi until 2 October."], "en", "meeting", "Sochi"),
+    (["Президент России принимает участие в пленарной сессии дискуссионного клуба «Валдай».",
+      "Форум проходит в Сочи с 29 сентября по 2 октября."], "ru", "meeting", "Sochi"),
+    # A convention is a congress.
+    (["The university took part in the 55th Convention of the International Studies Association in Toronto."],
+     "en", "congress", "Toronto"),
+    (["МГИМО принял участие в работе 55-го Конвента Ассоциации международных исследований в Торонто."],
+     "ru", "congress", "Toronto"),
+])
+def test_what_the_text_reports_as_going_on(paragraphs, language, event_type, city):
+    event = _events(None, paragraphs, language=language, published_at=None)[0]
+    assert (event["type"], event["city"]) == (event_type, city)
+
+
 @pytest.mark.parametrize("title, language, event_type", [
     ("Meeting with Governor of Tula Region Alexei Dyumin", "en", "meeting"),
     ("Vladimir Putin visited the testing centre for railway transport", "en", "visit"),

@@ -160,7 +160,13 @@ def _main_event(drafts: list[EventDraft], title_event: EventDraft | None, senten
     """The one gathering the page is about: the headline's, else the first the text introduces.
     Gatherings mentioned in passing are not the page's events."""
     if title_event is None:
-        return drafts[0] if drafts else None
+        if not drafts:
+            return None
+        # Without a headline's event the first gathering the text introduces is the page's; the
+        # other nouns after it speak of it too ("the session of the club ... The forum runs in Sochi").
+        main = drafts[0]
+        main.sentences = list(sentences)
+        return main
     same = next((d for d in drafts if d.type == title_event.type), None)
     if title_event.type == "meeting" and drafts and drafts[0].type in _FORMATS_OF_MEETING and \
             drafts[0].intro is not None and drafts[0] is not same:

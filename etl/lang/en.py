@@ -15,7 +15,7 @@ _EVENT_TYPES = (
     ('seminar', 'seminars?|webinars?'),
     ('workshop', 'workshops?|master[- ]class(?:es)?'),
     ('symposium', 'symposium|symposia'),
-    ('congress', 'congress(?:es)?'),
+    ('congress', 'congress(?:es)?|conventions?'),
     ('readings', 'readings'),
     ('talks', 'talks|negotiations'),
     ('visit', 'visits?'),
@@ -281,7 +281,7 @@ PACK = LanguagePack(
     ),
     # "A session of the State Council presidium", "sitting of the Board": a meeting of a standing body.
     body_sessions=(re.compile(r"\b(?:session|sitting)s?\s+of\s+(?:the\s+|its\s+)?(?:[\w’'-]+\s+){0,6}?"
-                              r"(?:Council|Board|Commission|Committee|Presidium|presidium|Collegium|Government)\b"),),
+                              r"(?:Council|Board|Commission|Committee|Presidium|presidium|Collegium|Government|Club)\b"),),
     summit_of=Prefiltered(re.compile(r"\bheads?\s+of\s+(?:state|the\s+state)s?\b|\bsummit\b", _I), ("head", "summit")),
     phase_ended=Prefiltered(re.compile(r"\b(?:came|has come|have come|comes)\s+to\s+an?\s+(?:end|close)\b"
                                        r"|\bcontinued\s+(?:the\s+)?(?:talks|negotiations|meeting|visit)\b"
@@ -433,10 +433,11 @@ PACK = LanguagePack(
     reporting=Prefiltered(re.compile(
         r"\b(?:held|hosted|host|took place|take place|takes place|organi[sz]ed|convened|opened|kicked off|"
         r"took part|take part|participated|attended|will be held|is to be held|will hold|holds|"
-        r"gathered|brought together|met|started|began|ended|concluded|paid|arrived)\b",
+        r"gathered|brought together|met|started|began|ended|concluded|paid|arrived|"
+        r"taking part|takes part|is taking place|is being held|are being held|(?:is|are) underway|kicks off)\b",
         re.IGNORECASE), ("held", "host", "place", "organi", "convened", "opened", "kicked", "took", "take",
                          "particip", "attended", "hold", "gathered", "together", "met", "started", "began",
-                         "ended", "concluded", "paid", "arrived")),
+                         "ended", "concluded", "paid", "arrived", "taking", "being", "underway", "kicks")),
     # "as part of the forum": what follows is a part of that event.
     part_of=re.compile(r"\b(?:as part of|within the framework of|in the framework of|on the sidelines of|"
                        r"within|during)\s+(?:the|this)\s+$", re.IGNORECASE),
@@ -451,7 +452,7 @@ PACK = LanguagePack(
     session_name_lead=re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the topic of|on)\s*)?[:,]?\s*$", _I),
     quote_link=re.compile(r"^\s*(?:,|and|,\s*and|as well as)\s*$", _I),
     format_prefixes=("video",),
-    event_stems=('round', 'conferen', 'forum', 'fora', 'summit', 'seminar', 'webinar', 'workshop', 'master', 'symposi', 'congress', 'reading', 'talks', 'negotiation', 'visit', 'briefing', 'lecture', 'presentation', 'exhibition', 'exposition', 'salon', 'expo', 'air show', 'ceremon', 'inaugura', 'celebration', 'wreath', 'video', 'consultation', 'meeting', 'gathering', 'concert', 'parade', 'reception', 'tournament', 'championship'),
+    event_stems=('round', 'conferen', 'forum', 'fora', 'summit', 'seminar', 'webinar', 'workshop', 'master', 'symposi', 'congress', 'convention', 'reading', 'talks', 'negotiation', 'visit', 'briefing', 'lecture', 'presentation', 'exhibition', 'exposition', 'salon', 'expo', 'air show', 'ceremon', 'inaugura', 'celebration', 'wreath', 'video', 'consultation', 'meeting', 'gathering', 'concert', 'parade', 'reception', 'tournament', 'championship'),
     session_nouns='(?:plenary\\s+)?sessions?|panels?|sections?|panel\\s+discussions?|plenar(?:y|ies)',
     session_stems=('session', 'panel', 'section', 'plenar'),
     online=Prefiltered(re.compile('\\b(?:online|on-line|virtual|remote(?:ly)?|via video ?conference|by video ?conference|videoconference|webinars?|via video link|in (?:an? )?(?:online|virtual|videoconference) (?:format|mode))\\b', re.IGNORECASE), ('online', 'on-line', 'virtual', 'remote', 'video', 'webinar')),
