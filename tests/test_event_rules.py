@@ -265,6 +265,29 @@ def test_pages_that_report_no_gathering(title, language):
                    language=language, date_line="2024-05-16") == []
 
 
+@pytest.mark.parametrize("title, paragraphs, language", [
+    # A message addressed to the participants of a gathering, however it describes the gathering.
+    (None, ["To the participants of the applied research conference «Belarus in the Global World»",
+            "I am delighted to welcome you in Minsk for the conference hosted by the institute."], "en"),
+    ("Путин призвал к диалогу", ["Президент призвал к диалогу.",
+                                 "Послание президента участникам «Примаковских чтений» зачитал помощник."], "ru"),
+    # Words said to the press about a gathering the page never reports held.
+    (None, ["Форум «Примаковские чтения» вошел в топ-10 конференций мира.",
+            "Об этом «Известиям» рассказал директор института."], "ru"),
+    ("The number of participants shows the interest in the Minsk Forum",
+     ["The Minsk Forum shows the lasting interest of Belarus and the EU.", "The ambassador told journalists so today."],
+     "en"),
+])
+def test_messages_and_words_to_the_press_report_no_gathering(title, paragraphs, language):
+    assert _events(title, paragraphs, language=language, published_at=None) == []
+
+
+def test_words_to_the_press_on_a_gathering_held_keep_it():
+    events = _events(None, ["Форум прошел в Минске.", "Об этом журналистам сообщил директор."], language="ru",
+                     published_at=None)
+    assert [(e["type"], e["city"]) for e in events] == [("forum", "Minsk")]
+
+
 def test_one_gathering_per_page_not_the_passing_mentions():
     events = _events("The Russia-EU Summit has been held",
                      ["The previous summit was held in Brussels in 2004.", "The leaders discussed visas."],

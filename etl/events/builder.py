@@ -141,6 +141,13 @@ def _reports_no_gathering(title: str | None, sentences: list[Sentence], context:
     """Telephone conversations, messages of greetings, statements, interviews, decrees, laws and
     appointments: the headline (or, without one, the first sentence) says so before it names
     any gathering."""
+    language_pack = context.pack
+    lead = [s.text for s in sentences[:_LEAD_SENTENCES]]
+    if any(language_pack.message_to_participants.search(text) for text in [title or ""] + lead[:2]):
+        return True  # a message addressed to a gathering's participants
+    if any(language_pack.said_to_press.search(text) for text in lead) and \
+            not any(language_pack.reporting.search(text) for text in [title or ""] + [s.text for s in sentences]):
+        return True  # words said to the press about a gathering that the page never reports held
     headline = title or (sentences[0].text if sentences else "")
     cue = context.pack.non_event.search(headline)
     if cue is None:
@@ -153,6 +160,10 @@ def _reports_no_gathering(title: str | None, sentences: list[Sentence], context:
     if verbs and (first_noun is None or min(verbs) < first_noun):
         first_noun = min(verbs)
     return first_noun is None or cue.start() < first_noun
+
+
+# The lead: the first sentences of the text, where a page says what it reports.
+_LEAD_SENTENCES = 5
 
 
 def _main_event(drafts: list[EventDraft], title_event: EventDraft | None, sentences: list[Sentence],

@@ -115,6 +115,8 @@ class LanguagePack:
     format_prefixes: tuple[str, ...] = ()   # "video" of "videoconference": a format, not an event
     # --- what a page is: a gathering or not
     non_event: Prefiltered = NEVER          # title/lead cues of pages that report no gathering
+    message_to_participants: Prefiltered = NEVER  # a lead addressing a gathering's participants: a message
+    said_to_press: Prefiltered = NEVER      # a lead reporting words said to the press, in an interview
     title_verbs: tuple[tuple[re.Pattern, str], ...] = ()   # "met with" -> meeting, "visited" -> visit
     body_sessions: tuple[re.Pattern, ...] = ()  # a session of a standing body: a meeting
     summit_of: Prefiltered = NEVER          # "heads of state": a meeting of them is a summit

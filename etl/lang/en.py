@@ -271,6 +271,14 @@ PACK = LanguagePack(
         r"|\bbills?\s+(?:on|to)\b", _I),
         ("phone", "message", "sent", "greeting", "congratul", "condolenc", "interview", "answer", "conference",
          "statement", "nation", "address", "order", "decree", "signed", "law", "appoint", "submitted", "bill")),
+    # "To the participants of the conference ...", "a message of greetings to the participants".
+    message_to_participants=Prefiltered(re.compile(
+        r"(?-i:To)\s+the\s+participants\s+of\b|\b(?:message|greetings?|address)\s+(?:[\w-]+\s+){0,3}to\s+the\s+"
+        r"participants\b", _I), ("participants",)),
+    said_to_press=Prefiltered(re.compile(
+        r"\b(?:told|said\s+to|speaking\s+to)\s+(?:the\s+)?(?:journalists|reporters|press|media)\b"
+        r"|\b(?:in|during)\s+an\s+interview\b|\bat\s+a\s+(?:press|news)\s+conference\b", _I),
+        ("told", "said", "speaking", "interview", "conference")),
     title_verbs=(
         (re.compile(r"\b(?:met|meets|meeting)\s+with\b", _I), "meeting"),
         (re.compile(r"\b(?:held|holds|hold)\s+(?:a\s+)?(?:talks|negotiations)\b", _I), "talks"),
