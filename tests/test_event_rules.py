@@ -288,6 +288,22 @@ def test_words_to_the_press_on_a_gathering_held_keep_it():
     assert [(e["type"], e["city"]) for e in events] == [("forum", "Minsk")]
 
 
+@pytest.mark.parametrize("title, paragraphs, language, event_type, city", [
+    # Without a headline's event, the lead's verb says what gathering the page reports.
+    ("Scientific partnership with research institutes",
+     ["On February 24, 2020, the head of the Institute for Integrated Transitions visited the centre.",
+      "During the meeting, the sides exchanged views."], "en", "visit", None),
+    # A noun further on is a passing mention; the agency dateline with the day first is cut off.
+    (None, ["2 ноября, Минск /Корр. БЕЛТА/. Заместитель министра Николай Борисевич встретился с ректором университета.",
+            "Стороны обсудили перспективы сотрудничества в области образования.",
+            "Ректор находится в Минске в развитие договоренностей, достигнутых во время консультаций в июне."],
+     "ru", "meeting", "Minsk"),
+])
+def test_the_leads_verb_reports_the_gathering(title, paragraphs, language, event_type, city):
+    events = _events(title, paragraphs, language=language, published_at=None)
+    assert [(e["type"], e["city"]) for e in events] == [(event_type, city)]
+
+
 def test_one_gathering_per_page_not_the_passing_mentions():
     events = _events("The Russia-EU Summit has been held",
                      ["The previous summit was held in Brussels in 2004.", "The leaders discussed visas."],

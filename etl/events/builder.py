@@ -123,6 +123,8 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
     digest = _digest(drafts, context) if title_event is None else []
     if digest:
         return [_finish(draft, index, context) for index, draft in enumerate(digest)]
+    if title_event is None:
+        title_event = _lead_verb_event(all_sentences, drafts, context)
     main = _main_event(drafts, title_event, all_sentences, context)
     return [_finish(main, 0, context)] if main is not None else []
 
@@ -327,6 +329,21 @@ def _title_event(title: str | None, context: Context) -> EventDraft | None:
     for pattern, event_type in context.pack.title_verbs:
         if pattern.search(title):
             return EventDraft(event_type, None, None)
+    return None
+
+
+def _lead_verb_event(sentences: list[Sentence], drafts: list[EventDraft], context: Context) -> EventDraft | None:
+    """Without a headline's event, the gathering the lead reports by its verb ("the head of the
+    institute visited the centre", "встретился с ректором"), unless the lead introduces one by
+    its noun; a noun further on is a passing mention ("during the consultations in June").
+    A page whose markup declares its date line is the record of its event: its headline says
+    what the event is, and its lead may go on to a part of it."""
+    if context.date_line is not None or any(d.intro is not None and d.intro.index < 2 for d in drafts):
+        return None
+    for sentence in sentences[:2]:
+        for pattern, event_type in context.pack.title_verbs:
+            if pattern.search(sentence.text):
+                return EventDraft(event_type, None, sentence)
     return None
 
 
