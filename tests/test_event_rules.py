@@ -81,6 +81,21 @@ def test_a_publication_date_alone_is_no_event_date():
     assert (events[0]["start_date"], events[0]["city"]) == (None, None)
 
 
+@pytest.mark.parametrize("paragraphs, language", [
+    # Without a publication date no year is borrowed from another date; a date beside another
+    # event's noun is that event's.
+    (["Today, on 6 September, a forum on information security opened in the capital.",
+      "The idea of this conference was put forward at the SCO summit on 17 September 2021."], "en"),
+    (["Сегодня, 6 сентября, в столице начал работу форум по информационной безопасности.",
+      "Инициатива проведения данной конференции была выдвинута на саммите ШОС 17 сентября 2021 года."], "ru"),
+    (["Международный круглый стол прошёл 31 января в столице Казахстана — Астане.",
+      "29 марта 1994 г. президент впервые представил идею евразийской интеграции."], "ru"),
+])
+def test_no_date_from_another_year_or_another_event(paragraphs, language):
+    event = _events(None, paragraphs, language=language, published_at=None)[0]
+    assert (event["start_date"], event["end_date"]) == (None, None)
+
+
 # ---------------------------------------------------------------- places
 
 

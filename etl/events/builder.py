@@ -370,6 +370,8 @@ def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, d
                 not any(m.type == draft.type for m in sentence.mentions):
             continue  # with a date line, only a sentence about the event re-dates it
         for span in sentence.dates(context):
+            if sentence is not draft.intro and _date_of_another_event(sentence, span, draft):
+                continue
             # With a date line, a date far from it is a passing mention (an earlier ceremony);
             # without one, a date years before the publication is history, not the event.
             if line is None and context.published is not None and span.end < context.published - 366 * _DAY:
@@ -395,6 +397,15 @@ def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, d
     if pack.phase_began.search(lead):
         return line, None
     return line, line
+
+
+def _date_of_another_event(sentence: Sentence, span, draft: EventDraft) -> bool:
+    """The date stands by another event's noun ("the initiative of this conference was put
+    forward at the Dushanbe summit on 17 September 2021"): that event's date."""
+    if not sentence.mentions:
+        return False
+    nearest = min(sentence.mentions, key=lambda m: abs(m.start - span.position))
+    return nearest.type != draft.type
 
 
 def _event_place(draft: EventDraft, context: Context, position: int) -> places.Place:
