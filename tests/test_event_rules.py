@@ -337,10 +337,23 @@ def test_one_gathering_per_page_not_the_passing_mentions():
      "en", "congress", "Toronto"),
     (["МГИМО принял участие в работе 55-го Конвента Ассоциации международных исследований в Торонто."],
      "ru", "congress", "Toronto"),
+    # A tour across a country is a visit.
+    (["1 октября в рамках ознакомительного тура по Беларуси представители городов прибыли в Гродно."],
+     "ru", "visit", "Grodno"),
+    (["The delegation arrived in Minsk on a study tour of Belarus."], "en", "visit", "Minsk"),
 ])
 def test_what_the_text_reports_as_going_on(paragraphs, language, event_type, city):
     event = _events(None, paragraphs, language=language, published_at=None)[0]
     assert (event["type"], event["city"]) == (event_type, city)
+
+
+def test_a_short_quote_ending_in_an_event_noun_names_the_event():
+    event = _events("Москва перечитала Примакова", ["В Москве завершились первые «Примаковские чтения»."],
+                    language="ru", published_at=None)[0]
+    assert (event["name"], event["city"]) == ("Примаковские чтения", "Moscow")
+    # A noun inside a longer quoted title is part of the title, not an event.
+    assert _events(None, ["Институт выпустил доклад «Почему конференции по безопасности больше не работают»."],
+                   language="ru", published_at=None) == []
 
 
 @pytest.mark.parametrize("title, language, event_type", [

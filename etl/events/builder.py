@@ -99,7 +99,8 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
             spans = quotes(text)
             mentions = [TypeMention(m.type, m.start - start, m.end - start, m.text)
                         for m in in_paragraph[bisect_left(starts, start):bisect_left(starts, end)]]
-            mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in spans)]
+            mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in spans)
+                        or _names_its_event(m, spans)]
             all_sentences.append(Sentence(text, len(all_sentences), mentions, spans, language))
 
     drafts: list[EventDraft] = []
@@ -127,6 +128,17 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
         title_event = _lead_verb_event(all_sentences, drafts, context)
     main = _main_event(drafts, title_event, all_sentences, context)
     return [_finish(main, 0, context)] if main is not None else []
+
+
+def _names_its_event(mention: TypeMention, spans) -> bool:
+    """A short capitalized quote ending in an event noun is that event's name («Примаковские
+    чтения», "Eurasian Readings"); a noun inside a longer quote is part of a title."""
+    quote = next((q for q in spans if q.start <= mention.start < q.end), None)
+    return quote is not None and mention.end == quote.end - 1 and quote.text[:1].isupper() and \
+        len(quote.text.split()) <= _QUOTED_NAME_WORDS
+
+
+_QUOTED_NAME_WORDS = 4
 
 
 def _digest(drafts: list[EventDraft], context: Context) -> list[EventDraft]:
@@ -234,7 +246,8 @@ def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], curren
         if drafts and _part_of_known_event(sentence, mention, {t for d in drafts for t in d.mentioned_types()},
                                            language):
             continue  # "a round table within the forum" is a part of the forum: one of its sessions
-        name = names.event_name(sentence.text, mention, sentence.quotes, language)
+        quoted = next((q for q in sentence.quotes if q.start <= mention.start < q.end), None)
+        name = quoted.text if quoted else names.event_name(sentence.text, mention, sentence.quotes, language)
         if name is not None:
             known = next((d for d in drafts if d.name and _fold(d.name) == _fold(name)), None)
             if known is not None:
