@@ -347,6 +347,17 @@ def test_what_the_text_reports_as_going_on(paragraphs, language, event_type, cit
     assert (event["type"], event["city"]) == (event_type, city)
 
 
+@pytest.mark.parametrize("paragraphs, language, name", [
+    # A title marker may follow the noun's own complements; the edition's ordinal is dropped.
+    (["В пресс-центре состоялся круглый стол Российского совета по международным делам (РСМД) на тему: "
+      "«Политическая турбулентность в Сербии»."], "ru", "Политическая турбулентность в Сербии"),
+    (['On October 20th an International Conference for students and young scientists, titled "XVII Masherov '
+      'Readings," took place at the university.'], "en", "Masherov Readings"),
+])
+def test_a_quoted_title_after_its_marker_names_the_event(paragraphs, language, name):
+    assert _events(None, paragraphs, language=language, published_at=None)[0]["name"] == name
+
+
 def test_a_short_quote_ending_in_an_event_noun_names_the_event():
     event = _events("Москва перечитала Примакова", ["В Москве завершились первые «Примаковские чтения»."],
                     language="ru", published_at=None)[0]

@@ -394,8 +394,10 @@ PACK = LanguagePack(
     subject_skip=frozenset({"The", "On", "In", "At", "Last", "This"}),
     people=_PEOPLE,
     # Between the noun and its quoted name: a lead-in word, or the noun's own "of Young Scholars".
-    name_lead_in=re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the (?:topic|theme) of|on the (?:topic|theme)|"
-                            r"under the (?:title|motto))\s*|(?:of|for)\s+(?:(?:[A-Z][\w’'-]*|the|and)\s+){1,5})?"
+    # An explicit marker of a title may follow the noun's own complements ("a conference for
+    # students and young scientists, titled ...").
+    name_lead_in=re.compile(r"^\s*(?:(?:[^.;«»\"“”]{0,80}?[\s,])?(?:titled|entitled|called|named|on the (?:topic|theme) of|"
+                            r"on the (?:topic|theme)|under the (?:title|motto))\s*|(?:of|for)\s+(?:(?:[A-Z][\w’'-]*|the|and)\s+){1,5})?"
                             r"[:,—–-]?\s*$"),
     name_trail_in=re.compile(r"^\s*(?:international\s+|annual\s+|expert\s+)?$", re.IGNORECASE),
     name_run=re.compile(r"(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the)(?:\s+(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the))*\s*$"),

@@ -326,7 +326,10 @@ PACK = LanguagePack(
     and_start=re.compile(r"^и\s+"),
     subject_verb=re.compile(r"(?<!\w)(?:провел[аио]?|провёл|проведет|проведёт|проводит|организовал[аио]?|организует)\s"),
     people=_PEOPLE,
-    name_lead_in=re.compile(r"^\s*(?:(?:под названием|на тему|по теме|под девизом)\s*)?[:,—–-]?\s*$", re.IGNORECASE),
+    # Between the noun and its quoted name: nothing, or an explicit marker of a title, which may
+    # follow the noun's own complements ("круглый стол Российского совета (РСМД) на тему: «...»").
+    name_lead_in=re.compile(r"^\s*(?:(?:[^.;«»\"“”]{0,80}?\s)?(?:под названием|на тему|по теме|под девизом)\s*)?[:,—–-]?\s*$",
+                            re.IGNORECASE),
     name_trail_in=re.compile(r"^\s*(?:международн\w+\s+|ежегодн\w+\s+)?$", re.IGNORECASE),
     generic_name_words=frozenset({
         "международный", "научно-практический", "ежегодный", "экспертный", "республиканский",
