@@ -171,6 +171,9 @@ def test_a_capital_named_by_its_country(sentence, language, city, written):
 def test_a_country_in_a_quoted_title_is_its_topic():
     assert country_in("Круглый стол на тему «Протесты в Сербии» прошел в пресс-центре.", "ru") is None
     assert country_in("The round table was held in Serbia.", "en") == "RS"
+    # "in the Republic of ...", "в Республике ...": the state's full name.
+    assert country_in("The meeting was held in the Republic of Uzbekistan.", "en") == "UZ"
+    assert country_in("Встреча прошла в Республике Узбекистан.", "ru") == "UZ"
 
 
 def test_initials_end_no_sentence():

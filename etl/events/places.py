@@ -76,7 +76,7 @@ def country_in(sentence: str, language: str) -> str | None:
     for match, code in geo.country_mentions(sentence, language):
         if inside_quote(match.start(), spans):
             continue  # a title's topic ("«Турбулентность в Сербии»"), not where it was held
-        if preposition.search(sentence[max(0, match.start() - 12):match.start()]):
+        if preposition.search(sentence[max(0, match.start() - 24):match.start()]):
             return code  # type: ignore[return-value]
     return None
 

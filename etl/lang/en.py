@@ -437,7 +437,7 @@ PACK = LanguagePack(
                            r"|(?:’s|'s)\s+(?:\w+\s+)?(?:anniversary|jubilee|millennium|centenary)\b"),
     city_marker=re.compile(r"\b(?:city|town|village)\s+of\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"),
     region_words=re.compile(r"\b(?:Region|Oblast|District|Territory|Republic|Province|Krai)\b", re.IGNORECASE),
-    country_before=re.compile(r"\b(?:in|to)\s+(?:the\s+)?$"),
+    country_before=re.compile(r"\b(?:in|to)\s+(?:the\s+)?(?:Republic\s+of\s+(?:the\s+)?)?$"),
     longer_name=re.compile(r"\s+(?!Region\b|Oblast\b)[A-Z][a-z]|’s|'s"),
     venue_prefix=re.compile(r"^the\s+", re.IGNORECASE),
     reporting=Prefiltered(re.compile(

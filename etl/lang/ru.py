@@ -359,7 +359,7 @@ PACK = LanguagePack(
     city_marker=re.compile(r"(?<!\w)(?:(?:г|гор)\.\s*(?:о\.\s*)?|город(?:а|е|ом|е-герое)?\s+)"
                            r"(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*)"),
     region_words=re.compile(r"(?<!\w)(?:область|район|край|республик\w*)(?!\w)", re.IGNORECASE),
-    country_before=re.compile(r"(?<!\w)(?:в|во)\s+$"),
+    country_before=re.compile(r"(?<!\w)(?:в|во)\s+(?:Республике\s+)?$"),
     venue_prefix=re.compile(r"^г\.\s*", re.IGNORECASE),
     morphology=ru_morphology,
     inflects=True,
