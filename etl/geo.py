@@ -52,6 +52,15 @@ _CITY_COUNTRIES: dict[str, str] = {
     'Bishkek': 'KG',
     'Tashkent': 'UZ',
     'Samarkand': 'UZ',
+    # Uzbekistan's regional centres by their usual English names (GeoNames writes them in Uzbek
+    # Latin: Urganch, Qarshi, Tirmiz, Andijon, Navoiy, Jizzax, Guliston).
+    'Urgench': 'UZ',
+    'Karshi': 'UZ',
+    'Termez': 'UZ',
+    'Andijan': 'UZ',
+    'Navoi': 'UZ',
+    'Jizzakh': 'UZ',
+    'Gulistan': 'UZ',
     'Dushanbe': 'TJ',
     'Ashgabat': 'TM',
     'Yerevan': 'AM',

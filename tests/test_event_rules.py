@@ -138,7 +138,7 @@ def test_places_in_russian_and_kazakh_case_forms():
     ("Институт Европы и Королевский институт (Брюссель) провели семинар.", "ru", None, None),
     # Markers of a locality, the capital after a dash, the case of a hyphenated name.
     ("Семинар проходил в мастерской «Сенеж», г. о. Солнечногорск.", "ru", "Solnechnogorsk", "Солнечногорск"),
-    ("Сегодня в городе Ургенче стартовала конференция.", "ru", "Urganch", "Ургенче"),
+    ("Сегодня в городе Ургенче стартовала конференция.", "ru", "Urgench", "Ургенче"),
     ("Круглый стол прошёл 31 января в столице Казахстана — Астане.", "ru", "Astana", "Астане"),
     ("В Ростове-на-Дону проходил семинар-совещание.", "ru", "Rostov-on-Don", "Ростове-на-Дону"),
     ("The ceremony took place at the power plant in the city of Gusev.", "en", "Gusev", "Gusev"),
