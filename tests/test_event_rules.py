@@ -188,6 +188,9 @@ def test_initials_end_no_sentence():
 
 @pytest.mark.parametrize("sentence, language, participants, countries", [
     ("The region is home to two billion people.", "en", None, None),
+    # What is going on as the story is written, and those who joined the forum.
+    ("В форуме участвуют более 30 ведущих экспертов из стран ШОС.", "ru", 30, None),
+    ("К работе форума присоединились свыше 400 представителей из 20 стран.", "ru", 400, 20),
     ("Invitations were sent to 50 countries.", "en", None, None),
     ("Over 600 soldiers and officers have been invited.", "en", None, None),
     ("Nearly 2,500 people are taking part in the forum.", "en", 2500, None),
