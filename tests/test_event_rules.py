@@ -319,6 +319,11 @@ def test_words_to_the_press_on_a_gathering_held_keep_it():
             "Стороны обсудили перспективы сотрудничества в области образования.",
             "Ректор находится в Минске в развитие договоренностей, достигнутых во время консультаций в июне."],
      "ru", "meeting", "Minsk"),
+    # A group of people the lead says discussed something met.
+    (None, ["Ведущие специалисты отрасли, журналисты и активисты обсудили будущее Экспертного клуба.",
+            "О его целях рассказал директор департамента."], "ru", "meeting", None),
+    (None, ["Leading experts, journalists and activists discussed the future of the expert club.",
+            "The director of the department spoke about its aims."], "en", "meeting", None),
 ])
 def test_the_leads_verb_reports_the_gathering(title, paragraphs, language, event_type, city):
     events = _events(title, paragraphs, language=language, published_at=None)

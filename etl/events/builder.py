@@ -357,6 +357,9 @@ def _lead_verb_event(sentences: list[Sentence], drafts: list[EventDraft], contex
         for pattern, event_type in context.pack.title_verbs:
             if pattern.search(sentence.text):
                 return EventDraft(event_type, None, sentence)
+    if not drafts and context.pack.group_discussed.search(sentences[0].text):
+        # "Leading experts, journalists and activists discussed the future of the club": they met.
+        return EventDraft("meeting", None, sentences[0])
     return None
 
 

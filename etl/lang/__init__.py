@@ -118,6 +118,7 @@ class LanguagePack:
     message_to_participants: Prefiltered = NEVER  # a lead addressing a gathering's participants: a message
     said_to_press: Prefiltered = NEVER      # a lead reporting words said to the press, in an interview
     title_verbs: tuple[tuple[re.Pattern, str], ...] = ()   # "met with" -> meeting, "visited" -> visit
+    group_discussed: re.Pattern = re.compile(r"(?!x)x")  # "experts ... discussed": a meeting the lead reports
     body_sessions: tuple[re.Pattern, ...] = ()  # a session of a standing body: a meeting
     summit_of: Prefiltered = NEVER          # "heads of state": a meeting of them is a summit
     reporting: Prefiltered = NEVER          # "was held", "состоялся"

@@ -286,6 +286,8 @@ PACK = LanguagePack(
         r"\b(?:told|said\s+to|speaking\s+to)\s+(?:the\s+)?(?:journalists|reporters|press|media)\b"
         r"|\b(?:in|during)\s+an\s+interview\b|\bat\s+a\s+(?:press|news)\s+conference\b", _I),
         ("told", "said", "speaking", "interview", "conference")),
+    group_discussed=re.compile(r"\b(?:experts|specialists|participants|representatives|activists|scholars|scientists|"
+                               r"analysts)\b[^.]{0,160}?\s+discussed\b", _I),
     title_verbs=(
         (re.compile(r"\b(?:met|meets|meeting)\s+with\b", _I), "meeting"),
         (re.compile(r"\b(?:held|holds|hold)\s+(?:a\s+)?(?:talks|negotiations)\b", _I), "talks"),
