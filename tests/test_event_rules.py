@@ -176,6 +176,15 @@ def test_a_country_in_a_quoted_title_is_its_topic():
     assert country_in("Встреча прошла в Республике Узбекистан.", "ru") == "UZ"
 
 
+def test_the_state_a_venue_is_named_after():
+    from etl.events.places import state_body_country
+
+    assert state_body_country("The head of the institute visited the centre at the Academy of Sciences of the "
+                              "Republic of Uzbekistan.", pack("en")) == "UZ"
+    assert state_body_country("Встреча прошла в Академии наук Республики Узбекистан.", pack("ru")) == "UZ"
+    assert state_body_country("Посол Польши выступил в Ташкенте.", pack("ru")) is None
+
+
 def test_initials_end_no_sentence():
     assert sentences("The round table chaired by I.I. Borovkov took place on 14 April. Experts spoke.") == [
         "The round table chaired by I.I. Borovkov took place on 14 April.", "Experts spoke."]

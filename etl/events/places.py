@@ -147,4 +147,11 @@ def state_body_country(sentence: str, language_pack) -> str | None:
         match = pattern.search(sentence)
         if match and language_pack.org_heads.search(sentence, match.start(), match.end() + 60):
             return code
+    # "at the Academy of Sciences of the Republic of Uzbekistan", "в Академии наук Республики
+    # Узбекистан": the state named after the body's head noun.
+    for match, code in geo.country_mentions(sentence, language_pack.code):
+        before = sentence[max(0, match.start() - 90):match.start()]
+        venue = language_pack.venue_of_state.search(before)
+        if venue and language_pack.org_heads.search(venue.group(0)):
+            return code  # type: ignore[return-value]
     return None

@@ -174,6 +174,7 @@ class LanguagePack:
     agency_dateline: re.Pattern = re.compile(r"(?!x)x")  # "МОСКВА, 3 декабря. /ТАСС/." opening the text
     travel: Prefiltered = NEVER             # "arrived in", "visit to": where someone went
     state_bodies: tuple[tuple[re.Pattern, str], ...] = ()  # "Russian Academy", "белорусского государственного" -> code
+    venue_of_state: re.Pattern = re.compile(r"(?!x)x")  # "at the Academy ... of the Republic of " before a country
     landmarks: tuple[tuple[re.Pattern, str], ...] = ()  # landmark -> the English name of its city
     country_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     city_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # canonical English -> names

@@ -280,7 +280,7 @@ PACK = LanguagePack(
          "statement", "nation", "address", "order", "decree", "signed", "law", "appoint", "submitted", "bill")),
     # "To the participants of the conference ...", "a message of greetings to the participants".
     message_to_participants=Prefiltered(re.compile(
-        r"(?-i:To)\s+the\s+participants\s+of\b|\b(?:message|greetings?|address)\s+(?:[\w-]+\s+){0,3}to\s+the\s+"
+        r"(?-i:To)\s+the\s+participants\s+of\b|\b(?:message|greetings?)\s+(?:[\w-]+\s+){0,3}to\s+the\s+"
         r"participants\b", _I), ("participants",)),
     said_to_press=Prefiltered(re.compile(
         r"\b(?:told|said\s+to|speaking\s+to)\s+(?:the\s+)?(?:journalists|reporters|press|media)\b"
@@ -357,6 +357,7 @@ PACK = LanguagePack(
                        ("arriv", "came", "travel", "flew", "visit", "trip", "journey")),
     state_bodies=tuple((re.compile(rf"\b(?:at|in)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){{0,2}}{adjective}\b"), code)
                        for adjective, code in _STATE_ADJECTIVES),
+    venue_of_state=re.compile(r"\b(?:at|in)\s+the\s+[^,.;]{3,70}?\s+of\s+(?:the\s+)?(?:Republic\s+of\s+(?:the\s+)?)?$"),
     # "in the Kazakh capital", "in the capital of Kazakhstan": the country's capital.
     capitals=tuple((re.compile(rf"\b(?:in|at|to)\s+(?:the\s+)?(?P<written>{adjective}\s+capital)\b"), code)
                    for adjective, code in _STATE_ADJECTIVES),

@@ -249,7 +249,7 @@ PACK = LanguagePack(
          "заявлен", "обращен", "указ", "подписал", "закон", "назначен", "внес")),
     # "Участникам конференции ...", "Послание ... участникам «Примаковских чтений»".
     message_to_participants=Prefiltered(re.compile(
-        r"(?<!\w)(?:послани|приветстви|обращени|телеграмм)\w*\s+(?:[\w-]+\s+){0,3}участникам(?!\w)"
+        r"(?<!\w)(?:послани|приветстви|телеграмм)\w*\s+(?:[\w-]+\s+){0,3}участникам(?!\w)"
         r"|^(?-i:Участникам)(?!\w)", _I), ("участникам",)),
     # "высказал журналистам", "на пресс-конференции", "Об этом «Известиям» рассказал".
     said_to_press=Prefiltered(re.compile(
@@ -283,6 +283,7 @@ PACK = LanguagePack(
     state_bodies=tuple((re.compile(rf"(?<!\w)(?:в|во|на\s+базе)\s+(?:\w+\s+){{0,2}}{adjective}\w*"), code)
                        for adjective, code in _STATE_ADJECTIVES) + (
         (re.compile(r"(?<!\w)(?:в|во)\s+(?:[А-ЯЁ]\w+\s+){1,4}РАН(?!\w)"), "RU"),),
+    venue_of_state=re.compile(r"(?<!\w)(?:[Вв]|[Вв]о)\s+[^,.;«»]{3,70}?\s+(?:Республики\s+)?$"),
     # "в казахстанской столице", "в столице Узбекистана": the country's capital.
     capitals=tuple((re.compile(rf"(?<!\w)(?:[Вв]|[Вв]о)\s+(?P<written>{adjective}\w*\s+столиц[еы])(?!\w)"), code)
                    for adjective, code in _STATE_ADJECTIVES),
