@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from etl import geo
-from etl.events.text import inside_quote, quotes
+from etl.events.text import inside_quote, lowered_text, quotes
 from etl.lang import pack
 
 
@@ -61,8 +61,11 @@ def capital_in(sentence: str, language: str) -> Place | None:
         city = geo.capital_of(code) if match else None
         if city is not None:
             return Place(city.name, match.group("written"), city.country)
+    lowered = lowered_text(sentence)
+    if not any(stem in lowered for stem in language_pack.capital_of_country.stems):
+        return None  # no "capital" at all: the country names need not be looked for
     for match, code in geo.country_mentions(sentence, language):
-        before = language_pack.capital_of_country.search(sentence[max(0, match.start() - 30):match.start()])
+        before = language_pack.capital_of_country.pattern.search(sentence[max(0, match.start() - 30):match.start()])
         city = geo.capital_of(code) if before else None  # type: ignore[arg-type]
         if city is not None:
             return Place(city.name, before.group("written") + match.group(0), city.country)

@@ -119,7 +119,7 @@ class LanguagePack:
     said_to_press: Prefiltered = NEVER      # a lead reporting words said to the press, in an interview
     title_verbs: tuple[tuple[re.Pattern, str], ...] = ()   # "met with" -> meeting, "visited" -> visit
     group_discussed: re.Pattern = re.compile(r"(?!x)x")  # "experts ... discussed": a meeting the lead reports
-    body_sessions: tuple[re.Pattern, ...] = ()  # a session of a standing body: a meeting
+    body_sessions: tuple[Prefiltered, ...] = ()  # a session of a standing body: a meeting
     summit_of: Prefiltered = NEVER          # "heads of state": a meeting of them is a summit
     reporting: Prefiltered = NEVER          # "was held", "состоялся"
     part_of: re.Pattern = re.compile(r"(?!x)x")  # "as part of the", "в рамках"
@@ -166,7 +166,7 @@ class LanguagePack:
     place_after: re.Pattern = re.compile(r"(?!x)x")
     city_marker: re.Pattern = re.compile(r"(?!x)x")  # "г. <Name>", "the city of <Name>" (group name)
     capitals: tuple[tuple[re.Pattern, str], ...] = ()  # "in the Kazakh capital" (group written) -> code
-    capital_of_country: re.Pattern = re.compile(r"(?!x)x")  # "in the capital of " before a country's name
+    capital_of_country: Prefiltered = NEVER  # "in the capital of " (end-anchored) before a country's name
     region_words: re.Pattern = re.compile(r"(?!x)x")
     country_before: re.Pattern = re.compile(r"(?!x)x")  # preposition placing something in a country
     venue_prefix: re.Pattern = re.compile(r"(?!x)x")   # "the", "г." before a place-line part

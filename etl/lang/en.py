@@ -297,8 +297,9 @@ PACK = LanguagePack(
                     _I), "visit"),
     ),
     # "A session of the State Council presidium", "sitting of the Board": a meeting of a standing body.
-    body_sessions=(re.compile(r"\b(?:session|sitting)s?\s+of\s+(?:the\s+|its\s+)?(?:[\w’'-]+\s+){0,6}?"
-                              r"(?:Council|Board|Commission|Committee|Presidium|presidium|Collegium|Government|Club)\b"),),
+    body_sessions=(Prefiltered(re.compile(r"\b(?:session|sitting)s?\s+of\s+(?:the\s+|its\s+)?(?:[\w’'-]+\s+){0,6}?"
+                                          r"(?:Council|Board|Commission|Committee|Presidium|presidium|Collegium|"
+                                          r"Government|Club)\b"), ("session", "sitting")),),
     summit_of=Prefiltered(re.compile(r"\bheads?\s+of\s+(?:state|the\s+state)s?\b|\bsummit\b", _I), ("head", "summit")),
     phase_ended=Prefiltered(re.compile(r"\b(?:came|has come|have come|comes)\s+to\s+an?\s+(?:end|close)\b"
                                        r"|\bcontinued\s+(?:the\s+)?(?:talks|negotiations|meeting|visit)\b"
@@ -361,7 +362,8 @@ PACK = LanguagePack(
     # "in the Kazakh capital", "in the capital of Kazakhstan": the country's capital.
     capitals=tuple((re.compile(rf"\b(?:in|at|to)\s+(?:the\s+)?(?P<written>{adjective}\s+capital)\b"), code)
                    for adjective, code in _STATE_ADJECTIVES),
-    capital_of_country=re.compile(r"\b(?:in|at|to)\s+the\s+(?P<written>capital\s+of\s+(?:the\s+)?)$", _I),
+    capital_of_country=Prefiltered(re.compile(r"\b(?:in|at|to)\s+the\s+(?P<written>capital\s+of\s+(?:the\s+)?)$", _I),
+                                   ("capital",)),
     landmarks=((re.compile(r"\b(?:in|at|to)\s+the\s+(?:Grand\s+)?Kremlin\b|\bKremlin\s+Palace\b|\bRed\s+Square\b"), "Moscow"),),
     event_types=_EVENT_TYPES,
     country_aliases=_COUNTRY_ALIASES,

@@ -266,8 +266,8 @@ PACK = LanguagePack(
                     _I), "visit"),
     ),
     # "сессия дискуссионного клуба «Валдай»": the session of a standing body is a meeting.
-    body_sessions=(re.compile(r"(?<!\w)сесси(?:я|и|ю|ей)\s+(?:[\w-]+\s+){0,3}?(?:клуба|совета|комиссии|коллегии|президиума)(?!\w)",
-                              _I),),
+    body_sessions=(Prefiltered(re.compile(r"(?<!\w)сесси(?:я|и|ю|ей)\s+(?:[\w-]+\s+){0,3}?"
+                                          r"(?:клуба|совета|комиссии|коллегии|президиума)(?!\w)", _I), ("сесси",)),),
     summit_of=Prefiltered(re.compile(r"(?<!\w)(?:глав\w*\s+государств|саммит\w*)", _I), ("глав", "саммит")),
     phase_ended=Prefiltered(re.compile(r"(?<!\w)(?:завершил(?:ся|ась|ось|ись)|закрыл(?:ся|ась|ось|ись)|"
                                        r"продолжил\w*\s+(?:переговоры|работу|визит))", _I),
@@ -287,7 +287,7 @@ PACK = LanguagePack(
     # "в казахстанской столице", "в столице Узбекистана": the country's capital.
     capitals=tuple((re.compile(rf"(?<!\w)(?:[Вв]|[Вв]о)\s+(?P<written>{adjective}\w*\s+столиц[еы])(?!\w)"), code)
                    for adjective, code in _STATE_ADJECTIVES),
-    capital_of_country=re.compile(r"(?<!\w)(?:в|во)\s+(?P<written>столиц[еы]\s+)$", _I),
+    capital_of_country=Prefiltered(re.compile(r"(?<!\w)(?:в|во)\s+(?P<written>столиц[еы]\s+)$", _I), ("столиц",)),
     landmarks=((re.compile(r"(?<!\w)(?:в|во)\s+(?:Большом\s+)?Кремл[еь]|Кремл[её]вск\w+\s+двор\w+|Красн\w+\s+площад\w+"),
                 "Moscow"),),
     speech=Prefiltered(re.compile(
