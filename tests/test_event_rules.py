@@ -151,6 +151,9 @@ def test_places_in_russian_and_kazakh_case_forms():
     ("The meeting kicks off in Kazakh capital.", "en", None, None),
     ("В МосГУ прошла конференция.", "ru", None, None),
     ("Делегация посетила Ташкент.", "ru", "Tashkent", "Ташкент"),
+    # An adjective between the preposition and the city.
+    ("Форум прошел в казахстанском Алматы.", "ru", "Almaty", "Алматы"),
+    ("The forum took place in the Kazakh city of Almaty.", "en", "Almaty", "Almaty"),
 ])
 def test_the_city_the_text_puts_the_event_in(sentence, language, city, written):
     place = city_in(sentence, language)

@@ -441,7 +441,7 @@ PACK = LanguagePack(
     # there: "in Minsk", "visited Amsterdam", "the town of Karea", "Astana hosts"; not "experts
     # from Moscow", "between Minsk and Nur-Sultan".
     place_before=re.compile(r"(?:\b(?i:in|at|to|near|outside|visited|visiting|visits|toured)\s+(?:the\s+)?"
-                            r"(?:(?:city|town|village|settlement|capital|hero[- ]city)\s+of\s+)?"
+                            r"(?:(?:[A-Z][\w-]+\s+)?(?:city|town|village|settlement|capital|hero[- ]city)\s+of\s+)?"
                             r"|\b(?:city|town|village)\s+of\s+|\bcapital,?\s+"
                             # a city's own anniversary is celebrated there
                             r"|\b(?:anniversary|jubilee|millennium|centenary)\s+of\s+(?:the\s+city\s+of\s+)?)$"),
