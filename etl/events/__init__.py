@@ -60,10 +60,11 @@ def _agency_dateline(paragraph: str, language_pack) -> tuple[str | None, str]:
     was filed, not where the event was; cut from the text so that its date and city are not read
     as the event's."""
     match = language_pack.agency_dateline.match(paragraph)
-    if not match or len(match.group("city")) < 3 or match.end() >= len(paragraph):
+    city = (match.group("city") or match.groupdict().get("city_after_date") or "") if match else ""
+    if len(city) < 3 or match.end() >= len(paragraph):
         return None, paragraph
     from etl.geo import resolve_city
 
-    if resolve_city(match.group("city").title(), language_pack.code) is None:
+    if resolve_city(city.title(), language_pack.code) is None:
         return None, paragraph
-    return match.group("city"), paragraph[match.end():]
+    return city, paragraph[match.end():]

@@ -99,7 +99,8 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
             spans = quotes(text)
             mentions = [TypeMention(m.type, m.start - start, m.end - start, m.text)
                         for m in in_paragraph[bisect_left(starts, start):bisect_left(starts, end)]]
-            mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in spans)]
+            mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in spans)
+                        or _names_its_event(m, spans)]
             all_sentences.append(Sentence(text, len(all_sentences), mentions, spans, language))
 
     drafts: list[EventDraft] = []
@@ -123,8 +124,21 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
     digest = _digest(drafts, context) if title_event is None else []
     if digest:
         return [_finish(draft, index, context) for index, draft in enumerate(digest)]
+    if title_event is None:
+        title_event = _lead_verb_event(all_sentences, drafts, context)
     main = _main_event(drafts, title_event, all_sentences, context)
     return [_finish(main, 0, context)] if main is not None else []
+
+
+def _names_its_event(mention: TypeMention, spans) -> bool:
+    """A short capitalized quote ending in an event noun is that event's name («Примаковские
+    чтения», "Eurasian Readings"); a noun inside a longer quote is part of a title."""
+    quote = next((q for q in spans if q.start <= mention.start < q.end), None)
+    return quote is not None and mention.end == quote.end - 1 and quote.text[:1].isupper() and \
+        len(quote.text.split()) <= _QUOTED_NAME_WORDS
+
+
+_QUOTED_NAME_WORDS = 4
 
 
 def _digest(drafts: list[EventDraft], context: Context) -> list[EventDraft]:
@@ -141,6 +155,13 @@ def _reports_no_gathering(title: str | None, sentences: list[Sentence], context:
     """Telephone conversations, messages of greetings, statements, interviews, decrees, laws and
     appointments: the headline (or, without one, the first sentence) says so before it names
     any gathering."""
+    language_pack = context.pack
+    lead = [s.text for s in sentences[:_LEAD_SENTENCES]]
+    if any(language_pack.message_to_participants.search(text) for text in [title or ""] + lead[:2]):
+        return True  # a message addressed to a gathering's participants
+    if any(language_pack.said_to_press.search(text) for text in lead) and \
+            not any(language_pack.reporting.search(text) for text in [title or ""] + [s.text for s in sentences]):
+        return True  # words said to the press about a gathering that the page never reports held
     headline = title or (sentences[0].text if sentences else "")
     cue = context.pack.non_event.search(headline)
     if cue is None:
@@ -155,12 +176,22 @@ def _reports_no_gathering(title: str | None, sentences: list[Sentence], context:
     return first_noun is None or cue.start() < first_noun
 
 
+# The lead: the first sentences of the text, where a page says what it reports.
+_LEAD_SENTENCES = 5
+
+
 def _main_event(drafts: list[EventDraft], title_event: EventDraft | None, sentences: list[Sentence],
                 context: Context) -> EventDraft | None:
     """The one gathering the page is about: the headline's, else the first the text introduces.
     Gatherings mentioned in passing are not the page's events."""
     if title_event is None:
-        return drafts[0] if drafts else None
+        if not drafts:
+            return None
+        # Without a headline's event the first gathering the text introduces is the page's; the
+        # other nouns after it speak of it too ("the session of the club ... The forum runs in Sochi").
+        main = drafts[0]
+        main.sentences = list(sentences)
+        return main
     same = next((d for d in drafts if d.type == title_event.type), None)
     if title_event.type == "meeting" and drafts and drafts[0].type in _FORMATS_OF_MEETING and \
             drafts[0].intro is not None and drafts[0] is not same:
@@ -215,7 +246,8 @@ def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], curren
         if drafts and _part_of_known_event(sentence, mention, {t for d in drafts for t in d.mentioned_types()},
                                            language):
             continue  # "a round table within the forum" is a part of the forum: one of its sessions
-        name = names.event_name(sentence.text, mention, sentence.quotes, language)
+        quoted = next((q for q in sentence.quotes if q.start <= mention.start < q.end), None)
+        name = quoted.text if quoted else names.event_name(sentence.text, mention, sentence.quotes, language)
         if name is not None:
             known = next((d for d in drafts if d.name and _fold(d.name) == _fold(name)), None)
             if known is not None:
@@ -313,6 +345,24 @@ def _title_event(title: str | None, context: Context) -> EventDraft | None:
     return None
 
 
+def _lead_verb_event(sentences: list[Sentence], drafts: list[EventDraft], context: Context) -> EventDraft | None:
+    """Without a headline's event, the gathering the lead reports by its verb ("the head of the
+    institute visited the centre", "встретился с ректором"), unless the lead introduces one by
+    its noun; a noun further on is a passing mention ("during the consultations in June").
+    A page whose markup declares its date line is the record of its event: its headline says
+    what the event is, and its lead may go on to a part of it."""
+    if context.date_line is not None or any(d.intro is not None and d.intro.index < 2 for d in drafts):
+        return None
+    for sentence in sentences[:2]:
+        for pattern, event_type in context.pack.title_verbs:
+            if pattern.search(sentence.text):
+                return EventDraft(event_type, None, sentence)
+    if not drafts and context.pack.group_discussed.search(sentences[0].text):
+        # "Leading experts, journalists and activists discussed the future of the club": they met.
+        return EventDraft("meeting", None, sentences[0])
+    return None
+
+
 _NON_WORD = re.compile(r"\W+")
 
 
@@ -336,6 +386,8 @@ def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, d
                 not any(m.type == draft.type for m in sentence.mentions):
             continue  # with a date line, only a sentence about the event re-dates it
         for span in sentence.dates(context):
+            if sentence is not draft.intro and _date_of_another_event(sentence, span, draft):
+                continue
             # With a date line, a date far from it is a passing mention (an earlier ceremony);
             # without one, a date years before the publication is history, not the event.
             if line is None and context.published is not None and span.end < context.published - 366 * _DAY:
@@ -363,6 +415,15 @@ def _event_dates(draft: EventDraft, context: Context) -> tuple[dt.date | None, d
     return line, line
 
 
+def _date_of_another_event(sentence: Sentence, span, draft: EventDraft) -> bool:
+    """The date stands by another event's noun ("the initiative of this conference was put
+    forward at the Dushanbe summit on 17 September 2021"): that event's date."""
+    if not sentence.mentions:
+        return False
+    nearest = min(sentence.mentions, key=lambda m: abs(m.start - span.position))
+    return nearest.type != draft.type
+
+
 def _event_place(draft: EventDraft, context: Context, position: int) -> places.Place:
     """The place line when it names a known city; else a city the headline or the first
     sentences about the event name (a place line naming only a region or a country gives way
@@ -379,6 +440,11 @@ def _event_place(draft: EventDraft, context: Context, position: int) -> places.P
             text_place = sentence.place(language)
             if text_place is not None:
                 break
+    if text_place is None and stated is None:
+        # A capital named by its country ("in the Kazakh capital", "в казахстанской столице").
+        texts = ([context.title] if context.title else []) + \
+            [s.text for index, s in enumerate(_candidates(draft)) if index < _PLACE_SENTENCES]
+        text_place = next((p for p in (places.capital_in(t, language) for t in texts) if p), None)
     if text_place is None and stated is None:
         # Then any of the page's first sentences ("Mr Putin arrived in Tokyo on ..."), then a
         # landmark the text names ("in the Kremlin").

@@ -114,7 +114,11 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 def context_year(paragraphs: list[str], language: str, published: dt.date | None) -> int | None:
     """Year for dates written without one: the first year the article writes in a full date
     ("15-16 May 2024 ... the plenary on 16 May") when it is near the publication's (a date of
-    history is not the event's), else the publication's."""
+    history is not the event's), else the publication's. Without a publication date there is
+    none: the year of another date ("the summit of 17 September 2021", "29 March 1994") is not
+    the year of the day the event is given ("6 September", "31 January")."""
+    if published is None:
+        return None
     for paragraph in paragraphs:
         if not _FOUR_DIGITS.search(paragraph):
             continue

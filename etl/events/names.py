@@ -14,15 +14,25 @@ def event_name(sentence: str, mention: TypeMention, spans: list[Quote], language
     language_pack = pack(language)
     for quote in spans:
         if quote.start >= mention.end and language_pack.name_lead_in.match(sentence[mention.end:quote.start]):
-            return quote.text
+            return quoted_name(quote.text, language_pack)
     for quote in reversed(spans):
         if quote.end <= mention.start and language_pack.name_trail_in.match(sentence[quote.end:mention.start]):
-            return quote.text
+            return quoted_name(quote.text, language_pack)
     if language_pack.morphology is not None:
         return _inflected_proper_name(sentence, mention, language_pack)
     if mention.text[:1].isupper() and language_pack.name_run is not None:
         return _capitalized_proper_name(sentence, mention, language_pack)
     return None
+
+
+def quoted_name(text: str, language_pack) -> str:
+    """A quoted name without the edition's ordinal before it or the punctuation the quote kept
+    ("XVII Masherov Readings," -> "Masherov Readings")."""
+    name = clean_fragment(text)
+    first, _, rest = name.partition(" ")
+    if rest and language_pack.ordinal.match(first) and rest[:1].isupper():
+        name = rest
+    return name or text
 
 
 def _capitalized_proper_name(sentence: str, mention: TypeMention, language_pack) -> str | None:

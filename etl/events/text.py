@@ -34,6 +34,9 @@ _SPACES = re.compile(r"\s+")
 # A sentence ends before a quote, a bracket, a digit or a capital letter of any script.
 _BOUNDARY = re.compile(r"[.!?…]+(?=\s+(?:[\"«“(\[0-9]|[^\W\d_]))")
 _LAST_TOKEN = re.compile(r"(\S+)$")
+# Initials before a surname ("И.И. Боровкова", "Al.A. Gromyko"): parts of one or two letters
+# joined by periods, the first capitalized, end no sentence.
+_INITIALS = re.compile(r"^[^\W\d_][^\W\d_]?(?:\.[^\W\d_]{1,2})+$")
 
 
 def normalize(text: str) -> str:
@@ -77,8 +80,10 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         if inside_quote(match.start(), spans):
             continue
         token = _LAST_TOKEN.search(paragraph, start, match.start())
-        word = token.group(1).lower().lstrip("(«\"“") if token else ""
-        if word in _abbreviations() or (len(word) == 1 and word.isalpha()):
+        written = token.group(1).lstrip("(«\"“") if token else ""
+        word = written.lower()
+        if word in _abbreviations() or (len(word) == 1 and word.isalpha()) or \
+                (written[:1].isupper() and _INITIALS.match(written)):
             continue
         result.append(_stripped(paragraph, start, end))
         start = end

@@ -115,8 +115,11 @@ class LanguagePack:
     format_prefixes: tuple[str, ...] = ()   # "video" of "videoconference": a format, not an event
     # --- what a page is: a gathering or not
     non_event: Prefiltered = NEVER          # title/lead cues of pages that report no gathering
+    message_to_participants: Prefiltered = NEVER  # a lead addressing a gathering's participants: a message
+    said_to_press: Prefiltered = NEVER      # a lead reporting words said to the press, in an interview
     title_verbs: tuple[tuple[re.Pattern, str], ...] = ()   # "met with" -> meeting, "visited" -> visit
-    body_sessions: tuple[re.Pattern, ...] = ()  # a session of a standing body: a meeting
+    group_discussed: re.Pattern = re.compile(r"(?!x)x")  # "experts ... discussed": a meeting the lead reports
+    body_sessions: tuple[Prefiltered, ...] = ()  # a session of a standing body: a meeting
     summit_of: Prefiltered = NEVER          # "heads of state": a meeting of them is a summit
     reporting: Prefiltered = NEVER          # "was held", "состоялся"
     part_of: re.Pattern = re.compile(r"(?!x)x")  # "as part of the", "в рамках"
@@ -157,6 +160,13 @@ class LanguagePack:
     not_counted: re.Pattern = re.compile(r"(?!x)x")  # "invited", "awarded", "regions": not attendance
     # --- places
     locative: re.Pattern = re.compile(r"(?!x)x")     # "in <Name>", "в <Name>"
+    # What puts an event in a city the text names: the words before it ("in", "в городе"; matched
+    # at the end of the text before the city) or after it ("Astana hosts"); None: any mention.
+    place_before: re.Pattern | None = None
+    place_after: re.Pattern = re.compile(r"(?!x)x")
+    city_marker: re.Pattern = re.compile(r"(?!x)x")  # "г. <Name>", "the city of <Name>" (group name)
+    capitals: tuple[tuple[re.Pattern, str], ...] = ()  # "in the Kazakh capital" (group written) -> code
+    capital_of_country: Prefiltered = NEVER  # "in the capital of " (end-anchored) before a country's name
     region_words: re.Pattern = re.compile(r"(?!x)x")
     country_before: re.Pattern = re.compile(r"(?!x)x")  # preposition placing something in a country
     venue_prefix: re.Pattern = re.compile(r"(?!x)x")   # "the", "г." before a place-line part
@@ -164,6 +174,7 @@ class LanguagePack:
     agency_dateline: re.Pattern = re.compile(r"(?!x)x")  # "МОСКВА, 3 декабря. /ТАСС/." opening the text
     travel: Prefiltered = NEVER             # "arrived in", "visit to": where someone went
     state_bodies: tuple[tuple[re.Pattern, str], ...] = ()  # "Russian Academy", "белорусского государственного" -> code
+    venue_of_state: re.Pattern = re.compile(r"(?!x)x")  # "at the Academy ... of the Republic of " before a country
     landmarks: tuple[tuple[re.Pattern, str], ...] = ()  # landmark -> the English name of its city
     country_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     city_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # canonical English -> names

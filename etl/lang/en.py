@@ -15,10 +15,10 @@ _EVENT_TYPES = (
     ('seminar', 'seminars?|webinars?'),
     ('workshop', 'workshops?|master[- ]class(?:es)?'),
     ('symposium', 'symposium|symposia'),
-    ('congress', 'congress(?:es)?'),
+    ('congress', 'congress(?:es)?|conventions?'),
     ('readings', 'readings'),
     ('talks', 'talks|negotiations'),
-    ('visit', 'visits?'),
+    ('visit', 'visits?|(?:study|press|familiari[sz]ation)\\s+tours?'),
     ('briefing', 'briefings?'),
     ('lecture', 'lectures?'),
     ('presentation', 'presentations?'),
@@ -198,6 +198,13 @@ _CITY_NAMES = {
     'Bishkek': ('Frunze',),
     'Tashkent': (),
     'Samarkand': (),
+    'Urgench': ('Urganch',),
+    'Karshi': ('Qarshi',),
+    'Termez': ('Termiz', 'Tirmiz'),
+    'Andijan': ('Andijon',),
+    'Navoi': ('Navoiy',),
+    'Jizzakh': ('Jizzax', 'Jizzak'),
+    'Gulistan': ('Guliston',),
     'Dushanbe': (),
     'Ashgabat': ('Ashkhabad',),
     'Yerevan': (),
@@ -249,6 +256,11 @@ _CITY_NAMES = {
 }
 
 _I = re.IGNORECASE
+# Adjectives of the states this domain names, with their ISO codes: "at the Belarusian State
+# University" places an event in BY, "the Kazakh capital" is Astana.
+_STATE_ADJECTIVES = (
+    ("Russian", "RU"), ("Belarusian", "BY"), ("Kazakh(?:stan)?", "KZ"), ("Uzbek(?:istan)?", "UZ"),
+    ("Kyrgyz", "KG"), ("Tajik", "TJ"), ("Azerbaijan(?:i)?", "AZ"), ("Armenian", "AM"), ("Chinese", "CN"))
 
 PACK = LanguagePack(
     code="en",
@@ -266,6 +278,16 @@ PACK = LanguagePack(
         r"|\bbills?\s+(?:on|to)\b", _I),
         ("phone", "message", "sent", "greeting", "congratul", "condolenc", "interview", "answer", "conference",
          "statement", "nation", "address", "order", "decree", "signed", "law", "appoint", "submitted", "bill")),
+    # "To the participants of the conference ...", "a message of greetings to the participants".
+    message_to_participants=Prefiltered(re.compile(
+        r"(?-i:To)\s+the\s+participants\s+of\b|\b(?:message|greetings?)\s+(?:[\w-]+\s+){0,3}to\s+the\s+"
+        r"participants\b", _I), ("participants",)),
+    said_to_press=Prefiltered(re.compile(
+        r"\b(?:told|said\s+to|speaking\s+to)\s+(?:the\s+)?(?:journalists|reporters|press|media)\b"
+        r"|\b(?:in|during)\s+an\s+interview\b|\bat\s+a\s+(?:press|news)\s+conference\b", _I),
+        ("told", "said", "speaking", "interview", "conference")),
+    group_discussed=re.compile(r"\b(?:experts|specialists|participants|representatives|activists|scholars|scientists|"
+                               r"analysts)\b[^.]{0,160}?\s+discussed\b", _I),
     title_verbs=(
         (re.compile(r"\b(?:met|meets|meeting)\s+with\b", _I), "meeting"),
         (re.compile(r"\b(?:held|holds|hold)\s+(?:a\s+)?(?:talks|negotiations)\b", _I), "talks"),
@@ -275,8 +297,9 @@ PACK = LanguagePack(
                     _I), "visit"),
     ),
     # "A session of the State Council presidium", "sitting of the Board": a meeting of a standing body.
-    body_sessions=(re.compile(r"\b(?:session|sitting)s?\s+of\s+(?:the\s+|its\s+)?(?:[\w’'-]+\s+){0,6}?"
-                              r"(?:Council|Board|Commission|Committee|Presidium|presidium|Collegium|Government)\b"),),
+    body_sessions=(Prefiltered(re.compile(r"\b(?:session|sitting)s?\s+of\s+(?:the\s+|its\s+)?(?:[\w’'-]+\s+){0,6}?"
+                                          r"(?:Council|Board|Commission|Committee|Presidium|presidium|Collegium|"
+                                          r"Government|Club)\b"), ("session", "sitting")),),
     summit_of=Prefiltered(re.compile(r"\bheads?\s+of\s+(?:state|the\s+state)s?\b|\bsummit\b", _I), ("head", "summit")),
     phase_ended=Prefiltered(re.compile(r"\b(?:came|has come|have come|comes)\s+to\s+an?\s+(?:end|close)\b"
                                        r"|\bcontinued\s+(?:the\s+)?(?:talks|negotiations|meeting|visit)\b"
@@ -333,9 +356,14 @@ PACK = LanguagePack(
     travel=Prefiltered(re.compile(r"\b(?:arrived|arrives|arriving|came|travelled|traveled|flew)\s+(?:in|to|at)\b"
                                   r"|\b(?:visit|trip|journey)\s+to\b|\bvisited\b", _I),
                        ("arriv", "came", "travel", "flew", "visit", "trip", "journey")),
-    state_bodies=tuple((re.compile(rf"\b(?:at|in)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){{0,2}}{adjective}\b"), code) for adjective, code in (
-        ("Russian", "RU"), ("Belarusian", "BY"), ("Kazakh(?:stan)?", "KZ"), ("Uzbek(?:istan)?", "UZ"),
-        ("Kyrgyz", "KG"), ("Tajik", "TJ"), ("Azerbaijan(?:i)?", "AZ"), ("Armenian", "AM"), ("Chinese", "CN"))),
+    state_bodies=tuple((re.compile(rf"\b(?:at|in)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){{0,2}}{adjective}\b"), code)
+                       for adjective, code in _STATE_ADJECTIVES),
+    venue_of_state=re.compile(r"\b(?:at|in)\s+the\s+[^,.;]{3,70}?\s+of\s+(?:the\s+)?(?:Republic\s+of\s+(?:the\s+)?)?$"),
+    # "in the Kazakh capital", "in the capital of Kazakhstan": the country's capital.
+    capitals=tuple((re.compile(rf"\b(?:in|at|to)\s+(?:the\s+)?(?P<written>{adjective}\s+capital)\b"), code)
+                   for adjective, code in _STATE_ADJECTIVES),
+    capital_of_country=Prefiltered(re.compile(r"\b(?:in|at|to)\s+the\s+(?P<written>capital\s+of\s+(?:the\s+)?)$", _I),
+                                   ("capital",)),
     landmarks=((re.compile(r"\b(?:in|at|to)\s+the\s+(?:Grand\s+)?Kremlin\b|\bKremlin\s+Palace\b|\bRed\s+Square\b"), "Moscow"),),
     event_types=_EVENT_TYPES,
     country_aliases=_COUNTRY_ALIASES,
@@ -344,7 +372,7 @@ PACK = LanguagePack(
     # kept: in this domain they name the countries; matching is case-sensitive).
     skip_country_names=frozenset(['Chad', 'Guinea', 'Jersey', 'Jordan', 'Korea', 'Mali', 'Niger']),
     # Words that are also names of towns: never read as a city from free text.
-    not_cities=frozenset(['Africa', 'America', 'Asia', 'Central', 'Concord', 'Energy', 'Eurasia', 'Europe', 'Government', 'Hope', 'Independence', 'Kremlin', 'Liberty', 'Mobile', 'Parliament', 'President', 'Progress', 'Reading', 'Region', 'Republic', 'Union', 'Unity', 'University', 'Victoria']),
+    not_cities=frozenset(['Kazakh', 'Uzbek', 'Tajik', 'Kyrgyz', 'Turkmen', 'Africa', 'America', 'Asia', 'Central', 'Concord', 'Energy', 'Eurasia', 'Europe', 'Government', 'Hope', 'Independence', 'Kremlin', 'Liberty', 'Mobile', 'Parliament', 'President', 'Progress', 'Reading', 'Region', 'Republic', 'Union', 'Unity', 'University', 'Victoria']),
     geonames_script="latin",
     abbreviations=frozenset({
         "mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "jr", "sr", "gen", "col", "lt", "gov",
@@ -378,8 +406,10 @@ PACK = LanguagePack(
     subject_skip=frozenset({"The", "On", "In", "At", "Last", "This"}),
     people=_PEOPLE,
     # Between the noun and its quoted name: a lead-in word, or the noun's own "of Young Scholars".
-    name_lead_in=re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the (?:topic|theme) of|on the (?:topic|theme)|"
-                            r"under the (?:title|motto))\s*|(?:of|for)\s+(?:(?:[A-Z][\w’'-]*|the|and)\s+){1,5})?"
+    # An explicit marker of a title may follow the noun's own complements ("a conference for
+    # students and young scientists, titled ...").
+    name_lead_in=re.compile(r"^\s*(?:(?:[^.;«»\"“”]{0,80}?[\s,])?(?:titled|entitled|called|named|on the (?:topic|theme) of|"
+                            r"on the (?:topic|theme)|under the (?:title|motto))\s*|(?:of|for)\s+(?:(?:[A-Z][\w’'-]*|the|and)\s+){1,5})?"
                             r"[:,—–-]?\s*$"),
     name_trail_in=re.compile(r"^\s*(?:international\s+|annual\s+|expert\s+)?$", re.IGNORECASE),
     name_run=re.compile(r"(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the)(?:\s+(?:[A-Z0-9][\w’'.-]*|of|for|on|and|the))*\s*$"),
@@ -407,17 +437,29 @@ PACK = LanguagePack(
     occasion_end=re.compile(r"\s+(?:as well as|and also|and to)\b.*$", re.IGNORECASE),
     # "in Minsk", "hosted by Minsk": a capitalized run after a locative preposition.
     locative=re.compile(r"\b(?:in|at|to|visited|visits|visiting)\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"),
+    # A city the text names is the event's when the words before or after it put something
+    # there: "in Minsk", "visited Amsterdam", "the town of Karea", "Astana hosts"; not "experts
+    # from Moscow", "between Minsk and Nur-Sultan".
+    place_before=re.compile(r"(?:\b(?i:in|at|to|near|outside|visited|visiting|visits|toured)\s+(?:the\s+)?"
+                            r"(?:(?:[A-Z][\w-]+\s+)?(?:city|town|village|settlement|capital|hero[- ]city)\s+of\s+)?"
+                            r"|\b(?:city|town|village)\s+of\s+|\bcapital,?\s+"
+                            # a city's own anniversary is celebrated there
+                            r"|\b(?:anniversary|jubilee|millennium|centenary)\s+of\s+(?:the\s+city\s+of\s+)?)$"),
+    place_after=re.compile(r"\s+(?:hosts|hosted|will host|is hosting|is to host|to host|welcomed|welcomes)\b"
+                           r"|(?:’s|'s)\s+(?:\w+\s+)?(?:anniversary|jubilee|millennium|centenary)\b"),
+    city_marker=re.compile(r"\b(?:city|town|village)\s+of\s+(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"),
     region_words=re.compile(r"\b(?:Region|Oblast|District|Territory|Republic|Province|Krai)\b", re.IGNORECASE),
-    country_before=re.compile(r"\b(?:in|to)\s+(?:the\s+)?$"),
+    country_before=re.compile(r"\b(?:in|to)\s+(?:the\s+)?(?:Republic\s+of\s+(?:the\s+)?)?$"),
     longer_name=re.compile(r"\s+(?!Region\b|Oblast\b)[A-Z][a-z]|’s|'s"),
     venue_prefix=re.compile(r"^the\s+", re.IGNORECASE),
     reporting=Prefiltered(re.compile(
         r"\b(?:held|hosted|host|took place|take place|takes place|organi[sz]ed|convened|opened|kicked off|"
         r"took part|take part|participated|attended|will be held|is to be held|will hold|holds|"
-        r"gathered|brought together|met|started|began|ended|concluded|paid|arrived)\b",
+        r"gathered|brought together|met|started|began|ended|concluded|paid|arrived|"
+        r"taking part|takes part|is taking place|is being held|are being held|(?:is|are) underway|kicks off)\b",
         re.IGNORECASE), ("held", "host", "place", "organi", "convened", "opened", "kicked", "took", "take",
                          "particip", "attended", "hold", "gathered", "together", "met", "started", "began",
-                         "ended", "concluded", "paid", "arrived")),
+                         "ended", "concluded", "paid", "arrived", "taking", "being", "underway", "kicks")),
     # "as part of the forum": what follows is a part of that event.
     part_of=re.compile(r"\b(?:as part of|within the framework of|in the framework of|on the sidelines of|"
                        r"within|during)\s+(?:the|this)\s+$", re.IGNORECASE),
@@ -432,7 +474,7 @@ PACK = LanguagePack(
     session_name_lead=re.compile(r"^\s*(?:(?:titled|entitled|called|named|on the topic of|on)\s*)?[:,]?\s*$", _I),
     quote_link=re.compile(r"^\s*(?:,|and|,\s*and|as well as)\s*$", _I),
     format_prefixes=("video",),
-    event_stems=('round', 'conferen', 'forum', 'fora', 'summit', 'seminar', 'webinar', 'workshop', 'master', 'symposi', 'congress', 'reading', 'talks', 'negotiation', 'visit', 'briefing', 'lecture', 'presentation', 'exhibition', 'exposition', 'salon', 'expo', 'air show', 'ceremon', 'inaugura', 'celebration', 'wreath', 'video', 'consultation', 'meeting', 'gathering', 'concert', 'parade', 'reception', 'tournament', 'championship'),
+    event_stems=('round', 'conferen', 'forum', 'fora', 'summit', 'seminar', 'webinar', 'workshop', 'master', 'symposi', 'congress', 'convention', 'reading', 'talks', 'negotiation', 'visit', 'tour', 'briefing', 'lecture', 'presentation', 'exhibition', 'exposition', 'salon', 'expo', 'air show', 'ceremon', 'inaugura', 'celebration', 'wreath', 'video', 'consultation', 'meeting', 'gathering', 'concert', 'parade', 'reception', 'tournament', 'championship'),
     session_nouns='(?:plenary\\s+)?sessions?|panels?|sections?|panel\\s+discussions?|plenar(?:y|ies)',
     session_stems=('session', 'panel', 'section', 'plenar'),
     online=Prefiltered(re.compile('\\b(?:online|on-line|virtual|remote(?:ly)?|via video ?conference|by video ?conference|videoconference|webinars?|via video link|in (?:an? )?(?:online|virtual|videoconference) (?:format|mode))\\b', re.IGNORECASE), ('online', 'on-line', 'virtual', 'remote', 'video', 'webinar')),

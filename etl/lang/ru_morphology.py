@@ -244,6 +244,12 @@ def place_lemma(name: str) -> str | None:
         geo = [p for p in found if "Geox" in p.tag]
         if not geo and position < len(names) - 1:  # "Нижнем Тагиле": an adjective before the noun
             geo = [p for p in found if {"ADJF"} & set(p.tag.grammemes)]
+        if len(parts) > 2:
+            # "Ростове-на-Дону": the head is the first part, the rest stays as written.
+            head = [p for p in parses(parts[0]) if "Geox" in p.tag]
+            if head:
+                words.append("-".join([head[0].normal_form, *parts[1:]]).lower())
+                continue
         if not geo:
             return None
         parts[-1] = geo[0].normal_form
