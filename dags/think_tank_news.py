@@ -14,7 +14,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
 
-from etl.sources import Source, load_sources
+from etl.sources import Source, load_sources_file
 
 WAREHOUSE_CONN_ID = "etl_warehouse"  # the same as etl.setup.WAREHOUSE_CONN_ID (not imported: keeps import light)
 # Downstream DAGs of analysts can schedule on it: an event per loaded chunk, with the source and counts.
@@ -138,7 +138,7 @@ def publication_window(context):
 backfill_window = publication_window  # the older name
 
 
-def build_dag(source: Source):
+def build_dag(source: Source, check_thresholds: dict[str, int] | None = None):
     @dag(
         dag_id=f"think_tank_news__{source.name}",
         description=f"Fetch, extract and load the news of {source.name}",
@@ -214,7 +214,7 @@ def build_dag(source: Source):
             from etl.store.checks import check_warehouse
 
             with db.connect(warehouse_dsn()) as conn:
-                results = check_warehouse(conn, [source], source.name)
+                results = check_warehouse(conn, [source], source.name, thresholds=check_thresholds)
             return {"checks_passed": len(results)}
 
         fetched = fetch(discover())
@@ -224,5 +224,16 @@ def build_dag(source: Source):
     return think_tank_news()
 
 
-for _source in load_sources():
-    globals()[f"think_tank_news__{_source.name}"] = build_dag(_source)
+def _sources_file():
+    """The sources file, its `checks:` section validated too: a typo there fails the DAG import, not a
+    run's last task."""
+    from etl.store.checks import configured_checks  # light: the check declarations, no database
+
+    settings = load_sources_file()
+    configured_checks(settings.check_thresholds, settings.path)
+    return settings
+
+
+_SETTINGS = _sources_file()
+for _source in _SETTINGS.sources:
+    globals()[f"think_tank_news__{_source.name}"] = build_dag(_source, _SETTINGS.check_thresholds)
