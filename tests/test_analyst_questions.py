@@ -130,3 +130,19 @@ def test_every_readme_example_query_runs_and_answers_on_the_sample(loaded_sample
     assert [r["speaker"] for r in answers.pop(
         "The speakers of one event with their roles, organizations and sessions")] == ["Oleg Makarov"]
     assert answers == {}, f"README example queries without an expectation here: {sorted(answers)}"
+
+
+def test_an_organization_named_twice_in_one_report_is_read_from_its_first_mention(database_url):
+    """BISR and its full name in one report: one row of reporting.event_organizers, as the report
+    names it first (chosen by article order, not by whichever row the plan met first)."""
+    migrate(database_url)
+    en = _reference_record("en")
+    first = len(en["events"][0]["organizers"])
+    for names in (["Belarusian Institute of Strategic Research", "BISR"],
+                  ["BISR", "Belarusian Institute of Strategic Research"]):
+        en["events"][0]["organizers"] = en["events"][0]["organizers"][:first] + [{"name": n} for n in names]
+        with db.connect(database_url) as conn:
+            load_records(conn, [(None, T0, T0, en)], EXTRACTOR_VERSION)
+            answer = rows(conn, "SELECT name_as_written, position FROM reporting.event_organizers "
+                                "WHERE 'BISR' = ANY (acronyms)")
+        assert answer == [{"name_as_written": names[0], "position": first}]
