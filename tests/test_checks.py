@@ -42,7 +42,7 @@ def test_checks_pass_on_the_loaded_sample(loaded_sample):
     result = etl_cli("check", "--config", str(SAMPLE_SOURCES))
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 8 and all(line.startswith("ok    ") for line in lines)
+    assert len(lines) == 9 and all(line.startswith("ok    ") for line in lines)
 
 
 def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
@@ -69,6 +69,9 @@ def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
         conn.execute("UPDATE raw.batches SET stats = stats || '{\"fetched\": -1}'")
         # A stored identity key that is not its group's smallest id.
         conn.execute("UPDATE core.person_keys SET person_key = person_key + 1000")
+        # A stored event twin gone stale (written around the triggers).
+        conn.execute("UPDATE core.event_twins SET name_en = 'Stale' WHERE event_id = "
+                     "(SELECT min(event_id) FROM core.event_twins WHERE name_en IS NOT NULL)")
         # A daily source whose last successful run is five days old, and a weekly one that never ran.
         conn.execute("""INSERT INTO raw.batches (source, started_at, finished_at)
                         VALUES ('quiet', now() - interval '5 days', now() - interval '5 days' + interval '1 minute')""")
@@ -101,15 +104,18 @@ def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
     with psycopg.connect(loaded_sample) as conn:
         scoped = {r.check.name: r.passed for r in run_checks(conn, sources, source="quiet")}
     assert results["broken_identity_keys"].offending == 2  # both spellings of Oleg Makarov
-    # (the keys are warehouse-wide: no source of their own)
-    assert scoped == {name: name not in ("silent_sources", "broken_identity_keys") for name in scoped}
+    assert sorted(r["found"] for r in results["stale_event_twins"].sample) == [
+        "computed, not stored", "stored, not computed"]
+    # (the keys and twins are warehouse-wide: no source of their own)
+    assert scoped == {name: name not in ("silent_sources", "broken_identity_keys", "stale_event_twins")
+                      for name in scoped}
 
     # The command fails on the errors and names each check with a few offending rows; the warnings
     # (one offending row each, within their thresholds) are shown as such.
     result = etl_cli("check", "--config", sources_file(tmp_path, ("quiet", "@daily"), ("bisr", "@daily")))
     assert result.returncode == 1
     for name in results:
-        label = "FAIL" if name in ("duplicate_canonical_urls", "broken_identity_keys") else "WARN"
+        label = "FAIL" if name in ("duplicate_canonical_urls", "broken_identity_keys", "stale_event_twins") else "WARN"
         assert f"{label}  {name}:" in result.stdout
     assert "Congress of 1985" in result.stdout and "source=quiet" in result.stdout
 

@@ -223,6 +223,23 @@ KEY_CHECKS = (
 )
 
 
+# The stored event twins (sql/053_event_twins.sql) must equal pairing every event again: the triggers
+# that keep them are bypassed only by a session that disables triggers.
+TWIN_CHECKS = (
+    Check(
+        "stale_event_twins",
+        "stored event twins (core.event_twins) that pairing the events again does not give, or that it gives and are missing",
+        """WITH computed AS (SELECT * FROM core.event_twins_of(ARRAY(SELECT article_id FROM core.articles)))
+           (SELECT 'stored, not computed' AS found, * FROM core.event_twins
+            EXCEPT SELECT 'stored, not computed', * FROM computed)
+           UNION ALL
+           (SELECT 'computed, not stored', * FROM computed
+            EXCEPT SELECT 'computed, not stored', * FROM core.event_twins)
+           ORDER BY 2, 1""",
+        ERROR,
+    ),
+)
+
 _SILENT_SOURCES = Check(
     "silent_sources",
     f"configured sources without a successful run for longer than {SILENT_AFTER_INTERVALS} schedule intervals",
@@ -252,7 +269,7 @@ _PAGES_STILL_FAILING = Check(
 
 
 def all_checks() -> tuple[Check, ...]:
-    return ARTICLE_CHECKS + EVENT_CHECKS + KEY_CHECKS + (_SILENT_SOURCES, _PAGES_STILL_FAILING)
+    return ARTICLE_CHECKS + EVENT_CHECKS + KEY_CHECKS + TWIN_CHECKS + (_SILENT_SOURCES, _PAGES_STILL_FAILING)
 
 
 def configured_checks(thresholds: Mapping[str, int] | None = None, origin: object = None) -> tuple[Check, ...]:
