@@ -14,7 +14,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
-from etl.sources import Source, load_sources
+from etl.sources import Source, load_sources_file
 
 try:  # dags/plugins/, which must also be Airflow's plugins_folder (the timetable is registered there)
     from etl_timetables import UpcomingCronDataIntervalTimetable
@@ -145,7 +145,7 @@ def publication_window(context):
 backfill_window = publication_window  # the older name
 
 
-def build_dag(source: Source):
+def build_dag(source: Source, check_thresholds: dict[str, int] | None = None):
     @dag(
         dag_id=f"think_tank_news__{source.name}",
         description=f"Fetch, extract and load the news of {source.name}",
@@ -221,7 +221,7 @@ def build_dag(source: Source):
             from etl.store.checks import check_warehouse
 
             with db.connect(warehouse_dsn()) as conn:
-                results = check_warehouse(conn, [source], source.name)
+                results = check_warehouse(conn, [source], source.name, thresholds=check_thresholds)
             return {"checks_passed": len(results)}
 
         fetched = fetch(discover())
@@ -231,5 +231,16 @@ def build_dag(source: Source):
     return think_tank_news()
 
 
-for _source in load_sources():
-    globals()[f"think_tank_news__{_source.name}"] = build_dag(_source)
+def _sources_file():
+    """The sources file, its `checks:` section validated too: a typo there fails the DAG import, not a
+    run's last task."""
+    from etl.store.checks import configured_checks  # light: the check declarations, no database
+
+    settings = load_sources_file()
+    configured_checks(settings.check_thresholds, settings.path)
+    return settings
+
+
+_SETTINGS = _sources_file()
+for _source in _SETTINGS.sources:
+    globals()[f"think_tank_news__{_source.name}"] = build_dag(_source, _SETTINGS.check_thresholds)

@@ -286,16 +286,18 @@ def cmd_reprocess(args) -> None:
 
 def cmd_check(args) -> int:
     from etl.store import db
-    from etl.store.checks import ChecksFailed, check_warehouse
-    from etl.sources import load_sources
+    from etl.store.checks import ChecksFailed, check_warehouse, configured_checks
+    from etl.sources import load_sources_file
 
-    sources = load_sources(args.config)
+    settings = load_sources_file(args.config)
+    configured_checks(settings.check_thresholds, settings.path)  # a bad `checks:` section: refused before any query
     with db.connect() as conn:
         if not _reporting_ready(conn):
             return 1
         try:
             # The sources of the file given are the ones checked (the demo's sample, a site's own file).
-            results = check_warehouse(conn, sources, args.source, only_configured=True)
+            results = check_warehouse(conn, settings.sources, args.source, only_configured=True,
+                                      thresholds=settings.check_thresholds)
         except ChecksFailed as failed:
             results = failed.results
     for result in results:

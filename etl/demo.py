@@ -119,7 +119,7 @@ def print_summary(dsn: str, since) -> None:
     """What the demo runs since `since` loaded: their articles, events (an event reported in two
     languages counts once) and the checks on the sample source."""
     from etl.store.checks import run_checks
-    from etl.sources import load_sources
+    from etl.sources import load_sources_file
 
     with db.connect(dsn) as conn:
         batches = [row[0] for row in conn.execute(
@@ -136,7 +136,8 @@ def print_summary(dsn: str, since) -> None:
             "SELECT count(*), count(DISTINCT event_key) FROM reporting.events WHERE article_id = ANY(%s)", (ids,)
         ).fetchone()
         total = conn.execute("SELECT count(*) FROM core.articles WHERE source = 'sample'").fetchone()[0]
-        checks = run_checks(conn, load_sources(SAMPLE_SOURCES), only_configured=True)
+        sample = load_sources_file(SAMPLE_SOURCES)
+        checks = run_checks(conn, sample.sources, only_configured=True, thresholds=sample.check_thresholds)
     by_language: dict[str, int] = {}
     for _, language, _, _, _ in articles:
         by_language[language] = by_language.get(language, 0) + 1

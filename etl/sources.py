@@ -48,6 +48,16 @@ class SourcesError(ValueError):
 
 
 @dataclass(frozen=True)
+class SourcesFile:
+    """What a sources file holds: its sources and, from its `checks:` section, the thresholds it sets
+    for data quality warnings (check name -> offending rows a warning tolerates; etl.store.checks
+    applies them and refuses names it does not know)."""
+    path: Path
+    sources: list[Source]
+    check_thresholds: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     start_urls: tuple[str, ...]
@@ -114,6 +124,10 @@ def default_sources_path() -> Path:
 
 
 def load_sources(path: str | os.PathLike | None = None) -> list[Source]:
+    return load_sources_file(path).sources
+
+
+def load_sources_file(path: str | os.PathLike | None = None) -> SourcesFile:
     path = Path(path) if path else default_sources_path()
     try:
         with path.open("rb") as handle:
@@ -130,19 +144,43 @@ def load_sources(path: str | os.PathLike | None = None) -> list[Source]:
     if not data["sources"]:
         raise SourcesError(f"{path}: the `sources` list is empty: there is nothing to follow")
     # `x-...` keys are free for the file's own notes.
-    unknown_top = sorted(str(k) for k in data if k not in ("sources", "allowed_env") and not str(k).startswith("x-"))
+    unknown_top = sorted(str(k) for k in data
+                         if k not in ("sources", "allowed_env", "checks") and not str(k).startswith("x-"))
     if unknown_top:
         raise SourcesError(f"{path}: unknown top-level key(s): {cut(', '.join(unknown_top))}")
     try:
         allowed_env = _allowed_env(data.get("allowed_env"))
         sources = [_parse_source(entry, i, allowed_env) for i, entry in enumerate(data["sources"])]
+        check_thresholds = _check_thresholds(data.get("checks"))
     except SourcesError as exc:
         raise SourcesError(f"{path}: {exc}") from None
     names = [s.name for s in sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise SourcesError(f"{path}: duplicate source names: {', '.join(duplicates)}")
-    return sources
+    return SourcesFile(path, sources, check_thresholds)
+
+
+def _check_thresholds(value) -> dict[str, int]:
+    """`checks: {<check name>: {threshold: N}}`: N offending rows a warning tolerates before it fails
+    the run (0: fail on any). Which names exist is etl.store.checks' business (`configured_checks`)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SourcesError(f"`checks` must be a mapping of check names to settings, e.g. "
+                           f"`event_dates_out_of_range: {{threshold: 20}}` (got {brief(value)})")
+    thresholds = {}
+    for name, settings in value.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise SourcesError(f"`checks`: {brief(name)} is not a check name (lower-case letters, digits and _)")
+        if not isinstance(settings, dict) or set(settings) != {"threshold"}:
+            raise SourcesError(f"`checks.{name}` must be a mapping with one key, `threshold` (got {brief(settings)})")
+        threshold = settings["threshold"]
+        if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+            raise SourcesError(f"`checks.{name}.threshold` must be a whole number of offending rows, 0 or more "
+                               f"(got {brief(threshold)})")
+        thresholds[name] = threshold
+    return thresholds
 
 
 def _safe_yaml(text: str):

@@ -16,7 +16,7 @@ from etl.extract import EXTRACTOR_VERSION
 from etl.store.load import load_records
 from etl.store.migrate import migrate
 from test_events_warehouse import _reference_record
-from test_reporting import loaded_sample, rows  # noqa: F401 - the fixture
+from test_reporting import EN_REPORT, RU_REPORT, loaded_sample, rows  # noqa: F401 - the fixture
 
 T0 = dt.datetime(2022, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -88,3 +88,61 @@ def test_who_spoke_at_which_events_for_whom(loaded_sample):  # noqa: F811
     assert makarov == [{"name": "Oleg Makarov", "spellings": ["Oleg Makarov", "Олег Макаров"], "events": 1,
                         "event_names": ["2021-12-10 Leadership. Stability. Progress"],
                         "roles": ["Director", "Директор"], "organizations": ["Belarusian Institute of Strategic Research"]}]
+
+
+def readme_example_queries() -> dict[str, str]:
+    """Every query of the README's **Example queries.** block, by its comment title."""
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("**Example queries.**"):]
+    block = block[block.index("```sql"):block.index("```\n", block.index("```sql") + 6)]
+    return dict(re.findall(r"^-- ([^\n]+)\n(.*?;)$", block, re.M | re.S))
+
+
+def test_every_readme_example_query_runs_and_answers_on_the_sample(loaded_sample):  # noqa: F811
+    """Each example query of the README, as an analyst runs it (role etl_analyst), on the sample site;
+    a query added to the README without an expectation here fails this test."""
+    queries = readme_example_queries()
+    # The history query names an article by a placeholder: asked about one the sample holds.
+    queries["How an article changed"] = queries["How an article changed"].replace("https://bisr.gov.by/en/...", EN_REPORT)
+    with psycopg.connect(loaded_sample) as conn:
+        conn.execute("SET ROLE etl_analyst")
+        answers = {title: rows(conn, sql) for title, sql in queries.items()}
+    by_month = answers.pop("Events per month since 2021 (an event reported in EN and RU counts once)")
+    assert [(r["month"].isoformat(), r["events"], r["reports"]) for r in by_month] == [
+        ("2021-12-01", 1, 2), ("2022-03-01", 1, 1)]
+    active = answers.pop("The most active organizers, and where they hold events")
+    assert "Nursultan Nazarbayev Foundation" in [r["organization"] for r in active]
+    assert all(r["events_organized"] == 1 for r in active) and len(active) >= 4
+    english = answers.pop('Full-text search, English (stemmed: "conferences" finds "conference"), with an excerpt')
+    assert [r["url"] for r in english] == [EN_REPORT] and "<b>conference</b>" in english[0]["excerpt"]
+    russian = answers.pop('... and Russian (inflected forms match: "конференция" finds "конференции")')
+    assert [r["url"] for r in russian] == [RU_REPORT]
+    assert answers.pop("Event types per year in one country") == [{"year": 2021.0, "type": "conference", "events": 1}]
+    attention = answers.pop("Which sources need attention")
+    assert [(r["source"], r["pages_failing_now"], r["last_error"]) for r in attention] == [("sample", 1, "HTTP 404")]
+    history = answers.pop("How an article changed")
+    assert len(history) == 1 and history[0]["valid_to"] is None and history[0]["title"].startswith('"Leadership.')
+    # The analyst questions, checked in detail by the tests above.
+    assert answers.pop("Which events did BISR organize, where, with which speakers?")[0]["city"] == "Minsk"
+    assert [r["language"] for r in answers.pop(
+        "Every event an organizer held, by its English name, whatever the language of the report")] == ["en"]
+    assert answers.pop("Who spoke at which events, for whom (spellings merged)")[0]["name"] == "Oleg Makarov"
+    assert [r["speaker"] for r in answers.pop(
+        "The speakers of one event with their roles, organizations and sessions")] == ["Oleg Makarov"]
+    assert answers == {}, f"README example queries without an expectation here: {sorted(answers)}"
+
+
+def test_an_organization_named_twice_in_one_report_is_read_from_its_first_mention(database_url):
+    """BISR and its full name in one report: one row of reporting.event_organizers, as the report
+    names it first (chosen by article order, not by whichever row the plan met first)."""
+    migrate(database_url)
+    en = _reference_record("en")
+    first = len(en["events"][0]["organizers"])
+    for names in (["Belarusian Institute of Strategic Research", "BISR"],
+                  ["BISR", "Belarusian Institute of Strategic Research"]):
+        en["events"][0]["organizers"] = en["events"][0]["organizers"][:first] + [{"name": n} for n in names]
+        with db.connect(database_url) as conn:
+            load_records(conn, [(None, T0, T0, en)], EXTRACTOR_VERSION)
+            answer = rows(conn, "SELECT name_as_written, position FROM reporting.event_organizers "
+                                "WHERE 'BISR' = ANY (acronyms)")
+        assert answer == [{"name_as_written": names[0], "position": first}]

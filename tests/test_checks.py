@@ -42,7 +42,7 @@ def test_checks_pass_on_the_loaded_sample(loaded_sample):
     result = etl_cli("check", "--config", str(SAMPLE_SOURCES))
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 8 and all(line.startswith("ok    ") for line in lines)
+    assert len(lines) == 9 and all(line.startswith("ok    ") for line in lines)
 
 
 def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
@@ -69,6 +69,9 @@ def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
         conn.execute("UPDATE raw.batches SET stats = stats || '{\"fetched\": -1}'")
         # A stored identity key that is not its group's smallest id.
         conn.execute("UPDATE core.person_keys SET person_key = person_key + 1000")
+        # A stored event twin gone stale (written around the triggers).
+        conn.execute("UPDATE core.event_twins SET name_en = 'Stale' WHERE event_id = "
+                     "(SELECT min(event_id) FROM core.event_twins WHERE name_en IS NOT NULL)")
         # A daily source whose last successful run is five days old, and a weekly one that never ran.
         conn.execute("""INSERT INTO raw.batches (source, started_at, finished_at)
                         VALUES ('quiet', now() - interval '5 days', now() - interval '5 days' + interval '1 minute')""")
@@ -101,15 +104,18 @@ def test_each_check_fires_on_a_crafted_bad_row(loaded_sample, tmp_path):
     with psycopg.connect(loaded_sample) as conn:
         scoped = {r.check.name: r.passed for r in run_checks(conn, sources, source="quiet")}
     assert results["broken_identity_keys"].offending == 2  # both spellings of Oleg Makarov
-    # (the keys are warehouse-wide: no source of their own)
-    assert scoped == {name: name not in ("silent_sources", "broken_identity_keys") for name in scoped}
+    assert sorted(r["found"] for r in results["stale_event_twins"].sample) == [
+        "computed, not stored", "stored, not computed"]
+    # (the keys and twins are warehouse-wide: no source of their own)
+    assert scoped == {name: name not in ("silent_sources", "broken_identity_keys", "stale_event_twins")
+                      for name in scoped}
 
     # The command fails on the errors and names each check with a few offending rows; the warnings
     # (one offending row each, within their thresholds) are shown as such.
     result = etl_cli("check", "--config", sources_file(tmp_path, ("quiet", "@daily"), ("bisr", "@daily")))
     assert result.returncode == 1
     for name in results:
-        label = "FAIL" if name in ("duplicate_canonical_urls", "broken_identity_keys") else "WARN"
+        label = "FAIL" if name in ("duplicate_canonical_urls", "broken_identity_keys", "stale_event_twins") else "WARN"
         assert f"{label}  {name}:" in result.stdout
     assert "Congress of 1985" in result.stdout and "source=quiet" in result.stdout
 
@@ -227,3 +233,42 @@ def test_the_loader_skips_records_it_cannot_hold_and_loads_the_rest(database_url
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("news/2" in w and "end_date 2024-04-01 is before start_date 2024-04-02" in w for w in warnings)
     assert any("news/3" in w and "not an ISO date" in w for w in warnings)
+
+
+def test_configured_checks_take_the_files_thresholds_and_refuse_unknown_names_and_errors():
+    from etl.store.checks import configured_checks
+    from etl.sources import SourcesError
+
+    checks = {c.name: c for c in configured_checks({"event_dates_out_of_range": 0, "silent_sources": 7})}
+    assert checks["event_dates_out_of_range"].threshold == 0 and checks["silent_sources"].threshold == 7
+    assert checks["articles_without_title_or_body"].threshold == 5  # untouched: the default
+    with pytest.raises(SourcesError, match=r"f\.yaml: `checks`: no check named 'event_dates_out_of_rang'"):
+        configured_checks({"event_dates_out_of_rang": 3}, "f.yaml")
+    with pytest.raises(SourcesError, match=r"`checks.duplicate_canonical_urls`: an error .* takes no threshold"):
+        configured_checks({"duplicate_canonical_urls": 3})
+
+
+def test_the_sources_files_thresholds_decide_when_a_warning_fails(loaded_sample, tmp_path):
+    """Three historic dates: a warning at the default threshold (10), a failure at threshold 2 set in
+    the file; a misspelt check name stops `check` before it runs anything."""
+    with psycopg.connect(loaded_sample) as conn:
+        article_id = conn.execute("SELECT article_id FROM core.articles WHERE url = %s", (ROUND_TABLE,)).fetchone()[0]
+        for n in range(3):
+            conn.execute("INSERT INTO core.events (article_id, position, name, start_date) "
+                         "VALUES (%s, %s, %s, '1975-08-01')", (article_id, 10 + n, f"Helsinki {n}"))
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(SAMPLE_SOURCES.read_text(encoding="utf-8")
+                      + "checks:\n  event_dates_out_of_range: {threshold: 2}\n", encoding="utf-8")
+    assert etl_cli("check", "--config", str(SAMPLE_SOURCES)).returncode == 0
+    result = etl_cli("check", "--config", str(strict))
+    assert result.returncode == 1
+    assert ("FAIL  event_dates_out_of_range: 3 offending row(s) (warning, threshold 2)" in result.stdout)
+    with psycopg.connect(loaded_sample) as conn:
+        assert conn.execute("SELECT status, threshold FROM reporting.check_results "
+                            "WHERE check_name = 'event_dates_out_of_range'").fetchone() == ("failed", 2)
+    typo = tmp_path / "typo.yaml"
+    typo.write_text(SAMPLE_SOURCES.read_text(encoding="utf-8")
+                    + "checks:\n  event_dates_out_of_rang: {threshold: 2}\n", encoding="utf-8")
+    result = etl_cli("check", "--config", str(typo))
+    assert result.returncode != 0 and "no check named 'event_dates_out_of_rang'" in result.stderr
+    assert str(typo) in result.stderr and "Traceback" not in result.stderr

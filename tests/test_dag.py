@@ -43,6 +43,16 @@ def test_shipped_sources_give_one_dag_per_source_without_import_errors(monkeypat
     assert {t.pool for t in dag.tasks} == {"default_pool"}
 
 
+def test_a_bad_checks_section_fails_the_dag_import_naming_the_check(monkeypatch, tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(SAMPLE_SOURCES.read_text(encoding="utf-8")
+                       + "checks:\n  silent_source: {threshold: 4}\n", encoding="utf-8")
+    monkeypatch.setenv("ETL_SOURCES_FILE", str(sources))
+    dagbag = load_dagbag()
+    assert dagbag.dag_ids == [] and len(dagbag.import_errors) == 1
+    assert "no check named 'silent_source'" in next(iter(dagbag.import_errors.values()))
+
+
 def test_importing_the_dag_file_does_no_database_or_pipeline_work():
     # An unreachable warehouse must not matter at import time, and the heavy modules stay unloaded.
     code = (

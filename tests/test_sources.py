@@ -214,3 +214,35 @@ def test_an_expanded_value_is_never_quoted_in_an_error(tmp_path, monkeypatch):
         load_sources(write(tmp_path, 'sources:\n- name: a\n  start_urls: [https://x.org/]\n'
                                      '  article_url_pattern: "${ETL_SITE_PATTERN}"\n'))
     assert "article_url_pattern" in str(caught.value) and "S3crt99" not in str(caught.value)
+
+
+# -- the `checks:` section: thresholds of the data quality warnings ---------------------------------------
+
+_ONE_SOURCE = "sources: [{name: a, start_urls: [https://x.org/], article_url_pattern: x}]\n"
+
+
+def test_check_thresholds_are_read_from_the_checks_section(tmp_path):
+    from etl.sources import load_sources_file
+
+    path = write(tmp_path, _ONE_SOURCE + "checks:\n  event_dates_out_of_range: {threshold: 20}\n"
+                                        "  silent_sources: {threshold: 0}\n")
+    settings = load_sources_file(path)
+    assert settings.check_thresholds == {"event_dates_out_of_range": 20, "silent_sources": 0}
+    assert [s.name for s in settings.sources] == ["a"] and load_sources(path) == settings.sources
+    assert load_sources_file(write(tmp_path, _ONE_SOURCE)).check_thresholds == {}
+
+
+@pytest.mark.parametrize("section, fragment", [
+    ("checks: [event_dates_out_of_range]", "`checks` must be a mapping"),
+    ("checks: {event_dates_out_of_range: 20}", "`checks.event_dates_out_of_range` must be a mapping with one key"),
+    ("checks: {event_dates_out_of_range: {threshold: 5, severity: error}}", "with one key, `threshold`"),
+    ("checks: {event_dates_out_of_range: {threshold: -1}}", "`checks.event_dates_out_of_range.threshold` must be"),
+    ("checks: {event_dates_out_of_range: {threshold: 2.5}}", "must be a whole number"),
+    ("checks: {event_dates_out_of_range: {threshold: true}}", "must be a whole number"),
+    ("checks: {Bad Name: {threshold: 1}}", "is not a check name"),
+])
+def test_a_malformed_checks_section_is_refused_naming_the_key(tmp_path, section, fragment):
+    path = write(tmp_path, _ONE_SOURCE + section + "\n")
+    with pytest.raises(SourcesError, match=re.escape(fragment)) as caught:
+        load_sources(path)
+    assert str(path) in str(caught.value)

@@ -9,10 +9,11 @@ threshold of offending rows. A failure names the check, how many rows offend and
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
-from etl.sources import Source
+from etl.sources import Source, SourcesError
 
 SAMPLE_ROWS = 5
 # A source is silent when its last successful run is older than this many schedule intervals.
@@ -222,6 +223,23 @@ KEY_CHECKS = (
 )
 
 
+# The stored event twins (sql/053_event_twins.sql) must equal pairing every event again: the triggers
+# that keep them are bypassed only by a session that disables triggers.
+TWIN_CHECKS = (
+    Check(
+        "stale_event_twins",
+        "stored event twins (core.event_twins) that pairing the events again does not give, or that it gives and are missing",
+        """WITH computed AS (SELECT * FROM core.event_twins_of(ARRAY(SELECT article_id FROM core.articles)))
+           (SELECT 'stored, not computed' AS found, * FROM core.event_twins
+            EXCEPT SELECT 'stored, not computed', * FROM computed)
+           UNION ALL
+           (SELECT 'computed, not stored', * FROM computed
+            EXCEPT SELECT 'computed, not stored', * FROM core.event_twins)
+           ORDER BY 2, 1""",
+        ERROR,
+    ),
+)
+
 _SILENT_SOURCES = Check(
     "silent_sources",
     f"configured sources without a successful run for longer than {SILENT_AFTER_INTERVALS} schedule intervals",
@@ -251,7 +269,25 @@ _PAGES_STILL_FAILING = Check(
 
 
 def all_checks() -> tuple[Check, ...]:
-    return ARTICLE_CHECKS + EVENT_CHECKS + KEY_CHECKS + (_SILENT_SOURCES, _PAGES_STILL_FAILING)
+    return ARTICLE_CHECKS + EVENT_CHECKS + KEY_CHECKS + TWIN_CHECKS + (_SILENT_SOURCES, _PAGES_STILL_FAILING)
+
+
+def configured_checks(thresholds: Mapping[str, int] | None = None, origin: object = None) -> tuple[Check, ...]:
+    """Every check, with the thresholds a sources file's `checks:` section sets for its warnings (the
+    defaults above otherwise). An unknown name, or a threshold for an error, is refused: a typo must
+    not leave a check at a threshold nobody chose. `origin` (the sources file) prefixes the errors."""
+    thresholds = dict(thresholds or {})
+    prefix = f"{origin}: " if origin else ""
+    checks = all_checks()
+    known = {check.name: check for check in checks}
+    warnings = ", ".join(c.name for c in checks if c.severity == WARNING)
+    for name in thresholds:
+        if name not in known:
+            raise SourcesError(f"{prefix}`checks`: no check named {name!r} (warnings that take a threshold: {warnings})")
+        if known[name].severity != WARNING:
+            raise SourcesError(f"{prefix}`checks.{name}`: an error fails on any offending row and takes no threshold "
+                               f"(warnings that do: {warnings})")
+    return tuple(replace(c, threshold=thresholds[c.name]) if c.name in thresholds else c for c in checks)
 
 
 def silent_after(schedule: str | None) -> timedelta | None:
@@ -275,10 +311,12 @@ def schedule_interval(schedule: str | None) -> timedelta | None:
 
 
 def run_checks(conn, sources: list[Source] = (), source: str | None = None,
-               only_configured: bool = False) -> list[CheckResult]:
+               only_configured: bool = False, thresholds: Mapping[str, int] | None = None) -> list[CheckResult]:
     """Run every check (only `source`'s rows when given). `sources` says which sources should be
     running; with `only_configured`, only their rows are checked (the demo's warehouse holds no others,
-    a real one may hold sources a given file does not name)."""
+    a real one may hold sources a given file does not name). `thresholds`: the sources file's
+    `checks:` section (see `configured_checks`)."""
+    checks = configured_checks(thresholds)
     scheduled = [(s.name, s.schedule, silent_after(s.schedule)) for s in sources if silent_after(s.schedule)]
     params = {
         "source": source,
@@ -287,7 +325,7 @@ def run_checks(conn, sources: list[Source] = (), source: str | None = None,
         "schedules": [schedule for _, schedule, _ in scheduled],
         "silent_after": [window for _, _, window in scheduled],
     }
-    return [run_check(conn, check, params) for check in all_checks()]
+    return [run_check(conn, check, params) for check in checks]
 
 
 def run_check(conn, check: Check, params: dict) -> CheckResult:
@@ -303,10 +341,10 @@ def run_check(conn, check: Check, params: dict) -> CheckResult:
 
 
 def check_warehouse(conn, sources: list[Source] = (), source: str | None = None,
-                    only_configured: bool = False) -> list[CheckResult]:
+                    only_configured: bool = False, thresholds: Mapping[str, int] | None = None) -> list[CheckResult]:
     """Run the checks and record their results (committed); raise ChecksFailed (naming the checks and
     a few rows) if an error found anything or a warning found more than its threshold."""
-    results = run_checks(conn, sources, source, only_configured)
+    results = run_checks(conn, sources, source, only_configured, thresholds)
     record_results(conn, results, source)
     if any(r.failed for r in results):
         raise ChecksFailed(results)

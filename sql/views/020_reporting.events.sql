@@ -1,28 +1,8 @@
 -- Set-based (grouped subqueries joined by event_id, which the planner drops when a query uses none of
--- their columns) rather than one subquery per row: a full read at 12,000 articles stays well under a
--- second (tests/bench/bench_warehouse.py).
+-- their columns) rather than one subquery per row; the reports of one event in an article and its
+-- translation are stored (core.event_twins, kept by triggers), not paired on every query.
 CREATE VIEW reporting.events AS
-WITH pairs AS (
-    -- An article and its translation, linked either way (hreflang on one side may be missing).
-    SELECT a.article_id, b.article_id AS other_id, b.language AS other_language
-    FROM core.articles a JOIN core.articles b ON b.url = a.translation_of_url AND b.article_id <> a.article_id
-    UNION
-    SELECT a.article_id, b.article_id, b.language
-    FROM core.articles a JOIN core.articles b ON b.translation_of_url = a.url AND b.article_id <> a.article_id
-), twins AS (
-    -- The same event in the translation: the same position, the same start date. (The date is
-    -- compared in the aggregate, not in the join: joined on it, the planner took twins for rare and
-    -- chose plans that recompute the other aggregates once per event.)
-    SELECT e.event_id,
-           min(o.event_id) FILTER (WHERE o.start_date IS NOT DISTINCT FROM e.start_date) AS twin_id,
-           (array_agg(o.name ORDER BY o.event_id)
-                FILTER (WHERE o.start_date IS NOT DISTINCT FROM e.start_date AND p.other_language = 'en'
-                        AND o.name IS NOT NULL))[1] AS name_en
-    FROM core.events e
-    JOIN pairs p ON p.article_id = e.article_id
-    JOIN core.events o ON o.article_id = p.other_id AND o.position = e.position
-    GROUP BY e.event_id
-), organizers AS (
+WITH organizers AS (
     SELECT event_id, array_agg(name ORDER BY position) AS organizers
     FROM (SELECT eo.event_id, k.name, min(eo.position) AS position
           FROM core.event_organizers eo JOIN core.organization_keys k USING (organization_id)
@@ -53,7 +33,7 @@ SELECT e.event_id,
        e.extractor_version
 FROM core.events e
 JOIN core.articles a USING (article_id)
-LEFT JOIN twins t ON t.event_id = e.event_id
+LEFT JOIN core.event_twins t ON t.event_id = e.event_id
 LEFT JOIN organizers o ON o.event_id = e.event_id
 LEFT JOIN written w ON w.event_id = e.event_id
 LEFT JOIN speakers sp ON sp.event_id = e.event_id

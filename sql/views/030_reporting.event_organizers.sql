@@ -1,18 +1,25 @@
 -- One row per event and organizing organization: the reports of an event in an article and its
 -- translation give one row per organization, its spellings merged (core.organization_keys).
+-- The acronyms are read for the rows kept only (after DISTINCT ON): read before it, an organization
+-- with hundreds of acronyms made every candidate row wide and the sort spill to disk. Among two
+-- spellings of one organization in the same report, the first in article order is kept.
 CREATE VIEW reporting.event_organizers AS
-SELECT DISTINCT ON (e.event_key, k.organization_key)
-       e.event_key, e.event_title AS event, e.type, e.start_date, e.end_date, e.city, e.country,
-       k.organization_key AS organization_id, k.name AS organization,
-       ARRAY(SELECT a.acronym FROM core.organization_acronyms a WHERE a.organization_key = k.organization_key
+SELECT d.event_key, d.event, d.type, d.start_date, d.end_date, d.city, d.country,
+       d.organization_id, d.organization,
+       ARRAY(SELECT a.acronym FROM core.organization_acronyms a WHERE a.organization_key = d.organization_id
              ORDER BY a.acronym) AS acronyms,
-       e.speaker_names AS speakers, e.organizers AS all_organizers,
-       eo.name_as_written, eo.acronym AS acronym_as_written, eo.position,
-       e.event_id, e.source, e.language, e.article_url
-FROM reporting.events e
-JOIN core.event_organizers eo ON eo.event_id = e.event_id
-JOIN core.organization_keys k ON k.organization_id = eo.organization_id
-ORDER BY e.event_key, k.organization_key, (e.language = 'en') DESC, e.event_id;
+       d.speakers, d.all_organizers, d.name_as_written, d.acronym_as_written, d.position,
+       d.event_id, d.source, d.language, d.article_url
+FROM (SELECT DISTINCT ON (e.event_key, k.organization_key)
+             e.event_key, e.event_title AS event, e.type, e.start_date, e.end_date, e.city, e.country,
+             k.organization_key AS organization_id, k.name AS organization,
+             e.speaker_names AS speakers, e.organizers AS all_organizers,
+             eo.name_as_written, eo.acronym AS acronym_as_written, eo.position,
+             e.event_id, e.source, e.language, e.article_url
+      FROM reporting.events e
+      JOIN core.event_organizers eo ON eo.event_id = e.event_id
+      JOIN core.organization_keys k ON k.organization_id = eo.organization_id
+      ORDER BY e.event_key, k.organization_key, (e.language = 'en') DESC, e.event_id, eo.position) d;
 COMMENT ON VIEW reporting.event_organizers IS 'Event x organizing organization, once per event (its reports in two languages merged) and organization (its spellings merged), with the organization''s canonical name and acronyms.';
 COMMENT ON COLUMN reporting.event_organizers.event_key IS 'The event (reporting.events.event_key).';
 COMMENT ON COLUMN reporting.event_organizers.event IS 'Name of the event (the English report''s when there is one).';

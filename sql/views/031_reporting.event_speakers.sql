@@ -1,6 +1,7 @@
 -- One row per event and speaker: the reports of an event in an article and its translation give one
 -- row per person, their spellings merged (core.person_keys); role, organization and session come from
--- the English report when there is one.
+-- the English report when there is one (of two spellings of one person in a report, the first in article
+-- order).
 CREATE VIEW reporting.event_speakers AS
 SELECT DISTINCT ON (e.event_key, pk.person_key)
        e.event_key, e.event_title AS event, e.type, e.start_date, e.city, e.country, e.organizers,
@@ -12,7 +13,7 @@ FROM reporting.events e
 JOIN core.event_speakers s ON s.event_id = e.event_id
 JOIN core.person_keys pk ON pk.person_id = s.person_id
 LEFT JOIN core.organization_keys ok ON ok.organization_id = s.organization_id
-ORDER BY e.event_key, pk.person_key, (e.language = 'en') DESC, e.event_id;
+ORDER BY e.event_key, pk.person_key, (e.language = 'en') DESC, e.event_id, s.position;
 COMMENT ON VIEW reporting.event_speakers IS 'Event x speaker, once per event (its reports in two languages merged) and person (spellings merged): role, organization, session.';
 COMMENT ON COLUMN reporting.event_speakers.event_key IS 'The event (reporting.events.event_key).';
 COMMENT ON COLUMN reporting.event_speakers.event IS 'Name of the event (the English report''s when there is one).';
