@@ -14,6 +14,7 @@ from etl.events import counts, extract_events, organizations, people
 from etl.events.dates import find_dates
 from etl.events.kinds import event_type_mentions
 from etl.events.places import city_in, place_from_dateline
+from etl.events.text import sentences
 from etl.geo import resolve_city
 from etl.lang import guess_language, pack
 from etl.record import Article
@@ -29,7 +30,7 @@ def _events(title, paragraphs, language="en", published_at="2024-05-16", place=N
 def _speakers(sentence: str, language: str) -> list[str]:
     """Who a sentence that reports speaking names as its speakers (role-anchored or by the verb)."""
     language_pack = pack(language)
-    if not language_pack.speech.search(sentence):
+    if not (language_pack.speech.search(sentence) or language_pack.speaker_list.search(sentence)):
         return []
     found = [s.name for s in people.speakers_in(sentence, language)]
     if language_pack.morphology is None:
@@ -148,9 +149,28 @@ def test_counts_only_from_sentences_about_attending():
     ("В форуме примут участие министр иностранных дел Сергей Лавров и посол Иван Иванов.", "ru", []),
     ("С приветственным словом обратились научный руководитель РСМД Андрей Кортунов и член РСМД Ольга Буторина.",
      "ru", ["Андрей Кортунов", "Ольга Буторина"]),
+    # names written with initials, glued or spaced
+    ("The guests were greeted by Professor V.G.Shadursky, Dean of the Faculty of International Relations, "
+     "and A.A.Beisenbaev, Ambassador of Kazakhstan.", "en", ["V.G.Shadursky", "A.A.Beisenbaev"]),
+    ("A. M. Vasiliev, Director of the Institute of Africa, announced greetings to colleagues.", "en", ["A. M. Vasiliev"]),
+    # a list of "Name, role" items before the verb: every item's person
+    ("A.E.Matsevilo, Head of the Main Department; N.I.Skirko, Associate Professor of the Customs Department; "
+     "and Anna Petrova, Associate Professor, were given the floor as well.", "en",
+     ["A.E.Matsevilo", "N.I.Skirko", "Anna Petrova"]),
+    ("Among the distinguished speakers were: Fukazawa Yoichi, Parliamentary Vice-Minister of Japan; "
+     "Judy Kuo, Acting Head of Mission; and Maciej Madalinski, Head of Political Section.", "en",
+     ["Judy Kuo", "Maciej Madalinski", "Fukazawa Yoichi"]),
 ])
 def test_speakers(sentence, language, expected):
     assert _speakers(sentence, language) == expected
+
+
+def test_initials_end_no_sentence_before_the_surname():
+    assert sentences("Встречу открыли посол Иван Петров и А.А. Токовинин, посол России. Далее.") == [
+        "Встречу открыли посол Иван Петров и А.А. Токовинин, посол России.", "Далее."]
+    assert sentences("Выступил Иванов И.И. Затем выступил Петров.") == ["Выступил Иванов И.И.", "Затем выступил Петров."]
+    assert sentences("It was opened by J.R. Smith of the BISR. Then Anna spoke.") == [
+        "It was opened by J.R. Smith of the BISR.", "Then Anna spoke."]
 
 
 def test_a_moderator_keeps_the_moderator_role_and_mr_x_is_the_full_name():

@@ -489,7 +489,8 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         for person in with_roles:
             who.setdefault(_fold(person.name), person)
         # Speakers: people the text reports speaking at the event (not those only taking part).
-        if context.pack.speech.search(sentence.text) and not context.pack.outside_event.search(sentence.text):
+        if (context.pack.speech.search(sentence.text) or context.pack.speaker_list.search(sentence.text)) \
+                and not context.pack.outside_event.search(sentence.text):
             named = [n for m in mentions for n in m.names]
             found = list(with_roles)
             spoken = people.speech_speakers(sentence.text, known_names, context.pack) \

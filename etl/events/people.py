@@ -61,6 +61,7 @@ def speakers_in(sentence: str, language: str) -> list[Speaker]:
 
 def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
     words = pack(language).people
+    not_name_words = pack(language).not_name_words  # "Dean of the Faculty of International Relations"
     role_before, role_after, role_plural = _role_patterns(language)
     found: list[tuple[int, Speaker]] = []
     taken: list[tuple[int, int]] = []
@@ -69,9 +70,15 @@ def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
         if any(a < span[1] and span[0] < b for a, b in taken):
             return
         speaker.name = words.honorific_prefix.sub("", speaker.name)
-        if " " not in speaker.name:
+        # Role words that ran into the name are cut ("Development Maxim Oreshkin"); a run with
+        # such a word inside is no name ("Dean of the Faculty of International Relations").
+        parts = speaker.name.split()
+        while len(parts) > 2 and parts[0] in not_name_words:
+            parts.pop(0)
+        speaker.name = " ".join(parts)
+        if " " not in speaker.name and not _GLUED_INITIALS.fullmatch(speaker.name):
             return
-        if words.not_name.search(speaker.name):
+        if words.not_name.search(speaker.name) or any(w in not_name_words for w in parts):
             return
         taken.append(span)
         found.append((span[0], speaker))
@@ -211,12 +218,17 @@ def page_names(texts: list[str], language_pack) -> list[str]:
     return found
 
 
+_GLUED_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,2}[^\W\d_][^\W\d_’'-]{2,}")
+
+
 def _trim_name(candidate: str, language_pack) -> str | None:
     """The name part of a capitalised run: words that are no part of a name cut from its start;
     a run holding one in its middle is not a name."""
     words = candidate.split()
     while words and words[0].strip(".") in language_pack.not_name_words:
         words.pop(0)
+    if len(words) == 1 and _GLUED_INITIALS.fullmatch(words[0]):  # "V.G.Shadursky"
+        return words[0]
     if len(words) < 2 or any(w.strip(".") in language_pack.not_name_words for w in words):
         return None
     if words[-1].endswith(("’s", "'s")):  # "Xi Jinping’s speech": the name without the possessive
@@ -266,19 +278,35 @@ def speech_speakers(sentence: str, known: list[str], language_pack) -> list[str]
         return []
     found: list[str] = []
     listed = language_pack.speaker_list.search(sentence)
-    if listed:  # "opened by Dr. Ronald F. Lehman and David Cleave", "speakers were: A; B"
-        clause = re.split(r"(?<![A-Z])[.!?](?:\s|$)", sentence[listed.end():])[0]
-        for _, name in _person_refs(clause, known, language_pack):
+    if listed:  # "opened by Dr. Ronald F. Lehman and David Cleave", "speakers were: A, role; B, role"
+        for name in _listed_people(sentence[listed.end():], known, language_pack):
             if name not in found:
                 found.append(name)
     for verb in language_pack.speech.finditer(sentence):
-        before = re.split(r"[.;:!?“”\"«»]", sentence[:verb.start()])[-1]
-        name = _last_person(before, known, language_pack)
+        # The verb's clause: back to a quote, a colon or a sentence mark (not the period of an
+        # initial: "A. M. Vasiliev ... announced").
+        before = re.split(r"[!?:“”\"«»]|(?<![A-Z])\.", sentence[:verb.start()])[-1]
+        names = _listed_people(before, known, language_pack) if ";" in before else []
+        name = _last_person(before.split(";")[-1], known, language_pack)
         if name is None and language_pack.said_after.match(sentence[verb.start():verb.end()] + " "):
             name = _first_person(sentence[verb.end():verb.end() + 60], known, language_pack)
-        if name and name not in found:
-            found.append(name)
+        for name in names + ([name] if name else []):
+            if name not in found:
+                found.append(name)
     return found
+
+
+def _listed_people(text: str, known: list[str], language_pack) -> list[str]:
+    """The people of a list: "A and B", or "A, role; B, role; and C, role" (one person per
+    item, the one it opens with: the rest of an item is the person's role)."""
+    if ";" not in text:
+        return [name for _, name in _person_refs(text, known, language_pack)]
+    names = []
+    for item in text.split(";"):
+        refs = _person_refs(item, known, language_pack)
+        if refs and refs[0][0] <= len(item) - len(item.lstrip()) + 5:
+            names.append(refs[0][1])
+    return names
 
 
 _ROLE_PHRASE_END = re.compile(r"\b(?:of|and|for|at)\s+$")

@@ -34,6 +34,10 @@ _SPACES = re.compile(r"\s+")
 # A sentence ends before a quote, a bracket, a digit or a capital letter of any script.
 _BOUNDARY = re.compile(r"[.!?…]+(?=\s+(?:[\"«“(\[0-9]|[^\W\d_]))")
 _LAST_TOKEN = re.compile(r"(\S+)$")
+# "А.А." / "J.R.": initials, which end no sentence when the surname follows them ("и А.А.
+# Токовинин"); after a capitalised word they close a name ("Иванов И.И. Затем ...").
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,2}[^\W\d_]")  # the last period is the boundary
+_WORD_BEFORE = re.compile(r"(\S+)\s+$")
 
 
 def normalize(text: str) -> str:
@@ -80,11 +84,18 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         word = token.group(1).lower().lstrip("(«\"“") if token else ""
         if word in _abbreviations() or (len(word) == 1 and word.isalpha()):
             continue
+        if token and _INITIALS.fullmatch(token.group(1)) and not _after_capitalized(paragraph, start, token.start()):
+            continue
         result.append(_stripped(paragraph, start, end))
         start = end
     if paragraph[start:].strip():
         result.append(_stripped(paragraph, start, len(paragraph)))
     return result
+
+
+def _after_capitalized(paragraph: str, start: int, position: int) -> bool:
+    before = _WORD_BEFORE.search(paragraph, start, position)
+    return bool(before) and before.group(1)[:1].isupper()
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int]:

@@ -107,7 +107,8 @@ _PEOPLE = PeopleWords(
           r"General|Honorary|Principal|Lead|Managing)[- ])*(?:" + _ROLE_HEADS + r")"),
     role_plural=r"(?:experts|analysts|researchers|scholars|fellows|specialists|representatives|staff members)",
     plural_singulars={"staff members": "staff member"},
-    name=rf"(?:{_NAME_WORD}(?: [A-Z]\.)? {_NAME_WORD}(?: {_NAME_WORD})?)",
+    # "Anna K. Petrova", "V.G.Shadursky", "N. G. Ochirova": a name in full or after initials
+    name=rf"(?:{_NAME_WORD}(?: [A-Z]\.)? {_NAME_WORD}(?: {_NAME_WORD})?|(?:[A-Z]\.\s?){{1,2}}[A-Z][a-zà-ÿ’'-]{{2,}})",
     acronym=r"[A-Z][A-Z&]{1,9}",
     org_run=r"(?:[A-Z][\w’'-]*|of|for|on|and|the|under)(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*?",
     role_stems=("director", "head", "chair", "president", "rector", "research", "fellow", "analyst", "expert",
@@ -292,13 +293,13 @@ PACK = LanguagePack(
     speech=Prefiltered(re.compile(
         r"\b(?P<verb>said|says|noted|stressed|emphasi[sz]ed|pointed out|told|spoke|speaking|addressed|addressing|"
         r"gave a speech|made a speech|made a report|made (?:\w+\s+)?(?:speeches|speech|remarks|reports?)|(?:made|gave|delivered) (?:a|his|her) (?:presentation|talk|lecture|report)|delivered|remarked|reported|briefed|informed|welcomed|opened|"
-        r"moderated|chaired|thanked|underlined|added|explained|highlighted|urged|called on|proposed|announced|"
+        r"moderated|chaired|thanked|(?:was|were)\s+given\s+(?:the\s+)?floor|read out|underlined|added|explained|highlighted|urged|called on|proposed|announced|"
         r"expressed|presented|recalled|stated|commented|declared|outlined|shared|assured|praised)\b", _I),
         ("said", "says", "noted", "stress", "emphasi", "pointed", "told", "spoke", "speak", "address", "speech",
          "report", "deliver", "remark", "brief", "inform", "welcom", "opened", "moderat", "chair", "thank",
          "underlin", "added", "explain", "highlight", "urged", "called", "propos", "announc", "express",
-         "present", "recall", "stated", "comment", "declar", "outlin", "shared", "assur", "prais")),
-    speaker_list=re.compile(r"\b(?:(?:opened|moderated|chaired|addressed|welcomed)\s+by|speakers?\s+(?:[\w-]+\s+){0,4}?"
+         "present", "recall", "stated", "floor", "read out", "comment", "declar", "outlin", "shared", "assur", "prais")),
+    speaker_list=re.compile(r"\b(?:(?:opened|moderated|chaired|addressed|welcomed|greeted)\s+by|speakers?\s+(?:[\w-]+\s+){0,4}?"
                             r"(?:were|was|included|included:)|(?:keynote|welcome|opening)\s+(?:speech|remarks|address)"
                             r"(?:es)?\s+(?:were|was)\s+(?:made|delivered|given)\s+by)[:\s]", re.IGNORECASE),
     said_after=re.compile(r"^\s*(?:said|says|noted|stressed|added|told|remarked|explained)\s+$", _I),
@@ -327,7 +328,7 @@ PACK = LanguagePack(
         "Wise Men Presidential Experts Expert United States Kingdom Grand Directorate Administration Mount Lake "
         "River Sea Bay Island Peninsula Cathedral Monastery Monument Memorial Prospekt Avenue Park Gardens "
         "Company Co Inc Ltd Communications Energy Gazprom Rosneft Railways Airlines Television Radio Channel "
-        "Communities Community Independent Unions Young Scientists Gold Star Nation Nations News Agency Times Post Herald Telegraph Journal Review Gazette Magazine".split()),
+        "Professor Associate Assistant Candidate Academician Dean Rector Sciences Science Section Political Integration Mission Delegation Communities Community Independent Unions Young Scientists Gold Star Nation Nations News Agency Times Post Herald Telegraph Journal Review Gazette Magazine".split()),
     transcript_skip=frozenset({"remark", "question", "answer", "reply", "response", "note", "applause", "voice",
                                "voices", "audience", "participant", "participants", "journalist", "moderator"}),
     travel=Prefiltered(re.compile(r"\b(?:arrived|arrives|arriving|came|travelled|traveled|flew)\s+(?:in|to|at)\b"
