@@ -32,11 +32,13 @@ def _speakers(sentence: str, language: str) -> list[str]:
     language_pack = pack(language)
     if not (language_pack.speech.search(sentence) or language_pack.speaker_list.search(sentence)):
         return []
-    found = [s.name for s in people.speakers_in(sentence, language)]
+    found = [s.name for s in people.speakers_in(sentence, language)
+             if s.subject and not people.only_taking_part(sentence, s.name, language_pack)]
     if language_pack.morphology is None:
         spoken = people.speech_speakers(sentence, people.page_names([sentence], language_pack), language_pack)
     else:
         spoken = people.inflected_speech_speakers(sentence, language_pack)
+    spoken = [n for n in spoken if not people.only_taking_part(sentence, n, language_pack)]
     return found + [n for n in spoken if n not in found]
 
 
@@ -157,6 +159,15 @@ def test_counts_only_from_sentences_about_attending():
     ("A.E.Matsevilo, Head of the Main Department; N.I.Skirko, Associate Professor of the Customs Department; "
      "and Anna Petrova, Associate Professor, were given the floor as well.", "en",
      ["A.E.Matsevilo", "N.I.Skirko", "Anna Petrova"]),
+    # Russian names pymorphy reads as other words, initials, names after "по словам" in any case
+    ("Первым выступил Президент Казахстана Касым-Жомарт Токаев.", "ru", ["Касым-Жомарт Токаев"]),
+    ("Своими мыслями поделился модератор круглого стола С.С. Исмаилов.", "ru", ["С.С. Исмаилов"]),
+    ("С докладом выступил А.Лукашенко.", "ru", ["А.Лукашенко"]),
+    ("По словам директора КИСИ Еркина Тукумова, форум стал площадкой для диалога.", "ru", ["Еркин Тукумов"]),
+    ("Круглый стол прошёл под председательством заместителя директора института И.И. Боровкова.", "ru",
+     ["И.И. Боровков"]),
+    # a name in the genitive is not the subject of the speech noun
+    ("Форум посвящён 25-летию выступления президента Республики Казахстан Нурсултана Назарбаева в МГУ.", "ru", []),
     ("Among the distinguished speakers were: Fukazawa Yoichi, Parliamentary Vice-Minister of Japan; "
      "Judy Kuo, Acting Head of Mission; and Maciej Madalinski, Head of Political Section.", "en",
      ["Judy Kuo", "Maciej Madalinski", "Fukazawa Yoichi"]),
@@ -183,6 +194,30 @@ def test_a_moderator_keeps_the_moderator_role_and_mr_x_is_the_full_name():
     assert people.transcript_speaker("President of Russia Vladimir Putin: Good afternoon, friends.", en).name == \
         "Vladimir Putin"
     assert people.transcript_speaker("Remark: Thank you.", en) is None
+
+
+def test_people_named_after_taking_part_are_no_speakers_unless_they_then_speak():
+    assert _speakers("Модератором выступил Эдуард Полетаев. В заседании приняли участие эксперты Марат Шибутов "
+                     "и Андрей Чеботарев.".replace(". В", " в"), "ru") == ["Эдуард Полетаев"]
+    assert _speakers("В заседании приняли участие эксперты Марат Шибутов и Андрей Чеботарев, выступившие с "
+                     "докладами.", "ru") == ["Марат Шибутов", "Андрей Чеботарев"]
+    assert _speakers("Ivan Petrov opened the meeting, and also taking part were Anna Smirnova and Oleg Popov.",
+                     "en") == ["Ivan Petrov"]
+
+
+@pytest.mark.parametrize("language, paragraph, expected", [
+    ("ru", "В 2024 году в университете прошёл круглый стол. В работе круглого стола приняли участие профессора "
+           "университета С.А. Колдыбаев, С.М. Жиентаев, Д.М. Легкий. В своих выступлениях они затронули вопросы "
+           "качества жизни.", ["С.А. Колдыбаев", "С.М. Жиентаев", "Д.М. Легкий"]),
+    ("en", "On May 5, 2024 a round table was held in Minsk. Ivan Petrov and Anna Smirnova took part in the round "
+           "table. They presented their reports on regional trade.", ["Ivan Petrov", "Anna Smirnova"]),
+    # "they" with no list of participants before it refers to nobody we know
+    ("en", "On May 5, 2024 a round table was held in Minsk. Ivan Petrov and Anna Smirnova wrote the report. "
+           "They presented their reports on regional trade.", []),
+])
+def test_they_after_a_list_of_participants_are_those_participants(language, paragraph, expected):
+    event = _events(None, [paragraph], language=language)[0]
+    assert [s["name"] for s in event["speakers"]] == expected
 
 
 def test_only_people_who_speak_are_an_events_speakers():

@@ -476,6 +476,7 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
                 speakers.append(speaker)
     who: dict[str, people.Speaker] = {}  # people the report names with a role: whom a bare name refers to
     last_person: str | None = None       # whom a "he"/"она" refers to
+    previous = None                      # the sentence before: whom a "they"/"они" refers to
     for sentence in report:
         mentions = sessions.session_mentions(sentence.text, language)
         for part in _parts(sentence, draft, language):
@@ -492,9 +493,14 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         if (context.pack.speech.search(sentence.text) or context.pack.speaker_list.search(sentence.text)) \
                 and not context.pack.outside_event.search(sentence.text):
             named = [n for m in mentions for n in m.names]
-            found = list(with_roles)
+            found = [p for p in with_roles if p.subject and not people.only_taking_part(sentence.text, p.name, context.pack)]
             spoken = people.speech_speakers(sentence.text, known_names, context.pack) \
                 if context.pack.morphology is None else people.inflected_speech_speakers(sentence.text, context.pack)
+            spoken = [n for n in spoken if not people.only_taking_part(sentence.text, n, context.pack)]
+            if not spoken and not found and previous and context.pack.group_pronoun.search(sentence.text) \
+                    and context.pack.participation.search(previous.text):
+                # "A, B and C took part. In their speeches they ...": the people it listed
+                spoken = people.named_people(previous.text, known_names, context.pack)
             if not spoken and not found and last_person and context.pack.subject_pronoun.search(sentence.text):
                 spoken = [last_person]  # "he told about ...": the person last named
             for name in spoken:
@@ -515,6 +521,7 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
                     known.session = speaker.session
         if with_roles:
             last_person = with_roles[-1].name
+        previous = sentence
     for speaker in speakers:  # a role the report gives elsewhere ("BISR experts Ivan Petrov and ...")
         if speaker.role is None and _fold(speaker.name) in who:
             speaker.role = who[_fold(speaker.name)].role

@@ -43,6 +43,9 @@ class Speaker:
     role: str | None
     organization: str | None
     session: str | None = None
+    # Written as a sentence's subject (Russian: in the nominative), so the speaker of its verb;
+    # "выступления президента Нурсултана Назарбаева" names someone the verb is not about.
+    subject: bool = True
 
     def as_dict(self) -> dict:
         return {"name": self.name, "role": self.role, "organization": self.organization, "session": self.session}
@@ -152,7 +155,8 @@ def _inflected_speakers(sentence: str, language_pack) -> list[Speaker]:
                     end, name = found
                     if index not in used_names:
                         used_names.add(index)
-                        speakers.append(Speaker(name, role, org))
+                        written = [t.group(0) for t in tokens[index:end]]
+                        speakers.append(Speaker(name, role, org, subject=m.name_case(written) in (None, "nomn")))
                     if not plural or end >= len(tokens) or tokens[end].group(0) not in words.list_links:
                         break
                     index = end + 1
@@ -348,31 +352,67 @@ def _first_person(text: str, known: list[str], language_pack) -> str | None:
 def inflected_speech_speakers(sentence: str, language_pack) -> list[str]:
     """In a Russian sentence that reports speaking, the people named in the nominative are its
     subjects: the speakers ("рассказал директор департамента Виталий Свинцов", "с приветственным
-    словом обратились ... Андрей Кортунов и ... Ольга Буторина", "Белов В.Б. отметил")."""
+    словом обратились ... Андрей Кортунов и ... Ольга Буторина", "Белов В.Б. отметил"); after
+    "по словам", "под председательством", "спикерами стали" the people named in any case."""
+    m = language_pack.morphology
+    cue = language_pack.speaker_list.search(sentence)
+    found: list[str] = []
+    for position, case, name, oblique in _inflected_people(sentence, language_pack):
+        after_cue = cue is not None and position >= cue.end()
+        if after_cue:
+            name = oblique
+        elif case != "nomn":
+            continue
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def named_people(sentence: str, known: list[str], language_pack) -> list[str]:
+    """Everyone a sentence names, in order (a list of participants that a "they" refers to)."""
+    if language_pack.morphology is None:
+        return list(dict.fromkeys(name for _, name in _person_refs(sentence, known, language_pack)))
+    return list(dict.fromkeys(found[2] for found in _inflected_people(sentence, language_pack)))
+
+
+def only_taking_part(sentence: str, name: str, language_pack) -> bool:
+    """The person is named after "took part"/"приняли участие" in a sentence that reports no
+    speaking after it: one of those present, not a speaker."""
+    position = sentence.find(name.split()[0][:4])
+    if position < 0:
+        return False
+    cues = [c for c in language_pack.participation.finditer(sentence) if c.end() <= position]
+    return bool(cues) and not language_pack.speech.search(sentence[cues[-1].end():])
+
+
+def _inflected_people(sentence: str, language_pack) -> list[tuple[int, str | None, str, str]]:
+    """(position, case as written, name in the nominative, the same read as oblique) of the people a Russian sentence
+    names: a first name and a surname, or a surname with initials."""
     m = language_pack.morphology
     tokens = list(language_pack.people.word.finditer(sentence))
-    found: list[str] = []
+    people_found = []
     index = 0
     while index < len(tokens):
         words = m.person_words(tokens, index)
         if not words:
             index += 1
             continue
-        given = next((w for w in words if "Name" in m.name_tags(w)), None)
-        nominative = given is not None and any("Name" in p.tag and "nomn" in p.tag for p in m.parses(given))
-        if nominative:
-            name = " ".join(words)
-            if name not in found:
-                found.append(name)
+        name = m.nominative_person(words)
+        people_found.append((tokens[index].start(), m.name_case(words), name, name))
         index += len(words)
     for match in m.INITIALS.finditer(sentence):
         surname = match.group("s1") or match.group("s2")
-        if any(surname in name for name in found):
+        if any(surname[:-2] in found[2] for found in people_found):
             continue
-        parsed = m.parses(surname)
-        if parsed and not any("nomn" in p.tag for p in parsed[:3]) and m.morph().word_is_known(surname):
-            continue
-        found.append(match.group(0))
-    return found
+        case = m.name_case([surname])
+        if len(match.group("i1") or "..") == 2 and not m.MASCULINE_NOMINATIVE.search(surname) and case == "nomn":
+            case = "ambiguous"  # one initial before "Назарбаева" (a genitive too): no sure subject
+        nominative = surname if case in ("nomn", "ambiguous") else m.nominative_name(surname, case)
+        # Where the context asks for an oblique case ("под председательством И.И. Боровкова"),
+        # a form that may be either is the oblique one.
+        oblique = m.nominative_name(surname, case if case not in ("nomn", "ambiguous") else "gent")
+        people_found.append((match.start(), case, match.group(0).replace(surname, nominative),
+                             match.group(0).replace(surname, oblique)))
+    return sorted(people_found)
 
 

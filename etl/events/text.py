@@ -35,8 +35,10 @@ _SPACES = re.compile(r"\s+")
 _BOUNDARY = re.compile(r"[.!?…]+(?=\s+(?:[\"«“(\[0-9]|[^\W\d_]))")
 _LAST_TOKEN = re.compile(r"(\S+)$")
 # "А.А." / "J.R.": initials, which end no sentence when the surname follows them ("и А.А.
-# Токовинин"); after a capitalised word they close a name ("Иванов И.И. Затем ...").
-_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,2}[^\W\d_]")  # the last period is the boundary
+# Токовинин"); after a surname they close a name ("Иванов И.И. Затем ...").
+_INITIALS = re.compile(r"(?:[A-ZА-ЯЁ]\.){1,2}[A-ZА-ЯЁ]")  # the last period is the boundary
+# "с.н.с.", "к.и.н.": a lower-case abbreviation with inner periods (a degree, a post)
+_DOTTED = re.compile(r"(?:[a-zа-яё]{1,4}\.)+[a-zа-яё]{1,4}")
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
 
 
@@ -84,7 +86,8 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         word = token.group(1).lower().lstrip("(«\"“") if token else ""
         if word in _abbreviations() or (len(word) == 1 and word.isalpha()):
             continue
-        if token and _INITIALS.fullmatch(token.group(1)) and not _after_capitalized(paragraph, start, token.start()):
+        if token and (_DOTTED.fullmatch(token.group(1)) or _INITIALS.fullmatch(token.group(1))
+                      and not _after_surname(paragraph, start, token.start())):
             continue
         result.append(_stripped(paragraph, start, end))
         start = end
@@ -93,9 +96,12 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     return result
 
 
-def _after_capitalized(paragraph: str, start: int, position: int) -> bool:
+def _after_surname(paragraph: str, start: int, position: int) -> bool:
+    """A capitalised word right before the initials ("Иванов И.И."; not an acronym, "МИД РФ Д.А.
+    Биричевский", nor the end of a list item, "С.М. Жиентаев, Д.М. Легкий")."""
     before = _WORD_BEFORE.search(paragraph, start, position)
-    return bool(before) and before.group(1)[:1].isupper()
+    word = before.group(1) if before else ""
+    return word[:1].isupper() and not word.isupper() and word.replace("-", "").isalpha()
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int]:

@@ -196,6 +196,7 @@ class LanguagePack:
     not_name_words: frozenset[str] = frozenset()    # capitalised words that are no part of a name
     transcript_skip: frozenset[str] = frozenset()   # "Remark:", "Question:": no speaker
     participation: Prefiltered = NEVER      # verbs of taking part (people there, not speakers)
+    group_pronoun: re.Pattern = re.compile(r"(?!x)x")  # "they", "они": the people the sentence before listed
     abbreviations: frozenset[str] = frozenset()
 
 

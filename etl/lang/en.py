@@ -303,6 +303,10 @@ PACK = LanguagePack(
                             r"(?:were|was|included|included:)|(?:keynote|welcome|opening)\s+(?:speech|remarks|address)"
                             r"(?:es)?\s+(?:were|was)\s+(?:made|delivered|given)\s+by)[:\s]", re.IGNORECASE),
     said_after=re.compile(r"^\s*(?:said|says|noted|stressed|added|told|remarked|explained)\s+$", _I),
+    group_pronoun=re.compile(r"\b(?:[Tt]hey|[Tt]heir\s+(?:speeches|reports|presentations))\b"),
+    participation=Prefiltered(re.compile(r"\b(?:took|take|taking|takes)\s+part\b|\bparticipated\b|\battended\b"
+                                         r"|\bparticipants\s+included\b|\bwere\s+(?:also\s+)?present\b", _I),
+                              ("part", "particip", "attended", "present")),
     subject_pronoun=re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?(?:said|noted|stressed|spoke|told|presented|made|gave|delivered|emphasi[sz]ed|pointed)\b"),
     outside_event=Prefiltered(re.compile(r"\b(?:to|told|with)\s+(?:the\s+)?(?:journalists|reporters|the press|the media)\b"
                                          r"|\b(?:press|news)\s+conference\b|\bpress\s+statements?\b|\binterview\b", _I),
