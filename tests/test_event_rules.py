@@ -194,6 +194,11 @@ def test_a_moderator_keeps_the_moderator_role_and_mr_x_is_the_full_name():
     assert people.transcript_speaker("President of Russia Vladimir Putin: Good afternoon, friends.", en).name == \
         "Vladimir Putin"
     assert people.transcript_speaker("Remark: Thank you.", en) is None
+    ru = pack("ru")
+    head = people.inflected_transcript_speaker("Эдуард Полетаев, политолог, руководитель ОФ «Мир Евразии»:", ru)
+    assert (head.name, head.role) == ("Эдуард Полетаев", "политолог, руководитель ОФ «Мир Евразии»")
+    assert people.inflected_transcript_speaker("Ботагоз Базарбаева, корреспондент: Сейчас идёт заседание.", ru) is None
+    assert people.inflected_transcript_speaker("Тема заседания: «Идея стала реальностью».", ru) is None
 
 
 def test_people_named_after_taking_part_are_no_speakers_unless_they_then_speak():

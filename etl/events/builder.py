@@ -470,8 +470,9 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         for name in people.speech_speakers(context.title, known_names, context.pack):
             speakers.append(people.Speaker(name, None, None))
     for sentence in draft.sentences:  # transcript lines, however long the transcript
-        if ":" in sentence.text[:120] and context.pack.morphology is None:
-            speaker = people.transcript_speaker(sentence.text, context.pack)
+        if ":" in sentence.text[:160]:
+            speaker = people.transcript_speaker(sentence.text, context.pack) if context.pack.morphology is None \
+                else people.inflected_transcript_speaker(sentence.text, context.pack)
             if speaker is not None and not any(_fold(speaker.name) == _fold(s.name) for s in speakers):
                 speakers.append(speaker)
     who: dict[str, people.Speaker] = {}  # people the report names with a role: whom a bare name refers to

@@ -274,6 +274,27 @@ def transcript_speaker(paragraph: str, language_pack) -> Speaker | None:
     return Speaker(name, role, None)
 
 
+_INFLECTED_HEAD = re.compile(r"^(?P<head>[^:.!?;]{3,160}?):(?:\s|$)")
+
+
+def inflected_transcript_speaker(paragraph: str, language_pack) -> Speaker | None:
+    """"Эдуард Полетаев, политолог, руководитель ОФ «Мир Евразии»: ...": a transcript line
+    opening with a name in the nominative (not a correspondent's)."""
+    match = _INFLECTED_HEAD.match(paragraph)
+    if not match or language_pack.outside_event.search(match.group("head")):
+        return None
+    head = match.group("head")
+    m = language_pack.morphology
+    tokens = list(language_pack.people.word.finditer(head))
+    words = m.person_words(tokens, 0)
+    if not words or m.name_case(words) != "nomn":
+        return None
+    rest = head[tokens[len(words) - 1].end():]
+    if rest.strip() and not rest.lstrip().startswith(","):
+        return None
+    return Speaker(" ".join(words), clean_fragment(rest) or None, None)
+
+
 def speech_speakers(sentence: str, known: list[str], language_pack) -> list[str]:
     """Names of the people a sentence reports speaking ("Mr Putin said", "Vladimir Putin
     addressed the forum", "..., said Igor Levitin"): the person nearest before the verb in its
