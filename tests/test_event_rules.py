@@ -245,6 +245,49 @@ def test_two_co_organizers_are_two():
         {"name": "Белорусский институт стратегических исследований"}, {"name": "Институт евразийской политики"}]
 
 
+@pytest.mark.parametrize("sentence, language, expected", [
+    # an unknown acronym is an organisation; "and" splits only where a name starts again
+    ("The event was organized by the Belarusian-Russian University, RSUH and the Institute of Europe.", "en",
+     ["Belarusian-Russian University", "RSUH", "Institute of Europe"]),
+    ("It was prepared by the Department of Historical and Philological Sciences of the Russian Academy of Sciences "
+     "and the Society of Orientalists.", "en",
+     ["Department of Historical and Philological Sciences of the Russian Academy of Sciences", "Society of Orientalists"]),
+    # co-organizers after "together with" / "совместно с"
+    ("The event was organized by the University of World Economy and Diplomacy together with the International "
+     "Institute for Central Asia.", "en", ["University of World Economy and Diplomacy",
+                                           "International Institute for Central Asia"]),
+    ("Семинар организован продюсерским центром «Интеграция» совместно с Донецкой региональной общественной "
+     "организацией «Русский центр».", "ru",
+     ["продюсерский центр «Интеграция»", "Донецкая региональная общественная организация «Русский центр»"]),
+    ("The seminar became the first joint event of the Russian International Affairs Council (RIAC) and the CITIC "
+     "Foundation for Reform and Development Studies (China).", "en",
+     ["Russian International Affairs Council", "CITIC Foundation for Reform and Development Studies"]),
+    # where the text says "organisers were", names in capitals or quotes; brackets holding a place dropped
+    ("Соорганизаторами встречи экспертов выступили ЦГИ «Берлек-Единство» и AlmaU.", "ru",
+     ["ЦГИ «Берлек-Единство»", "AlmaU"]),
+    ("Одним из организаторов события выступил Донской государственный технический университет.", "ru",
+     ["Донской государственный технический университет"]),
+    ("Мероприятие организовано в рамках сотрудничества Института приграничного сотрудничества и интеграции "
+     "(г. Белгород) и Институтом региональных исследований (г. Ереван, Республика Армения).", "ru",
+     ["Институт приграничного сотрудничества и интеграции", "Институт региональных исследований"]),
+    ("Мероприятие было организовано кафедрой восточных языков Института лингвистики.", "ru",
+     ["кафедра восточных языков Института лингвистики"]),
+    # an initiative is not organising
+    ("По инициативе Исламского банка развития в Алматы состоялось заседание Рабочей группы.", "ru", []),
+])
+def test_organizers_named_with_an_organising_verb(sentence, language, expected):
+    assert [o["name"] for o in organizations.organizers_in(sentence, language)] == expected
+
+
+def test_subject_organizers_in_brackets_and_a_bodys_own_meeting():
+    assert organizations.subject_organizers(
+        "25 мая Институт Европы РАН и Королевский институт международных отношений ((Egmont), Брюссель) провели "
+        "семинар.", "ru") == [{"name": "Институт Европы РАН"}, {"name": "Королевский институт международных отношений"}]
+    # the body whose own meeting it is does not organise it
+    assert organizations.subject_organizers(
+        "On December 22, the Institute for Strategic Studies held a meeting of the Advisory board.", "en") == []
+
+
 def test_an_organizer_list_ends_where_the_clause_does():
     assert organizations.organizers_in(
         "The forum is organised by the Russian Popular Front and focuses on topical issues in regional life.", "en") == [

@@ -182,6 +182,9 @@ class LanguagePack:
     organizer_oblique: Prefiltered = NEVER  # organisers in an oblique case ("организована <list>")
     organizer_list_stop: re.Pattern = re.compile(r"(?!x)x")  # where a list of organisers ends
     and_split: re.Pattern = re.compile(r"(?!x)x")     # "A and B"
+    org_of: re.Pattern = re.compile(r"(?!x)x")        # "of", "for": where an organisation's own name ends
+    org_joint: re.Pattern = re.compile(r"(?!x)x")     # "together with", "совместно с": one more organiser follows
+    body_meeting: re.Pattern = re.compile(r"(?!x)x")  # "a meeting of its Board": the body's own session
     and_start: re.Pattern = re.compile(r"(?!x)x")     # a leading "and"
     subject_organizer: re.Pattern | None = None  # "<Org> held a ..." (group org); None: by subject_verb
     subject_skip: frozenset[str] = frozenset()   # leading words of a subject run that are no part of a name

@@ -363,18 +363,21 @@ PACK = LanguagePack(
                          r"Front|Senate|Majlis)\b"),
     organizer_intro=Prefiltered(re.compile(
         r"\b(?:(?:was|were|is|are|will be|has been|had been)\s+)?(?:co-)?(?:organi[sz]ed|hosted|convened|"
-        r"held|arranged)\s+(?:jointly\s+|annually\s+)?by\s+(?P<list>[^.;]+)"
-        r"|\b(?:at|on) the initiative of\s+(?P<list3>[^.;]+)"
+        r"held|arranged|prepared|co-hosted)\s+(?:jointly\s+|annually\s+)?by\s+(?P<list>[^.;]+)"
+        r"|\b(?:first\s+|a\s+|the\s+)?joint\s+(?:event|project|initiative|conference|seminar|forum)\s+of\s+(?P<list3>[^.;]+)"
         r"|\b(?:organi[sz]ers?|co-organi[sz]ers?|hosts?)\s+(?:of\s+the\s+\w+(?:\s+\w+)?\s+)?(?:was|were|is|are|included)\s+"
         r"(?P<list2>[^.;]+)",
-        re.IGNORECASE), ("organi", "hosted", "convened", "held", "arranged", "host", "initiative")),
+        re.IGNORECASE), ("organi", "hosted", "convened", "held", "arranged", "host", "prepared", "joint")),
     organizer_list_stop=re.compile(r",\s+(?:which|who|where|with|while|and\s+was)\b"
                                    r"|\s+(?:with|under)\s+the\s+(?:assistance|support|participation|auspices)\s+of\b"
-                                   r"|\s+(?:together\s+with|in\s+cooperation\s+with|in\s+partnership\s+with)\b"
                                    r"|\s+(?:will\s+be|was|were|is|are)\s+(?:held|organi[sz]ed)\b"
                                    # "... Front and focuses on topical issues": a new clause, not a list item
                                    r"|,?\s+and\s+(?!the\b|of\b|for\b)[a-z]\w*(?:s|ed)\b"),
     and_split=re.compile(r",?\s+and\s+(?:the\s+)?"),
+    org_of=re.compile(r"\s+(?:of|for|on|under|at|in)\s+"),
+    org_joint=re.compile(r"\s+(?:together\s+with|jointly\s+with|in\s+(?:cooperation|partnership|collaboration)\s+with)\s+(?:the\s+)?"),
+    body_meeting=re.compile(r"\s*(?:a|an|the|its|their)\s+(?:\w+\s+)?(?:meeting|session|sitting)\s+of\s+(?:the|its|their)\s+"
+                            r"(?:[\w-]+\s+){0,3}?(?:Board|Council|Commission|Committee|Presidium|Collegium|board|council)\b"),
     and_start=re.compile(r"^and\s+"),
     subject_organizer=re.compile(
         r"(?P<org>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*)\s+"
