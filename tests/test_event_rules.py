@@ -225,6 +225,19 @@ def test_they_after_a_list_of_participants_are_those_participants(language, para
     assert [s["name"] for s in event["speakers"]] == expected
 
 
+def test_words_dated_to_an_earlier_year_were_not_said_at_the_event():
+    event = _events("Round table in Minsk",
+                    ["On May 5, 2024 a round table was held in Minsk.",
+                     "Ivan Petrov noted that trade had grown.",
+                     "On March 12, 2015 Anna Smirnova presented the idea of the round table."])[0]
+    assert [s["name"] for s in event["speakers"]] == ["Ivan Petrov"]
+    event = _events("Круглый стол в Минске",
+                    ["5 мая 2024 года в Минске состоялся круглый стол.",
+                     "Доклад представил Иван Петров.",
+                     "29 марта 1994 г. Анна Смирнова впервые представила идею."], language="ru")[0]
+    assert [s["name"] for s in event["speakers"]] == ["Иван Петров"]
+
+
 def test_only_people_who_speak_are_an_events_speakers():
     event = _events("BISR experts took part in a round table",
                     ["On April 5, 2023, the Russian International Affairs Council held a round table in Moscow.",

@@ -492,7 +492,7 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
             who.setdefault(_fold(person.name), person)
         # Speakers: people the text reports speaking at the event (not those only taking part).
         if (context.pack.speech.search(sentence.text) or context.pack.speaker_list.search(sentence.text)) \
-                and not context.pack.outside_event.search(sentence.text):
+                and not context.pack.outside_event.search(sentence.text) and not _earlier_year(sentence, start, context):
             named = [n for m in mentions for n in m.names]
             found = [p for p in with_roles if p.subject and not people.only_taking_part(sentence.text, p.name, context.pack)]
             spoken = people.speech_speakers(sentence.text, known_names, context.pack) \
@@ -545,6 +545,13 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         "sessions": session_list,
         "speakers": [s.as_dict() for s in speakers],
     }
+
+
+def _earlier_year(sentence: Sentence, start: dt.date | None, context: Context) -> bool:
+    """The sentence dates what it tells to an earlier year than the event's ("29 марта 1994 г. он
+    впервые представил идею"): words said then, not at the event."""
+    reference = start or context.date_line or context.published
+    return reference is not None and any(d.has_year and d.start.year < reference.year for d in sentence.dates(context))
 
 
 def _parts(sentence: Sentence, draft: EventDraft, language: str) -> list[sessions.SessionMention]:
