@@ -191,6 +191,13 @@ def test_a_moderator_keeps_the_moderator_role_and_mr_x_is_the_full_name():
     assert people.page_names(["Xi Jinping’s speech was warmly received."], en) == ["Xi Jinping"]
     known = people.page_names(["President Vladimir Putin met the rectors."], en)
     assert people.speech_speakers("Mr Putin said that education mattered.", known, en) == ["Vladimir Putin"]
+    assert people.speech_speakers("President Putin praised the gathering.", known, en) == ["Vladimir Putin"]
+    # a passive verb: the speaker follows "by", not the sender named before it
+    assert people.speech_speakers("The congress received a greeting from the head of Kalmykia A. M. Orlov, which was "
+                                  "read out by the director of the Institute of Information Technology N. G. Ochirova.",
+                                  known, en) == ["N. G. Ochirova"]
+    assert people.speech_speakers("N. N. Dyakov (East Faculty of St. Petersburg.GU) read out a greeting.", known, en) == [
+        "N. N. Dyakov"]
     assert people.transcript_speaker("President of Russia Vladimir Putin: Good afternoon, friends.", en).name == \
         "Vladimir Putin"
     assert people.transcript_speaker("Remark: Thank you.", en) is None

@@ -308,9 +308,11 @@ def speech_speakers(sentence: str, known: list[str], language_pack) -> list[str]
             if name not in found:
                 found.append(name)
     for verb in language_pack.speech.finditer(sentence):
+        if listed and listed.start() <= verb.start() < listed.end():
+            continue  # "was read out by the director N. G. Ochirova": the speaker follows
         # The verb's clause: back to a quote, a colon or a sentence mark (not the period of an
-        # initial: "A. M. Vasiliev ... announced").
-        before = re.split(r"[!?:“”\"«»]|(?<![A-Z])\.", sentence[:verb.start()])[-1]
+        # initial: "A. M. Vasiliev ... announced"), asides in brackets left out.
+        before = re.split(r"[!?:“”\"«»]|(?<![A-Z])\.", re.sub(r"\([^()]*\)", "", sentence[:verb.start()]))[-1]
         names = _listed_people(before, known, language_pack) if ";" in before else []
         name = _last_person(before.split(";")[-1], known, language_pack)
         if name is None and language_pack.said_after.match(sentence[verb.start():verb.end()] + " "):
@@ -350,6 +352,10 @@ def _person_refs(text: str, known: list[str], language_pack) -> list[tuple[int, 
     refs = []
     for match in language_pack.person_name.finditer(text):
         name = _trim_name(_after_role_phrase(text, match), language_pack)
+        words = match.group(0).split()
+        if name is None and len(words) == 2 and words[0] in language_pack.not_name_words:
+            # "President Nazarbayev praised ...": a title and the surname of a name the page gave
+            name = next((n for n in known if n.split()[-1] == words[1] and len(n.split()) > 1), None)
         if name:
             refs.append((match.start(), name))
     for match in language_pack.honorific.finditer(text):

@@ -299,7 +299,7 @@ PACK = LanguagePack(
          "report", "deliver", "remark", "brief", "inform", "welcom", "opened", "moderat", "chair", "thank",
          "underlin", "added", "explain", "highlight", "urged", "called", "propos", "announc", "express",
          "present", "recall", "stated", "floor", "read out", "comment", "declar", "outlin", "shared", "assur", "prais")),
-    speaker_list=re.compile(r"\b(?:(?:opened|moderated|chaired|addressed|welcomed|greeted)\s+by|speakers?\s+(?:[\w-]+\s+){0,4}?"
+    speaker_list=re.compile(r"\b(?:(?:opened|moderated|chaired|addressed|welcomed|greeted|read out|delivered|presented)\s+by|speakers?\s+(?:[\w-]+\s+){0,4}?"
                             r"(?:were|was|included|included:)|(?:keynote|welcome|opening)\s+(?:speech|remarks|address)"
                             r"(?:es)?\s+(?:were|was)\s+(?:made|delivered|given)\s+by)[:\s]", re.IGNORECASE),
     said_after=re.compile(r"^\s*(?:said|says|noted|stressed|added|told|remarked|explained)\s+$", _I),
@@ -332,7 +332,7 @@ PACK = LanguagePack(
         "Wise Men Presidential Experts Expert United States Kingdom Grand Directorate Administration Mount Lake "
         "River Sea Bay Island Peninsula Cathedral Monastery Monument Memorial Prospekt Avenue Park Gardens "
         "Company Co Inc Ltd Communications Energy Gazprom Rosneft Railways Airlines Television Radio Channel "
-        "Professor Associate Assistant Candidate Academician Dean Rector Sciences Science Section Political Integration Mission Delegation Communities Community Independent Unions Young Scientists Gold Star Nation Nations News Agency Times Post Herald Telegraph Journal Review Gazette Magazine".split()),
+        "Information Technology Technologies Professor Associate Assistant Candidate Academician Dean Rector Sciences Science Section Political Integration Mission Delegation Communities Community Independent Unions Young Scientists Gold Star Nation Nations News Agency Times Post Herald Telegraph Journal Review Gazette Magazine".split()),
     transcript_skip=frozenset({"remark", "question", "answer", "reply", "response", "note", "applause", "voice",
                                "voices", "audience", "participant", "participants", "journalist", "moderator"}),
     travel=Prefiltered(re.compile(r"\b(?:arrived|arrives|arriving|came|travelled|traveled|flew)\s+(?:in|to|at)\b"
