@@ -232,6 +232,18 @@ def test_they_after_a_list_of_participants_are_those_participants(language, para
     assert [s["name"] for s in event["speakers"]] == expected
 
 
+def test_the_head_of_state_is_the_president_named_before():
+    event = _events("Конференция в Астане",
+                    ["30 сентября 2024 года в Астане состоялась конференция.",
+                     "В конференции принял участие Президент Касым-Жомарт Токаев.",
+                     "В своем выступлении Глава государства отметил роль дипломатии."], language="ru")[0]
+    assert [s["name"] for s in event["speakers"]] == ["Касым-Жомарт Токаев"]
+    event = _events("Конференция в Астане",
+                    ["30 сентября 2024 года в Астане состоялась конференция.",
+                     "В конференции принял участие Президент Касым-Жомарт Токаев."], language="ru")[0]
+    assert event["speakers"] == []
+
+
 def test_words_dated_to_an_earlier_year_were_not_said_at_the_event():
     event = _events("Round table in Minsk",
                     ["On May 5, 2024 a round table was held in Minsk.",

@@ -307,7 +307,7 @@ PACK = LanguagePack(
     participation=Prefiltered(re.compile(r"\b(?:took|take|taking|takes)\s+part\b|\bparticipated\b|\battended\b"
                                          r"|\bparticipants\s+included\b|\bwere\s+(?:also\s+)?present\b", _I),
                               ("part", "particip", "attended", "present")),
-    subject_pronoun=re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?(?:said|noted|stressed|spoke|told|presented|made|gave|delivered|emphasi[sz]ed|pointed)\b"),
+    subject_pronoun=re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]he head of state)\s+(?:\w+\s+)?(?:said|noted|stressed|spoke|told|presented|made|gave|delivered|emphasi[sz]ed|pointed)\b"),
     outside_event=Prefiltered(re.compile(r"\b(?:to|told|with)\s+(?:the\s+)?(?:journalists|reporters|the press|the media)\b"
                                          r"|\b(?:press|news)\s+conference\b|\bpress\s+statements?\b|\binterview\b", _I),
                               ("journalist", "reporter", "press", "media", "conference", "interview")),
