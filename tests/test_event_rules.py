@@ -166,6 +166,9 @@ def test_counts_only_from_sentences_about_attending():
     ("По словам директора КИСИ Еркина Тукумова, форум стал площадкой для диалога.", "ru", ["Еркин Тукумов"]),
     ("Круглый стол прошёл под председательством заместителя директора института И.И. Боровкова.", "ru",
      ["И.И. Боровков"]),
+    # a Latin-script name in Russian text does not inflect
+    ("Встречу открыли посол Hugues Chantry, генеральный директор института, и А.А. Токовинин, посол России.", "ru",
+     ["Hugues Chantry", "А.А. Токовинин"]),
     # a name in the genitive is not the subject of the speech noun
     ("Форум посвящён 25-летию выступления президента Республики Казахстан Нурсултана Назарбаева в МГУ.", "ru", []),
     ("Among the distinguished speakers were: Fukazawa Yoichi, Parliamentary Vice-Minister of Japan; "

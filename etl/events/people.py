@@ -427,6 +427,8 @@ def _inflected_people(sentence: str, language_pack) -> list[tuple[int, str | Non
         name = m.nominative_person(words)
         people_found.append((tokens[index].start(), m.name_case(words), name, name))
         index += len(words)
+    for match in language_pack.people.foreign_name.finditer(sentence):  # "посол Hugues Chantry"
+        people_found.append((match.start(), "nomn", match.group(0), match.group(0)))
     for match in m.INITIALS.finditer(sentence):
         surname = match.group("s1") or match.group("s2")
         if any(surname[:-2] in found[2] for found in people_found):

@@ -72,6 +72,7 @@ class PeopleWords:
     word: re.Pattern = re.compile(r"\w+|\S")
     list_breaks: tuple[str, ...] = ()
     list_links: tuple[str, ...] = ()
+    foreign_name: re.Pattern = re.compile(r"(?!x)x")  # a name in another script ("Marc Franco" in Russian text)
 
     @property
     def role_pattern(self) -> re.Pattern:

@@ -97,6 +97,8 @@ _PEOPLE = PeopleWords(
     word=re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?|[А-ЯЁA-Z]{2,}(?:-[А-ЯЁа-яё]+)?|[а-яё]+|[A-Za-z]+|\S"),
     list_breaks=(",", ".", ";", ":", "(", ")", "–", "—", "-", "и", "«", "»"),
     list_links=(",", "и"),
+    # Latin-script names do not inflect in Russian text: always as written.
+    foreign_name=re.compile(r"(?<![\w’'-])[A-Z][a-z’'-]+(?:\s[A-Z]\.)?\s[A-Z][a-z’'-]+(?![\w’'-])"),
 )
 
 # ---------------------------------------------------------------- places
