@@ -204,6 +204,13 @@ def test_a_moderator_keeps_the_moderator_role_and_mr_x_is_the_full_name():
     assert people.transcript_speaker("President of Russia Vladimir Putin: Good afternoon, friends.", en).name == \
         "Vladimir Putin"
     assert people.transcript_speaker("Remark: Thank you.", en) is None
+    # the last word of the role phrase is no part of the name
+    assert people.transcript_speaker("Minister of the Interior Vladimir Kolokoltsev: I agree.", en).name == \
+        "Vladimir Kolokoltsev"
+    assert people.transcript_speaker("Producer of the film Frontier Dzhanik Fayziyev: A few words.", en).name == \
+        "Dzhanik Fayziyev"
+    found = people.speakers_in("Head of the Republic of Udmurtia Alexander Brechalov presented the main report.", "en")
+    assert [(s.name, s.organization) for s in found] == [("Alexander Brechalov", "Republic of Udmurtia")]
     ru = pack("ru")
     head = people.inflected_transcript_speaker("Эдуард Полетаев, политолог, руководитель ОФ «Мир Евразии»:", ru)
     assert (head.name, head.role) == ("Эдуард Полетаев", "политолог, руководитель ОФ «Мир Евразии»")

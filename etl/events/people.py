@@ -103,6 +103,14 @@ def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
                 add((start, m.end("name")), Speaker(name, _title_role(m.group("role")), strip_article(org2) or None))
             continue
         org = m.group("org") or (strip_article(m.group("org2")) if m.group("org2") else None)
+        name_words = m.group("name").split()
+        if org and len(name_words) == 3 and org.split()[-1].islower():
+            # "Head of the Republic of Udmurtia Alexander Brechalov": a name ends no "of"; the
+            # organisation goes on into the run
+            org = f"{org} {name_words[0]}"
+            start = m.end("name") - len(" ".join(name_words[1:]))
+            add((start, m.end("name")), Speaker(" ".join(name_words[1:]), _title_role(m.group("role")), org))
+            continue
         if org is None:  # "Professor John Brown of the University of Oxford"
             after = words.org_after_name.match(sentence, m.end("name"))
             org = strip_article(clean_fragment(after.group("org"))) if after else None
@@ -336,7 +344,7 @@ def _listed_people(text: str, known: list[str], language_pack) -> list[str]:
     return names
 
 
-_ROLE_PHRASE_END = re.compile(r"\b(?:of|and|for|at)\s+$")
+_ROLE_PHRASE_END = re.compile(r"\b(?:of|and|for|at)\s+(?:the\s+)?(?:[a-z]+\s+)?$")
 
 
 def _after_role_phrase(text: str, match: re.Match) -> str:
