@@ -204,6 +204,17 @@ def test_a_moderator_keeps_the_moderator_role_and_mr_x_is_the_full_name():
     assert people.transcript_speaker("President of Russia Vladimir Putin: Good afternoon, friends.", en).name == \
         "Vladimir Putin"
     assert people.transcript_speaker("Remark: Thank you.", en) is None
+    # a name at the end of a long role phrase, or first with the role after it
+    for head, name in (("Minister of Economic Development Maxim Oreshkin: Thank you.", "Maxim Oreshkin"),
+                       ("Prime Minister Dmitry Medvedev: Thank you, Mr President.", "Dmitry Medvedev"),
+                       ("General Director of the Federal Corporation for Developing Small and Medium Business "
+                        "Alexander Braverman: I have a small comment.", "Alexander Braverman"),
+                       ("Alexandra Kalashnikova, Senior Researcher at the Ioffe Institute: Mr President, colleagues.",
+                        "Alexandra Kalashnikova"),
+                       ("Anna K. Petrova: Good afternoon.", "Anna K. Petrova")):
+        assert people.transcript_speaker(head, en).name == name
+    assert people.same_person("D. Valeyev", "Dinar Valeyev") and people.same_person("Иванов И.И.", "И.И. Иванов")
+    assert not people.same_person("I. Petrov", "Oleg Petrov") and not people.same_person("Ivan Petrov", "Oleg Petrov")
     # the last word of the role phrase is no part of the name
     assert people.transcript_speaker("Minister of the Interior Vladimir Kolokoltsev: I agree.", en).name == \
         "Vladimir Kolokoltsev"

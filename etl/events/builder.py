@@ -473,7 +473,7 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         if ":" in sentence.text[:160]:
             speaker = people.transcript_speaker(sentence.text, context.pack) if context.pack.morphology is None \
                 else people.inflected_transcript_speaker(sentence.text, context.pack)
-            if speaker is not None and not any(_fold(speaker.name) == _fold(s.name) for s in speakers):
+            if speaker is not None and not any(people.same_person(speaker.name, s.name) for s in speakers):
                 speakers.append(speaker)
     who: dict[str, people.Speaker] = {}  # people the report names with a role: whom a bare name refers to
     last_person: str | None = None       # whom a "he"/"она" refers to
@@ -515,7 +515,7 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
                     continue
                 speaker.name = cleaned
                 speaker.session = named[0] if len(named) == 1 else None
-                known = next((s for s in speakers if _fold(s.name) == _fold(speaker.name)), None)
+                known = next((s for s in speakers if people.same_person(s.name, speaker.name)), None)
                 if known is None:
                     speakers.append(speaker)
                 elif known.session is None:

@@ -215,7 +215,7 @@ def _inflected_role(role: str, plural: bool, language_pack) -> str:
 
 # ---------------------------------------------------------------- speakers by what they say
 
-_TRANSCRIPT_HEAD = re.compile(r"^(?P<head>[^:.!?;«»\"“”]{3,120}?):\s+\S")
+_TRANSCRIPT_HEAD = re.compile(r"^(?P<head>(?:[^:.!?;«»\"“”]|(?<=\b[A-Z])\.){3,160}?):\s+\S")  # "Anna K. Petrova:"
 
 
 def page_names(texts: list[str], language_pack) -> list[str]:
@@ -263,6 +263,26 @@ def clean_name(name: str, language_pack) -> str | None:
     return _trim_name(name, language_pack)
 
 
+def same_person(a: str, b: str) -> bool:
+    """"D. Valeyev" is "Dinar Valeyev", "Иванов И.И." is "И.И. Иванов": the same surname, and
+    initials that agree with the other's names."""
+    if a.casefold() == b.casefold():
+        return True
+    words_a, words_b = (re.findall(r"[^\W\d_][^\W\d_’'-]*\.?", n) for n in (a, b))
+    surnames_a = {w.casefold() for w in words_a if not w.endswith(".") and len(w) > 2}
+    surnames_b = {w.casefold() for w in words_b if not w.endswith(".") and len(w) > 2}
+    initials_a = [w[0] for w in words_a if w.endswith(".")]
+    initials_b = [w[0] for w in words_b if w.endswith(".")]
+    if not (initials_a or initials_b):
+        return False
+    common = surnames_a & surnames_b
+    if not common:
+        return False
+    given_a = [w[0] for w in words_a if w.casefold() not in common]
+    given_b = [w[0] for w in words_b if w.casefold() not in common]
+    return given_a[:1] == given_b[:1]
+
+
 def transcript_speaker(paragraph: str, language_pack) -> Speaker | None:
     """"President of Russia Vladimir Putin: Good afternoon ...": the speaker of a transcript line
     (not "Remark:", "Question:")."""
@@ -270,16 +290,27 @@ def transcript_speaker(paragraph: str, language_pack) -> Speaker | None:
     if not match:
         return None
     head = match.group("head").strip()
-    if head.casefold() in language_pack.transcript_skip or len(head.split()) > 14:
+    words = head.split()
+    if head.casefold() in language_pack.transcript_skip or len(words) > 20:
         return None
-    names = list(language_pack.person_name.finditer(head))
-    if not names or names[-1].end() != len(head):
-        return None
-    name = _trim_name(_after_role_phrase(head, names[-1]), language_pack)
-    if name is None:
-        return None
-    role = clean_fragment(head[: len(head) - len(name)]) or None
-    return Speaker(name, role, None)
+    # "Alexandra Kalashnikova, Senior Researcher at the Ioffe Institute": the name first
+    first = language_pack.person_name.match(head)
+    if first and head[first.end():first.end() + 1] == ",":
+        name = _trim_name(first.group(0), language_pack)
+        if name:
+            return Speaker(name, clean_fragment(head[first.end() + 1:]) or None, None)
+    # "Minister of Economic Development Maxim Oreshkin": the name ends the head; after a role
+    # phrase it is the last two words (three with a middle initial)
+    for size in (3, 2):
+        candidate = " ".join(words[-size:])
+        if len(words) < size or not language_pack.person_name.fullmatch(candidate):
+            continue
+        if size == 3 and len(words) > 3 and not re.fullmatch(r"[A-Z]\.", words[-2]):
+            continue
+        name = _trim_name(candidate, language_pack)
+        if name is not None:
+            return Speaker(name, clean_fragment(head[: len(head) - len(name)]) or None, None)
+    return None
 
 
 _INFLECTED_HEAD = re.compile(r"^(?P<head>[^:.!?;]{3,160}?):(?:\s|$)")
