@@ -211,8 +211,15 @@ def test_a_moderator_keeps_the_moderator_role_and_mr_x_is_the_full_name():
                         "Alexander Braverman: I have a small comment.", "Alexander Braverman"),
                        ("Alexandra Kalashnikova, Senior Researcher at the Ioffe Institute: Mr President, colleagues.",
                         "Alexandra Kalashnikova"),
-                       ("Anna K. Petrova: Good afternoon.", "Anna K. Petrova")):
+                       ("Anna K. Petrova: Good afternoon.", "Anna K. Petrova"),
+                       # a translator's note after the name; three names after a country
+                       ("President of Turkey Recep Tayyip Erdogan (retranslated): I would like to say that.",
+                        "Recep Tayyip Erdogan"),
+                       ("Federal Chancellor of Austria Sebastian Kurz (retranslated):Mr President Putin,",
+                        "Sebastian Kurz")):
         assert people.transcript_speaker(head, en).name == name
+    # an audience member's region in brackets: no speaker's head
+    assert people.transcript_speaker("Ivan Anokhin (Moscow): I think we all gasped yesterday.", en) is None
     assert people.same_person("D. Valeyev", "Dinar Valeyev") and people.same_person("Иванов И.И.", "И.И. Иванов")
     assert not people.same_person("I. Petrov", "Oleg Petrov") and not people.same_person("Ivan Petrov", "Oleg Petrov")
     # the last word of the role phrase is no part of the name

@@ -215,7 +215,7 @@ def _inflected_role(role: str, plural: bool, language_pack) -> str:
 
 # ---------------------------------------------------------------- speakers by what they say
 
-_TRANSCRIPT_HEAD = re.compile(r"^(?P<head>(?:[^:.!?;«»\"“”]|(?<=\b[A-Z])\.){3,160}?):\s+\S")  # "Anna K. Petrova:"
+_TRANSCRIPT_HEAD = re.compile(r"^(?P<head>(?:[^:.!?;«»\"“”]|(?<=\b[A-Z])\.){3,160}?):(?:\s+\S|(?=[A-Z]))")  # "Anna K. Petrova:"
 
 
 def page_names(texts: list[str], language_pack) -> list[str]:
@@ -263,6 +263,12 @@ def clean_name(name: str, language_pack) -> str | None:
     return _trim_name(name, language_pack)
 
 
+def _country(word: str, language_pack) -> bool:
+    from etl.geo import country_code
+
+    return bool(country_code(word, language_pack.code))
+
+
 def same_person(a: str, b: str) -> bool:
     """"D. Valeyev" is "Dinar Valeyev", "Иванов И.И." is "И.И. Иванов": the same surname, and
     initials that agree with the other's names."""
@@ -289,7 +295,7 @@ def transcript_speaker(paragraph: str, language_pack) -> Speaker | None:
     match = _TRANSCRIPT_HEAD.match(paragraph)
     if not match:
         return None
-    head = match.group("head").strip()
+    head = re.sub(r"\s*\([a-z][^()]*\)$", "", match.group("head").strip())  # "Mauricio Macri (retranslated)"
     words = head.split()
     if head.casefold() in language_pack.transcript_skip or len(words) > 20:
         return None
@@ -305,8 +311,9 @@ def transcript_speaker(paragraph: str, language_pack) -> Speaker | None:
         candidate = " ".join(words[-size:])
         if len(words) < size or not language_pack.person_name.fullmatch(candidate):
             continue
-        if size == 3 and len(words) > 3 and not re.fullmatch(r"[A-Z]\.", words[-2]):
-            continue
+        if size == 3 and len(words) > 3 and not re.fullmatch(r"[A-Z]\.", words[-2]) \
+                and not _country(words[-4], language_pack):
+            continue  # three words only after a country ("President of Turkey Recep Tayyip Erdogan")
         name = _trim_name(candidate, language_pack)
         if name is not None:
             return Speaker(name, clean_fragment(head[: len(head) - len(name)]) or None, None)
