@@ -332,6 +332,13 @@ def test_two_co_organizers_are_two():
      ["Институт приграничного сотрудничества и интеграции", "Институт региональных исследований"]),
     ("Мероприятие было организовано кафедрой восточных языков Института лингвистики.", "ru",
      ["кафедра восточных языков Института лингвистики"]),
+    # "organised by" after a noun organises that noun: an event, or something else
+    ("The congress is held during the 11th Russian Business Week organised by the Russian Union of Industrialists.",
+     "en", []),
+    ("It is the Fifth Forum of Regional and Local Media organised by the Russian Popular Front.", "en",
+     ["Russian Popular Front"]),
+    ("The fourth annual virtual conference organized by Nazarbayev University will be held online.", "en",
+     ["Nazarbayev University"]),
     # an initiative is not organising
     ("По инициативе Исламского банка развития в Алматы состоялось заседание Рабочей группы.", "ru", []),
 ])

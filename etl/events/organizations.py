@@ -54,6 +54,9 @@ def organizers_in(sentence: str, language: str) -> list[dict]:
         oblique = True
     if not match:
         return []
+    if language_pack.organizer_attributive.match(match.group(0)) and not _after_event_noun(sentence[:match.start()],
+                                                                                       language):
+        return []  # "the 11th Russian Business Week organised by ...": the organiser of something else
     groups = match.groupdict()
     items = _split_list(groups.get("list") or groups.get("list2") or groups.get("list3"), language)
     if oblique and language_pack.morphology is not None:
@@ -76,6 +79,20 @@ def organizers_in(sentence: str, language: str) -> list[dict]:
             entry["acronym"] = acronym
         organizers.append(entry)
     return organizers
+
+
+def _after_event_noun(before: str, language: str) -> bool:
+    """The words before an attributive "organised by" end with an event noun ("the conference
+    organised by", "conference «X», organised by"), not another ("Business Week organised by")."""
+    from etl.events.kinds import event_type_mentions
+
+    before = re.sub(r"[\s,]+$", "", before)
+    spans = quotes(before)
+    if spans and spans[-1].end == len(before):
+        before = re.sub(r"[\s,]+$", "", before[:spans[-1].start])
+    # within a few words: "Forum of Regional and Local Media organised by", "conference of such
+    # scope, held jointly by"
+    return any(len(before[m.end:].split()) <= 5 for m in event_type_mentions(before, language))
 
 
 def _without_trailing_date(item: str, language: str) -> str:

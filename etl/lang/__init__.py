@@ -184,6 +184,7 @@ class LanguagePack:
     organizer_list_stop: re.Pattern = re.compile(r"(?!x)x")  # where a list of organisers ends
     and_split: re.Pattern = re.compile(r"(?!x)x")     # "A and B"
     org_of: re.Pattern = re.compile(r"(?!x)x")        # "of", "for": where an organisation's own name ends
+    organizer_attributive: re.Pattern = re.compile(r"(?!x)x")  # "organised by" after a noun, no auxiliary
     org_joint: re.Pattern = re.compile(r"(?!x)x")     # "together with", "совместно с": one more organiser follows
     body_meeting: re.Pattern = re.compile(r"(?!x)x")  # "a meeting of its Board": the body's own session
     and_start: re.Pattern = re.compile(r"(?!x)x")     # a leading "and"

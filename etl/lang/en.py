@@ -374,6 +374,7 @@ PACK = LanguagePack(
                                    # "... Front and focuses on topical issues": a new clause, not a list item
                                    r"|,?\s+and\s+(?!the\b|of\b|for\b)[a-z]\w*(?:s|ed)\b"),
     and_split=re.compile(r",?\s+and\s+(?:the\s+)?"),
+    organizer_attributive=re.compile(r"(?:co-)?(?:organi[sz]ed|hosted|convened|held|arranged|prepared|co-hosted)\s"),
     org_of=re.compile(r"\s+(?:of|for|on|under|at|in)\s+"),
     org_joint=re.compile(r"\s+(?:together\s+with|jointly\s+with|in\s+(?:cooperation|partnership|collaboration)\s+with)\s+(?:the\s+)?"),
     body_meeting=re.compile(r"\s*(?:a|an|the|its|their)\s+(?:\w+\s+)?(?:meeting|session|sitting)\s+of\s+(?:the|its|their)\s+"

@@ -316,6 +316,7 @@ PACK = LanguagePack(
                                    r"|\s+(?:состоял\w*|прош(?:[её]л|ла|ло|ли)|пройд\w+|в\s+городе)(?!\w)"
                                    r"|\s+(?:при\s+(?:поддержке|содействии|участии))(?!\w)"),
     and_split=re.compile(r",?\s+и\s+"),
+    organizer_attributive=re.compile(r"организованн\w+\s"),
     org_joint=re.compile(r"\s+совместно\s+со?\s+"),
     and_start=re.compile(r"^и\s+"),
     subject_verb=re.compile(r"(?<!\w)(?:провел[аио]?|провёл|проведет|проведёт|проводит|организовал[аио]?|организует)\s"),
