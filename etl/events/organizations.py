@@ -127,6 +127,9 @@ def _without_places_in_brackets(text: str) -> str:
     """"Институт ... (г. Белгород) и ...", "институт ((Egmont), Брюссель)": brackets holding an
     abbreviation or a list are a place or an aside, not part of a name (which "Kazan (Volga
     Region) Federal University" or "... Council (RIAC)" keep)."""
+    if "(" not in text:
+        return text
+
     def drop(match: re.Match) -> str:
         return "" if re.search(r"[.,]", match.group("inside")) else match.group(0)
     return _BRACKETS.sub(drop, text)

@@ -274,6 +274,8 @@ def same_person(a: str, b: str) -> bool:
     initials that agree with the other's names."""
     if a.casefold() == b.casefold():
         return True
+    if "." not in a and "." not in b:  # no initials: different names are different people
+        return False
     words_a, words_b = (re.findall(r"[^\W\d_][^\W\d_’'-]*\.?", n) for n in (a, b))
     surnames_a = {w.casefold() for w in words_a if not w.endswith(".") and len(w) > 2}
     surnames_b = {w.casefold() for w in words_b if not w.endswith(".") and len(w) > 2}
