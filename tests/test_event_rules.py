@@ -33,7 +33,8 @@ def _speakers(sentence: str, language: str) -> list[str]:
     if not (language_pack.speech.search(sentence) or language_pack.speaker_list.search(sentence)):
         return []
     found = [s.name for s in people.speakers_in(sentence, language)
-             if s.subject and not people.only_taking_part(sentence, s.name, language_pack)]
+             if s.subject and not people.only_taking_part(sentence, s.name, language_pack)
+             and not people.before_passive_speaker(sentence, s.name, language_pack)]
     if language_pack.morphology is None:
         spoken = people.speech_speakers(sentence, people.page_names([sentence], language_pack), language_pack)
     else:
@@ -155,6 +156,9 @@ def test_counts_only_from_sentences_about_attending():
     ("The guests were greeted by Professor V.G.Shadursky, Dean of the Faculty of International Relations, "
      "and A.A.Beisenbaev, Ambassador of Kazakhstan.", "en", ["V.G.Shadursky", "A.A.Beisenbaev"]),
     ("A. M. Vasiliev, Director of the Institute of Africa, announced greetings to colleagues.", "en", ["A. M. Vasiliev"]),
+    # the sender of a greeting another person read out is no speaker
+    ("The congress received a greeting from the Head of the Republic A. M. Orlov, which was read out by the "
+     "director N. G. Ochirova.", "en", ["N. G. Ochirova"]),
     # a list of "Name, role" items before the verb: every item's person
     ("A.E.Matsevilo, Head of the Main Department; N.I.Skirko, Associate Professor of the Customs Department; "
      "and Anna Petrova, Associate Professor, were given the floor as well.", "en",

@@ -494,7 +494,8 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         if (context.pack.speech.search(sentence.text) or context.pack.speaker_list.search(sentence.text)) \
                 and not context.pack.outside_event.search(sentence.text) and not _earlier_year(sentence, start, context):
             named = [n for m in mentions for n in m.names]
-            found = [p for p in with_roles if p.subject and not people.only_taking_part(sentence.text, p.name, context.pack)]
+            found = [p for p in with_roles if p.subject and not people.only_taking_part(sentence.text, p.name, context.pack)
+                     and not people.before_passive_speaker(sentence.text, p.name, context.pack)]
             spoken = people.speech_speakers(sentence.text, known_names, context.pack) \
                 if context.pack.morphology is None else people.inflected_speech_speakers(sentence.text, context.pack)
             spoken = [n for n in spoken if not people.only_taking_part(sentence.text, n, context.pack)]

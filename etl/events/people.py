@@ -460,6 +460,17 @@ def only_taking_part(sentence: str, name: str, language_pack) -> bool:
     return bool(cues) and not language_pack.speech.search(sentence[cues[-1].end():])
 
 
+def before_passive_speaker(sentence: str, name: str, language_pack) -> bool:
+    """"A greeting from A. M. Orlov, which was read out by N. G. Ochirova": where the sentence
+    names its speaker after "read out by", a person named before is not one."""
+    if language_pack.morphology is not None:
+        return False
+    listed = language_pack.speaker_list.search(sentence)
+    position = sentence.find(name)
+    return listed is not None and 0 <= position < listed.start() and bool(_person_refs(sentence[listed.end():], [],
+                                                                                        language_pack))
+
+
 def _inflected_people(sentence: str, language_pack) -> list[tuple[int, str | None, str, str]]:
     """(position, case as written, name in the nominative, the same read as oblique) of the people a Russian sentence
     names: a first name and a surname, or a surname with initials."""
