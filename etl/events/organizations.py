@@ -135,12 +135,15 @@ def _without_places_in_brackets(text: str) -> str:
     return _BRACKETS.sub(drop, text)
 
 
-_PROPER_NAME = re.compile(r"^(?:[A-ZА-ЯЁ]{2,}\b|\S*[«\"“]|[A-ZА-ЯЁ][a-zа-яё]+[A-ZА-ЯЁ]\w*$)")
-
-
 def _proper_organization_name(name: str) -> bool:
     """An acronym ("ЦГИ «Берлек-Единство»"), a quoted name or a one-word name with inner capitals ("AlmaU")."""
-    return bool(_PROPER_NAME.match(name))
+    words = name.split()
+    if not words:
+        return False
+    first = words[0].strip("«»\"“”")
+    acronym = len(first) >= 2 and first.isalpha() and first.isupper()
+    camel = len(words) == 1 and first[:1].isupper() and any(c.isupper() for c in first[1:]) and first.isalpha()
+    return acronym or camel or bool(re.match(r"\S*[«\"“]", name))
 
 
 _ACRONYM = re.compile(r"^[^\W\d_]{2,8}$")

@@ -36,9 +36,9 @@ _BOUNDARY = re.compile(r"[.!?…]+(?=\s+(?:[\"«“(\[0-9]|[^\W\d_]))")
 _LAST_TOKEN = re.compile(r"(\S+)$")
 # "А.А." / "J.R.": initials, which end no sentence when the surname follows them ("и А.А.
 # Токовинин"); after a surname they close a name ("Иванов И.И. Затем ...").
-_INITIALS = re.compile(r"(?:[A-ZА-ЯЁ]\.){1,2}[A-ZА-ЯЁ]")  # the last period is the boundary
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,2}[^\W\d_]")  # capitals (checked); the last period is the boundary
 # "с.н.с.", "к.и.н.": a lower-case abbreviation with inner periods (a degree, a post)
-_DOTTED = re.compile(r"(?:[a-zа-яё]{1,4}\.)+[a-zа-яё]{1,4}")
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,4}\.)+[^\W\d_]{1,4}")  # lower case (checked)
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
 
 
@@ -86,7 +86,8 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         word = token.group(1).lower().lstrip("(«\"“") if token else ""
         if word in _abbreviations() or (len(word) == 1 and word.isalpha()):
             continue
-        if token and (_DOTTED.fullmatch(token.group(1)) or _INITIALS.fullmatch(token.group(1))
+        if token and (_DOTTED.fullmatch(token.group(1)) and token.group(1).islower()
+                      or _INITIALS.fullmatch(token.group(1)) and token.group(1).isupper()
                       and not _after_surname(paragraph, start, token.start())):
             continue
         result.append(_stripped(paragraph, start, end))
