@@ -536,12 +536,14 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         for name in people.speech_speakers(context.title, known_names, context.pack):
             speakers.append(people.Speaker(name, None, None))
     for sentence in draft.sentences:  # transcript lines, however long the transcript
-        if ":" in sentence.text[:120] and context.pack.morphology is None:
-            speaker = people.transcript_speaker(sentence.text, context.pack)
-            if speaker is not None and not any(_fold(speaker.name) == _fold(s.name) for s in speakers):
+        if ":" in sentence.text[:160]:
+            speaker = people.transcript_speaker(sentence.text, context.pack) if context.pack.morphology is None \
+                else people.inflected_transcript_speaker(sentence.text, context.pack)
+            if speaker is not None and not any(people.same_person(speaker.name, s.name) for s in speakers):
                 speakers.append(speaker)
     who: dict[str, people.Speaker] = {}  # people the report names with a role: whom a bare name refers to
     last_person: str | None = None       # whom a "he"/"она" refers to
+    previous = None                      # the sentence before: whom a "they"/"они" refers to
     for sentence in report:
         mentions = sessions.session_mentions(sentence.text, language)
         for part in _parts(sentence, draft, language):
@@ -555,11 +557,18 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         for person in with_roles:
             who.setdefault(_fold(person.name), person)
         # Speakers: people the text reports speaking at the event (not those only taking part).
-        if context.pack.speech.search(sentence.text) and not context.pack.outside_event.search(sentence.text):
+        if (context.pack.speech.search(sentence.text) or context.pack.speaker_list.search(sentence.text)) \
+                and not context.pack.outside_event.search(sentence.text) and not _earlier_year(sentence, start, context):
             named = [n for m in mentions for n in m.names]
-            found = list(with_roles)
+            found = [p for p in with_roles if p.subject and not people.only_taking_part(sentence.text, p.name, context.pack)
+                     and not people.before_passive_speaker(sentence.text, p.name, context.pack)]
             spoken = people.speech_speakers(sentence.text, known_names, context.pack) \
                 if context.pack.morphology is None else people.inflected_speech_speakers(sentence.text, context.pack)
+            spoken = [n for n in spoken if not people.only_taking_part(sentence.text, n, context.pack)]
+            if not spoken and not found and previous and context.pack.group_pronoun.search(sentence.text) \
+                    and context.pack.participation.search(previous.text):
+                # "A, B and C took part. In their speeches they ...": the people it listed
+                spoken = people.named_people(previous.text, known_names, context.pack)
             if not spoken and not found and last_person and context.pack.subject_pronoun.search(sentence.text):
                 spoken = [last_person]  # "he told about ...": the person last named
             for name in spoken:
@@ -573,13 +582,14 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
                     continue
                 speaker.name = cleaned
                 speaker.session = named[0] if len(named) == 1 else None
-                known = next((s for s in speakers if _fold(s.name) == _fold(speaker.name)), None)
+                known = next((s for s in speakers if people.same_person(s.name, speaker.name)), None)
                 if known is None:
                     speakers.append(speaker)
                 elif known.session is None:
                     known.session = speaker.session
         if with_roles:
             last_person = with_roles[-1].name
+        previous = sentence
     for speaker in speakers:  # a role the report gives elsewhere ("BISR experts Ivan Petrov and ...")
         if speaker.role is None and _fold(speaker.name) in who:
             speaker.role = who[_fold(speaker.name)].role
@@ -602,6 +612,13 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
         "sessions": session_list,
         "speakers": [s.as_dict() for s in speakers],
     }
+
+
+def _earlier_year(sentence: Sentence, start: dt.date | None, context: Context) -> bool:
+    """The sentence dates what it tells to an earlier year than the event's ("29 марта 1994 г. он
+    впервые представил идею"): words said then, not at the event."""
+    reference = start or context.date_line or context.published
+    return reference is not None and any(d.has_year and d.start.year < reference.year for d in sentence.dates(context))
 
 
 def _parts(sentence: Sentence, draft: EventDraft, language: str) -> list[sessions.SessionMention]:

@@ -43,6 +43,9 @@ class Speaker:
     role: str | None
     organization: str | None
     session: str | None = None
+    # Written as a sentence's subject (Russian: in the nominative), so the speaker of its verb;
+    # "выступления президента Нурсултана Назарбаева" names someone the verb is not about.
+    subject: bool = True
 
     def as_dict(self) -> dict:
         return {"name": self.name, "role": self.role, "organization": self.organization, "session": self.session}
@@ -61,6 +64,7 @@ def speakers_in(sentence: str, language: str) -> list[Speaker]:
 
 def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
     words = pack(language).people
+    not_name_words = pack(language).not_name_words  # "Dean of the Faculty of International Relations"
     role_before, role_after, role_plural = _role_patterns(language)
     found: list[tuple[int, Speaker]] = []
     taken: list[tuple[int, int]] = []
@@ -69,9 +73,15 @@ def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
         if any(a < span[1] and span[0] < b for a, b in taken):
             return
         speaker.name = words.honorific_prefix.sub("", speaker.name)
-        if " " not in speaker.name:
+        # Role words that ran into the name are cut ("Development Maxim Oreshkin"); a run with
+        # such a word inside is no name ("Dean of the Faculty of International Relations").
+        parts = speaker.name.split()
+        while len(parts) > 2 and parts[0] in not_name_words:
+            parts.pop(0)
+        speaker.name = " ".join(parts)
+        if " " not in speaker.name and not _GLUED_INITIALS.fullmatch(speaker.name):
             return
-        if words.not_name.search(speaker.name):
+        if words.not_name.search(speaker.name) or any(w in not_name_words for w in parts):
             return
         taken.append(span)
         found.append((span[0], speaker))
@@ -93,6 +103,14 @@ def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
                 add((start, m.end("name")), Speaker(name, _title_role(m.group("role")), strip_article(org2) or None))
             continue
         org = m.group("org") or (strip_article(m.group("org2")) if m.group("org2") else None)
+        name_words = m.group("name").split()
+        if org and len(name_words) == 3 and org.split()[-1].islower():
+            # "Head of the Republic of Udmurtia Alexander Brechalov": a name ends no "of"; the
+            # organisation goes on into the run
+            org = f"{org} {name_words[0]}"
+            start = m.end("name") - len(" ".join(name_words[1:]))
+            add((start, m.end("name")), Speaker(" ".join(name_words[1:]), _title_role(m.group("role")), org))
+            continue
         if org is None:  # "Professor John Brown of the University of Oxford"
             after = words.org_after_name.match(sentence, m.end("name"))
             org = strip_article(clean_fragment(after.group("org"))) if after else None
@@ -145,7 +163,8 @@ def _inflected_speakers(sentence: str, language_pack) -> list[Speaker]:
                     end, name = found
                     if index not in used_names:
                         used_names.add(index)
-                        speakers.append(Speaker(name, role, org))
+                        written = [t.group(0) for t in tokens[index:end]]
+                        speakers.append(Speaker(name, role, org, subject=m.name_case(written) in (None, "nomn")))
                     if not plural or end >= len(tokens) or tokens[end].group(0) not in words.list_links:
                         break
                     index = end + 1
@@ -196,7 +215,7 @@ def _inflected_role(role: str, plural: bool, language_pack) -> str:
 
 # ---------------------------------------------------------------- speakers by what they say
 
-_TRANSCRIPT_HEAD = re.compile(r"^(?P<head>[^:.!?;«»\"“”]{3,120}?):\s+\S")
+_TRANSCRIPT_HEAD = re.compile(r"^(?P<head>(?:[^:.!?;«»\"“”]|(?<=\b[A-Z])\.){3,160}?):(?:\s+\S|(?=[A-Z]))")  # "Anna K. Petrova:"
 
 
 def page_names(texts: list[str], language_pack) -> list[str]:
@@ -211,12 +230,17 @@ def page_names(texts: list[str], language_pack) -> list[str]:
     return found
 
 
+_GLUED_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,2}[^\W\d_][^\W\d_’'-]{2,}")
+
+
 def _trim_name(candidate: str, language_pack) -> str | None:
     """The name part of a capitalised run: words that are no part of a name cut from its start;
     a run holding one in its middle is not a name."""
     words = candidate.split()
     while words and words[0].strip(".") in language_pack.not_name_words:
         words.pop(0)
+    if len(words) == 1 and _GLUED_INITIALS.fullmatch(words[0]):  # "V.G.Shadursky"
+        return words[0]
     if len(words) < 2 or any(w.strip(".") in language_pack.not_name_words for w in words):
         return None
     if words[-1].endswith(("’s", "'s")):  # "Xi Jinping’s speech": the name without the possessive
@@ -239,23 +263,84 @@ def clean_name(name: str, language_pack) -> str | None:
     return _trim_name(name, language_pack)
 
 
+def _country(word: str, language_pack) -> bool:
+    from etl.geo import country_code
+
+    return bool(country_code(word, language_pack.code))
+
+
+def same_person(a: str, b: str) -> bool:
+    """"D. Valeyev" is "Dinar Valeyev", "Иванов И.И." is "И.И. Иванов": the same surname, and
+    initials that agree with the other's names."""
+    if a.casefold() == b.casefold():
+        return True
+    if "." not in a and "." not in b:  # no initials: different names are different people
+        return False
+    words_a, words_b = (re.findall(r"[^\W\d_][^\W\d_’'-]*\.?", n) for n in (a, b))
+    surnames_a = {w.casefold() for w in words_a if not w.endswith(".") and len(w) > 2}
+    surnames_b = {w.casefold() for w in words_b if not w.endswith(".") and len(w) > 2}
+    initials_a = [w[0] for w in words_a if w.endswith(".")]
+    initials_b = [w[0] for w in words_b if w.endswith(".")]
+    if not (initials_a or initials_b):
+        return False
+    common = surnames_a & surnames_b
+    if not common:
+        return False
+    given_a = [w[0] for w in words_a if w.casefold() not in common]
+    given_b = [w[0] for w in words_b if w.casefold() not in common]
+    return given_a[:1] == given_b[:1]
+
+
 def transcript_speaker(paragraph: str, language_pack) -> Speaker | None:
     """"President of Russia Vladimir Putin: Good afternoon ...": the speaker of a transcript line
     (not "Remark:", "Question:")."""
     match = _TRANSCRIPT_HEAD.match(paragraph)
     if not match:
         return None
-    head = match.group("head").strip()
-    if head.casefold() in language_pack.transcript_skip or len(head.split()) > 14:
+    head = re.sub(r"\s*\([a-z][^()]*\)$", "", match.group("head").strip())  # "Mauricio Macri (retranslated)"
+    words = head.split()
+    if head.casefold() in language_pack.transcript_skip or len(words) > 20:
         return None
-    names = list(language_pack.person_name.finditer(head))
-    if not names or names[-1].end() != len(head):
+    # "Alexandra Kalashnikova, Senior Researcher at the Ioffe Institute": the name first
+    first = language_pack.person_name.match(head)
+    if first and head[first.end():first.end() + 1] == ",":
+        name = _trim_name(first.group(0), language_pack)
+        if name:
+            return Speaker(name, clean_fragment(head[first.end() + 1:]) or None, None)
+    # "Minister of Economic Development Maxim Oreshkin": the name ends the head; after a role
+    # phrase it is the last two words (three with a middle initial)
+    for size in (3, 2):
+        candidate = " ".join(words[-size:])
+        if len(words) < size or not language_pack.person_name.fullmatch(candidate):
+            continue
+        if size == 3 and len(words) > 3 and not re.fullmatch(r"[A-Z]\.", words[-2]) \
+                and not _country(words[-4], language_pack):
+            continue  # three words only after a country ("President of Turkey Recep Tayyip Erdogan")
+        name = _trim_name(candidate, language_pack)
+        if name is not None:
+            return Speaker(name, clean_fragment(head[: len(head) - len(name)]) or None, None)
+    return None
+
+
+_INFLECTED_HEAD = re.compile(r"^(?P<head>[^:.!?;]{3,160}?):(?:\s|$)")
+
+
+def inflected_transcript_speaker(paragraph: str, language_pack) -> Speaker | None:
+    """"Эдуард Полетаев, политолог, руководитель ОФ «Мир Евразии»: ...": a transcript line
+    opening with a name in the nominative (not a correspondent's)."""
+    match = _INFLECTED_HEAD.match(paragraph)
+    if not match or language_pack.outside_event.search(match.group("head")):
         return None
-    name = _trim_name(_after_role_phrase(head, names[-1]), language_pack)
-    if name is None:
+    head = match.group("head")
+    m = language_pack.morphology
+    tokens = list(language_pack.people.word.finditer(head))
+    words = m.person_words(tokens, 0)
+    if not words or m.name_case(words) != "nomn":
         return None
-    role = clean_fragment(head[: len(head) - len(name)]) or None
-    return Speaker(name, role, None)
+    rest = head[tokens[len(words) - 1].end():]
+    if rest.strip() and not rest.lstrip().startswith(","):
+        return None
+    return Speaker(" ".join(words), clean_fragment(rest) or None, None)
 
 
 def speech_speakers(sentence: str, known: list[str], language_pack) -> list[str]:
@@ -266,22 +351,40 @@ def speech_speakers(sentence: str, known: list[str], language_pack) -> list[str]
         return []
     found: list[str] = []
     listed = language_pack.speaker_list.search(sentence)
-    if listed:  # "opened by Dr. Ronald F. Lehman and David Cleave", "speakers were: A; B"
-        clause = re.split(r"(?<![A-Z])[.!?](?:\s|$)", sentence[listed.end():])[0]
-        for _, name in _person_refs(clause, known, language_pack):
+    if listed:  # "opened by Dr. Ronald F. Lehman and David Cleave", "speakers were: A, role; B, role"
+        for name in _listed_people(sentence[listed.end():], known, language_pack):
             if name not in found:
                 found.append(name)
     for verb in language_pack.speech.finditer(sentence):
-        before = re.split(r"[.;:!?“”\"«»]", sentence[:verb.start()])[-1]
-        name = _last_person(before, known, language_pack)
+        if listed and listed.start() <= verb.start() < listed.end():
+            continue  # "was read out by the director N. G. Ochirova": the speaker follows
+        # The verb's clause: back to a quote, a colon or a sentence mark (not the period of an
+        # initial: "A. M. Vasiliev ... announced"), asides in brackets left out.
+        before = re.split(r"[!?:“”\"«»]|(?<![A-Z])\.", re.sub(r"\([^()]*\)", "", sentence[:verb.start()]))[-1]
+        names = _listed_people(before, known, language_pack) if ";" in before else []
+        name = _last_person(before.split(";")[-1], known, language_pack)
         if name is None and language_pack.said_after.match(sentence[verb.start():verb.end()] + " "):
             name = _first_person(sentence[verb.end():verb.end() + 60], known, language_pack)
-        if name and name not in found:
-            found.append(name)
+        for name in names + ([name] if name else []):
+            if name not in found:
+                found.append(name)
     return found
 
 
-_ROLE_PHRASE_END = re.compile(r"\b(?:of|and|for|at)\s+$")
+def _listed_people(text: str, known: list[str], language_pack) -> list[str]:
+    """The people of a list: "A and B", or "A, role; B, role; and C, role" (one person per
+    item, the one it opens with: the rest of an item is the person's role)."""
+    if ";" not in text:
+        return [name for _, name in _person_refs(text, known, language_pack)]
+    names = []
+    for item in text.split(";"):
+        refs = _person_refs(item, known, language_pack)
+        if refs and refs[0][0] <= len(item) - len(item.lstrip()) + 5:
+            names.append(refs[0][1])
+    return names
+
+
+_ROLE_PHRASE_END = re.compile(r"\b(?:of|and|for|at)\s+(?:the\s+)?(?:[a-z]+\s+)?$")
 
 
 def _after_role_phrase(text: str, match: re.Match) -> str:
@@ -297,6 +400,10 @@ def _person_refs(text: str, known: list[str], language_pack) -> list[tuple[int, 
     refs = []
     for match in language_pack.person_name.finditer(text):
         name = _trim_name(_after_role_phrase(text, match), language_pack)
+        words = match.group(0).split()
+        if name is None and len(words) == 2 and words[0] in language_pack.not_name_words:
+            # "President Nazarbayev praised ...": a title and the surname of a name the page gave
+            name = next((n for n in known if n.split()[-1] == words[1] and len(n.split()) > 1), None)
         if name:
             refs.append((match.start(), name))
     for match in language_pack.honorific.finditer(text):
@@ -320,31 +427,80 @@ def _first_person(text: str, known: list[str], language_pack) -> str | None:
 def inflected_speech_speakers(sentence: str, language_pack) -> list[str]:
     """In a Russian sentence that reports speaking, the people named in the nominative are its
     subjects: the speakers ("рассказал директор департамента Виталий Свинцов", "с приветственным
-    словом обратились ... Андрей Кортунов и ... Ольга Буторина", "Белов В.Б. отметил")."""
+    словом обратились ... Андрей Кортунов и ... Ольга Буторина", "Белов В.Б. отметил"); after
+    "по словам", "под председательством", "спикерами стали" the people named in any case."""
+    m = language_pack.morphology
+    cue = language_pack.speaker_list.search(sentence)
+    found: list[str] = []
+    for position, case, name, oblique in _inflected_people(sentence, language_pack):
+        after_cue = cue is not None and position >= cue.end()
+        if after_cue:
+            name = oblique
+        elif case != "nomn":
+            continue
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def named_people(sentence: str, known: list[str], language_pack) -> list[str]:
+    """Everyone a sentence names, in order (a list of participants that a "they" refers to)."""
+    if language_pack.morphology is None:
+        return list(dict.fromkeys(name for _, name in _person_refs(sentence, known, language_pack)))
+    return list(dict.fromkeys(found[2] for found in _inflected_people(sentence, language_pack)))
+
+
+def only_taking_part(sentence: str, name: str, language_pack) -> bool:
+    """The person is named after "took part"/"приняли участие" in a sentence that reports no
+    speaking after it: one of those present, not a speaker."""
+    position = sentence.find(name.split()[0][:4])
+    if position < 0:
+        return False
+    cues = [c for c in language_pack.participation.finditer(sentence) if c.end() <= position]
+    return bool(cues) and not language_pack.speech.search(sentence[cues[-1].end():])
+
+
+def before_passive_speaker(sentence: str, name: str, language_pack) -> bool:
+    """"A greeting from A. M. Orlov, which was read out by N. G. Ochirova": where the sentence
+    names its speaker after "read out by", a person named before is not one."""
+    if language_pack.morphology is not None:
+        return False
+    listed = language_pack.speaker_list.search(sentence)
+    position = sentence.find(name)
+    return listed is not None and 0 <= position < listed.start() and bool(_person_refs(sentence[listed.end():], [],
+                                                                                        language_pack))
+
+
+def _inflected_people(sentence: str, language_pack) -> list[tuple[int, str | None, str, str]]:
+    """(position, case as written, name in the nominative, the same read as oblique) of the people a Russian sentence
+    names: a first name and a surname, or a surname with initials."""
     m = language_pack.morphology
     tokens = list(language_pack.people.word.finditer(sentence))
-    found: list[str] = []
+    people_found = []
     index = 0
     while index < len(tokens):
         words = m.person_words(tokens, index)
         if not words:
             index += 1
             continue
-        given = next((w for w in words if "Name" in m.name_tags(w)), None)
-        nominative = given is not None and any("Name" in p.tag and "nomn" in p.tag for p in m.parses(given))
-        if nominative:
-            name = " ".join(words)
-            if name not in found:
-                found.append(name)
+        name = m.nominative_person(words)
+        people_found.append((tokens[index].start(), m.name_case(words), name, name))
         index += len(words)
+    for match in language_pack.people.foreign_name.finditer(sentence):  # "посол Hugues Chantry"
+        people_found.append((match.start(), "nomn", match.group(0), match.group(0)))
     for match in m.INITIALS.finditer(sentence):
         surname = match.group("s1") or match.group("s2")
-        if any(surname in name for name in found):
+        if any(surname[:-2] in found[2] for found in people_found):
             continue
-        parsed = m.parses(surname)
-        if parsed and not any("nomn" in p.tag for p in parsed[:3]) and m.morph().word_is_known(surname):
-            continue
-        found.append(match.group(0))
-    return found
+        case = m.name_case([surname])
+        if len(match.group("i1") or "..") == 2 and not m.MASCULINE_NOMINATIVE.search(surname) and case == "nomn":
+            case = "ambiguous"  # one initial before "Назарбаева" (a genitive too): no sure subject
+        nominative = surname if case in ("nomn", "ambiguous") else m.nominative_name(surname, case)
+        # Where the context asks for an oblique case ("под председательством И.И. Боровкова"),
+        # a form that may be either is the oblique one.
+        oblique = m.nominative_name(surname, case if case not in ("nomn", "ambiguous") else "gent")
+        people_found.append((match.start(), case, match.group(0).replace(surname, nominative),
+                             match.group(0).replace(surname, oblique)))
+    return sorted(people_found)
 
 

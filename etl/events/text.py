@@ -34,9 +34,12 @@ _SPACES = re.compile(r"\s+")
 # A sentence ends before a quote, a bracket, a digit or a capital letter of any script.
 _BOUNDARY = re.compile(r"[.!?…]+(?=\s+(?:[\"«“(\[0-9]|[^\W\d_]))")
 _LAST_TOKEN = re.compile(r"(\S+)$")
-# Initials before a surname ("И.И. Боровкова", "Al.A. Gromyko"): parts of one or two letters
-# joined by periods, the first capitalized, end no sentence.
-_INITIALS = re.compile(r"^[^\W\d_][^\W\d_]?(?:\.[^\W\d_]{1,2})+$")
+# "А.А." / "J.R.": initials, which end no sentence when the surname follows them ("и А.А.
+# Токовинин"); after a surname they close a name ("Иванов И.И. Затем ...").
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,2}[^\W\d_]")  # capitals (checked); the last period is the boundary
+# "с.н.с.", "к.и.н.": a lower-case abbreviation with inner periods (a degree, a post)
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,4}\.)+[^\W\d_]{1,4}")  # lower case (checked)
+_WORD_BEFORE = re.compile(r"(\S+)\s+$")
 
 
 def normalize(text: str) -> str:
@@ -80,16 +83,26 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         if inside_quote(match.start(), spans):
             continue
         token = _LAST_TOKEN.search(paragraph, start, match.start())
-        written = token.group(1).lstrip("(«\"“") if token else ""
-        word = written.lower()
-        if word in _abbreviations() or (len(word) == 1 and word.isalpha()) or \
-                (written[:1].isupper() and _INITIALS.match(written)):
+        word = token.group(1).lower().lstrip("(«\"“") if token else ""
+        if word in _abbreviations() or (len(word) == 1 and word.isalpha()):
+            continue
+        if token and (_DOTTED.fullmatch(token.group(1)) and token.group(1).islower()
+                      or _INITIALS.fullmatch(token.group(1)) and token.group(1).isupper()
+                      and not _after_surname(paragraph, start, token.start())):
             continue
         result.append(_stripped(paragraph, start, end))
         start = end
     if paragraph[start:].strip():
         result.append(_stripped(paragraph, start, len(paragraph)))
     return result
+
+
+def _after_surname(paragraph: str, start: int, position: int) -> bool:
+    """A capitalised word right before the initials ("Иванов И.И."; not an acronym, "МИД РФ Д.А.
+    Биричевский", nor the end of a list item, "С.М. Жиентаев, Д.М. Легкий")."""
+    before = _WORD_BEFORE.search(paragraph, start, position)
+    word = before.group(1) if before else ""
+    return word[:1].isupper() and not word.isupper() and word.replace("-", "").isalpha()
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int]:

@@ -72,6 +72,7 @@ class PeopleWords:
     word: re.Pattern = re.compile(r"\w+|\S")
     list_breaks: tuple[str, ...] = ()
     list_links: tuple[str, ...] = ()
+    foreign_name: re.Pattern = re.compile(r"(?!x)x")  # a name in another script ("Marc Franco" in Russian text)
 
     @property
     def role_pattern(self) -> re.Pattern:
@@ -193,6 +194,10 @@ class LanguagePack:
     organizer_oblique: Prefiltered = NEVER  # organisers in an oblique case ("организована <list>")
     organizer_list_stop: re.Pattern = re.compile(r"(?!x)x")  # where a list of organisers ends
     and_split: re.Pattern = re.compile(r"(?!x)x")     # "A and B"
+    org_of: re.Pattern = re.compile(r"(?!x)x")        # "of", "for": where an organisation's own name ends
+    organizer_attributive: re.Pattern = re.compile(r"(?!x)x")  # "organised by" after a noun, no auxiliary
+    org_joint: re.Pattern = re.compile(r"(?!x)x")     # "together with", "совместно с": one more organiser follows
+    body_meeting: re.Pattern = re.compile(r"(?!x)x")  # "a meeting of its Board": the body's own session
     and_start: re.Pattern = re.compile(r"(?!x)x")     # a leading "and"
     subject_organizer: re.Pattern | None = None  # "<Org> held a ..." (group org); None: by subject_verb
     subject_skip: frozenset[str] = frozenset()   # leading words of a subject run that are no part of a name
@@ -207,6 +212,7 @@ class LanguagePack:
     not_name_words: frozenset[str] = frozenset()    # capitalised words that are no part of a name
     transcript_skip: frozenset[str] = frozenset()   # "Remark:", "Question:": no speaker
     participation: Prefiltered = NEVER      # verbs of taking part (people there, not speakers)
+    group_pronoun: re.Pattern = re.compile(r"(?!x)x")  # "they", "они": the people the sentence before listed
     abbreviations: frozenset[str] = frozenset()
 
 

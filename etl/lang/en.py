@@ -107,7 +107,8 @@ _PEOPLE = PeopleWords(
           r"General|Honorary|Principal|Lead|Managing)[- ])*(?:" + _ROLE_HEADS + r")"),
     role_plural=r"(?:experts|analysts|researchers|scholars|fellows|specialists|representatives|staff members)",
     plural_singulars={"staff members": "staff member"},
-    name=rf"(?:{_NAME_WORD}(?: [A-Z]\.)? {_NAME_WORD}(?: {_NAME_WORD})?)",
+    # "Anna K. Petrova", "V.G.Shadursky", "N. G. Ochirova": a name in full or after initials
+    name=rf"(?:{_NAME_WORD}(?: [A-Z]\.)? {_NAME_WORD}(?: {_NAME_WORD})?|(?:[A-Z]\.\s?){{1,2}}[A-Z][a-zà-ÿ’'-]{{2,}})",
     acronym=r"[A-Z][A-Z&]{1,9}",
     org_run=r"(?:[A-Z][\w’'-]*|of|for|on|and|the|under)(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*?",
     role_stems=("director", "head", "chair", "president", "rector", "research", "fellow", "analyst", "expert",
@@ -315,17 +316,21 @@ PACK = LanguagePack(
     speech=Prefiltered(re.compile(
         r"\b(?P<verb>said|says|noted|stressed|emphasi[sz]ed|pointed out|told|spoke|speaking|addressed|addressing|"
         r"gave a speech|made a speech|made a report|made (?:\w+\s+)?(?:speeches|speech|remarks|reports?)|(?:made|gave|delivered) (?:a|his|her) (?:presentation|talk|lecture|report)|delivered|remarked|reported|briefed|informed|welcomed|opened|"
-        r"moderated|chaired|thanked|underlined|added|explained|highlighted|urged|called on|proposed|announced|"
+        r"moderated|chaired|thanked|(?:was|were)\s+given\s+(?:the\s+)?floor|read out|underlined|added|explained|highlighted|urged|called on|proposed|announced|"
         r"expressed|presented|recalled|stated|commented|declared|outlined|shared|assured|praised)\b", _I),
         ("said", "says", "noted", "stress", "emphasi", "pointed", "told", "spoke", "speak", "address", "speech",
          "report", "deliver", "remark", "brief", "inform", "welcom", "opened", "moderat", "chair", "thank",
          "underlin", "added", "explain", "highlight", "urged", "called", "propos", "announc", "express",
-         "present", "recall", "stated", "comment", "declar", "outlin", "shared", "assur", "prais")),
-    speaker_list=re.compile(r"\b(?:(?:opened|moderated|chaired|addressed|welcomed)\s+by|speakers?\s+(?:[\w-]+\s+){0,4}?"
+         "present", "recall", "stated", "floor", "read out", "comment", "declar", "outlin", "shared", "assur", "prais")),
+    speaker_list=re.compile(r"\b(?:(?:opened|moderated|chaired|addressed|welcomed|greeted|read out|delivered|presented)\s+by|speakers?\s+(?:[\w-]+\s+){0,4}?"
                             r"(?:were|was|included|included:)|(?:keynote|welcome|opening)\s+(?:speech|remarks|address)"
                             r"(?:es)?\s+(?:were|was)\s+(?:made|delivered|given)\s+by)[:\s]", re.IGNORECASE),
     said_after=re.compile(r"^\s*(?:said|says|noted|stressed|added|told|remarked|explained)\s+$", _I),
-    subject_pronoun=re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?(?:said|noted|stressed|spoke|told|presented|made|gave|delivered|emphasi[sz]ed|pointed)\b"),
+    group_pronoun=re.compile(r"\b(?:[Tt]hey|[Tt]heir\s+(?:speeches|reports|presentations))\b"),
+    participation=Prefiltered(re.compile(r"\b(?:took|take|taking|takes)\s+part\b|\bparticipated\b|\battended\b"
+                                         r"|\bparticipants\s+included\b|\bwere\s+(?:also\s+)?present\b", _I),
+                              ("part", "particip", "attended", "present")),
+    subject_pronoun=re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]he head of state)\s+(?:\w+\s+)?(?:said|noted|stressed|spoke|told|presented|made|gave|delivered|emphasi[sz]ed|pointed)\b"),
     outside_event=Prefiltered(re.compile(r"\b(?:to|told|with)\s+(?:the\s+)?(?:journalists|reporters|the press|the media)\b"
                                          r"|\b(?:press|news)\s+conference\b|\bpress\s+statements?\b|\binterview\b", _I),
                               ("journalist", "reporter", "press", "media", "conference", "interview")),
@@ -350,7 +355,7 @@ PACK = LanguagePack(
         "Wise Men Presidential Experts Expert United States Kingdom Grand Directorate Administration Mount Lake "
         "River Sea Bay Island Peninsula Cathedral Monastery Monument Memorial Prospekt Avenue Park Gardens "
         "Company Co Inc Ltd Communications Energy Gazprom Rosneft Railways Airlines Television Radio Channel "
-        "Communities Community Independent Unions Young Scientists Gold Star Nation Nations News Agency Times Post Herald Telegraph Journal Review Gazette Magazine".split()),
+        "Information Technology Technologies Professor Associate Assistant Candidate Academician Dean Rector Sciences Science Section Political Integration Mission Delegation Communities Community Independent Unions Young Scientists Gold Star Nation Nations News Agency Times Post Herald Telegraph Journal Review Gazette Magazine".split()),
     transcript_skip=frozenset({"remark", "question", "answer", "reply", "response", "note", "applause", "voice",
                                "voices", "audience", "participant", "participants", "journalist", "moderator"}),
     travel=Prefiltered(re.compile(r"\b(?:arrived|arrives|arriving|came|travelled|traveled|flew)\s+(?:in|to|at)\b"
@@ -386,18 +391,22 @@ PACK = LanguagePack(
                          r"Front|Senate|Majlis)\b"),
     organizer_intro=Prefiltered(re.compile(
         r"\b(?:(?:was|were|is|are|will be|has been|had been)\s+)?(?:co-)?(?:organi[sz]ed|hosted|convened|"
-        r"held|arranged)\s+(?:jointly\s+|annually\s+)?by\s+(?P<list>[^.;]+)"
-        r"|\b(?:at|on) the initiative of\s+(?P<list3>[^.;]+)"
+        r"held|arranged|prepared|co-hosted)\s+(?:jointly\s+|annually\s+)?by\s+(?P<list>[^.;]+)"
+        r"|\b(?:first\s+|a\s+|the\s+)?joint\s+(?:event|project|initiative|conference|seminar|forum)\s+of\s+(?P<list3>[^.;]+)"
         r"|\b(?:organi[sz]ers?|co-organi[sz]ers?|hosts?)\s+(?:of\s+the\s+\w+(?:\s+\w+)?\s+)?(?:was|were|is|are|included)\s+"
         r"(?P<list2>[^.;]+)",
-        re.IGNORECASE), ("organi", "hosted", "convened", "held", "arranged", "host", "initiative")),
+        re.IGNORECASE), ("organi", "hosted", "convened", "held", "arranged", "host", "prepared", "joint")),
     organizer_list_stop=re.compile(r",\s+(?:which|who|where|with|while|and\s+was)\b"
                                    r"|\s+(?:with|under)\s+the\s+(?:assistance|support|participation|auspices)\s+of\b"
-                                   r"|\s+(?:together\s+with|in\s+cooperation\s+with|in\s+partnership\s+with)\b"
                                    r"|\s+(?:will\s+be|was|were|is|are)\s+(?:held|organi[sz]ed)\b"
                                    # "... Front and focuses on topical issues": a new clause, not a list item
                                    r"|,?\s+and\s+(?!the\b|of\b|for\b)[a-z]\w*(?:s|ed)\b"),
     and_split=re.compile(r",?\s+and\s+(?:the\s+)?"),
+    organizer_attributive=re.compile(r"(?:co-)?(?:organi[sz]ed|hosted|convened|held|arranged|prepared|co-hosted)\s"),
+    org_of=re.compile(r"\s+(?:of|for|on|under|at|in)\s+"),
+    org_joint=re.compile(r"\s+(?:together\s+with|jointly\s+with|in\s+(?:cooperation|partnership|collaboration)\s+with)\s+(?:the\s+)?"),
+    body_meeting=re.compile(r"\s*(?:a|an|the|its|their)\s+(?:\w+\s+)?(?:meeting|session|sitting)\s+of\s+(?:the|its|their)\s+"
+                            r"(?:[\w-]+\s+){0,3}?(?:Board|Council|Commission|Committee|Presidium|Collegium|board|council)\b"),
     and_start=re.compile(r"^and\s+"),
     subject_organizer=re.compile(
         r"(?P<org>[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|for|on|and|the|under))*)\s+"

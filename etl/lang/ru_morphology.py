@@ -91,13 +91,41 @@ def name_at(tokens: list[re.Match], index: int) -> tuple[int, str] | None:
             break
         words.append(word)
         j += 1
-    if len(words) < 2:
-        return None
     tag_sets = [name_tags(w) for w in words]
-    if not ("Name" in tag_sets[0] or "Name" in tag_sets[1]):
-        return None
+    if len(words) < 2 or not ("Name" in tag_sets[0] or "Name" in tag_sets[1]):
+        # A surname pymorphy reads as another word ("Еркин Тукумов", "Касым-Жомарт Токаев").
+        words = person_words(tokens, index)
+        if not words:
+            return None
+        j = index + len(words)
+    return j, nominative_person(words)
+
+
+def nominative_person(words: list[str]) -> str:
+    """A name in the nominative ("Еркина Тукумова" -> "Еркин Тукумов"); one that already is
+    stays as written."""
     case, gender = case_and_gender(words)
-    return j, " ".join(nominative_name(w, case, gender) for w in words)
+    if name_case(words) == "nomn":
+        return " ".join(words)
+    return " ".join(nominative_name(w, case, gender) for w in words)
+
+
+MASCULINE_NOMINATIVE = re.compile(r"(?:ов|ев|ёв|ин|ын|ский|цкий|енко|ко|ых|их|юк|ук)$")
+
+
+def name_case(words: list[str]) -> str | None:
+    """The case a name is written in: the given name's, which the dictionary knows ("Марат",
+    "Еркина"); without one, the surname's: a masculine -ов/-ин/-ский form, or an indeclinable
+    one, is the nominative ("С.С. Исмаилов", "А. Лукашенко")."""
+    for word in words:
+        cases = [p.tag.case for p in parses(word) if "Name" in p.tag and "sing" in p.tag]
+        if cases and "Fixd" not in str(parses(word)[0].tag):
+            return "nomn" if "nomn" in cases else cases[0]
+    surname = words[-1] if not SURNAME_ENDING.search(words[0]) else words[0]
+    if MASCULINE_NOMINATIVE.search(surname):
+        return "nomn"
+    found = [p.tag.case for p in parses(surname)[:3]]
+    return "nomn" if "nomn" in found else (found[0] if found else None)
 
 
 def case_and_gender(words: list[str]) -> tuple[str | None, str | None]:
@@ -135,8 +163,9 @@ def nominative_name(word: str, case: str | None = None, gender: str | None = Non
 
 
 
-INITIALS = re.compile(r"(?<![\w.])(?:(?P<i1>[А-ЯЁ]\.\s?[А-ЯЁ]\.)\s?(?P<s1>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)"
-                          r"|(?P<s2>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s(?P<i2>[А-ЯЁ]\.\s?[А-ЯЁ]\.))(?![\w])")
+# "И.И. Иванов", "А.Лукашенко", "Иванов И.И."
+INITIALS = re.compile(r"(?<![\w.])(?:(?P<i1>[А-ЯЁ]\.(?:\s?[А-ЯЁ]\.)?)\s?(?P<s1>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)"
+                      r"|(?P<s2>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s(?P<i2>[А-ЯЁ]\.\s?[А-ЯЁ]\.))(?![\w])")
 
 
 
@@ -150,8 +179,11 @@ def person_words(tokens: list[re.Match], index: int) -> list[str]:
         if not re.fullmatch(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?", word):
             break
         first = parses(word)[0]
-        if {"Geox", "Orgn"} & set(first.tag.grammemes) or ("NOUN" in first.tag and not name_tags(word)
-                                                             and morph().word_is_known(word)):
+        # After a first name, a surname-shaped word is the surname even if the dictionary
+        # knows it as a common noun ("Токаев").
+        surname_after_name = bool(words) and bool(SURNAME_ENDING.search(word))
+        if not surname_after_name and ({"Geox", "Orgn"} & set(first.tag.grammemes) or (
+                "NOUN" in first.tag and not name_tags(word) and morph().word_is_known(word))):
             break
         words.append(word)
     if len(words) < 2:
