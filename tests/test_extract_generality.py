@@ -154,3 +154,23 @@ def test_a_code_listing_keeps_its_highlighted_comments():
                  f"{listing}<p>{_FILLER * 2}</p></article>")
     body = "\n".join(extract_article(page, "https://example.dev/posts/git").body_paragraphs)
     assert "# initialize the repository" in body and "# view the state of the repository" in body
+
+
+def test_the_opening_paragraphs_in_a_container_of_their_own_are_kept():
+    # The intro sits in its own block before the body, a promotion box between them.
+    opening = ("Your town produces more waste than ever, and most of it ends up in the same "
+               "place it did twenty years ago, whatever the brochures say.")
+    body = "".join(f"<p>{_prose(i)}</p>" for i in range(20))
+    page = _page(f"<article><h1>A headline for the test page</h1><div class='column'>"
+                 f"<div><p>{opening}</p><p>{_prose(40)}</p></div>"
+                 f"<div class='cta'><h4>Try it now</h4><p>See why teams choose it</p>"
+                 f"<a href='/demo'>Get a demo</a></div>"
+                 f"<div>{body}</div></div></article>")
+    paragraphs = extract_article(page, "https://example.org/blog/waste").body_paragraphs
+    assert paragraphs[:2] == [opening, _prose(40)]
+    assert "See why teams choose it" not in paragraphs
+    # A header block before the body (reading time, byline) is not an opening.
+    header = _page(f"<article><h1>A headline for the test page</h1><div class='column'>"
+                   f"<div><p>By Jane Writer</p><p>6 min read</p><p>{opening}</p></div>"
+                   f"<div>{body}</div></div></article>")
+    assert "6 min read" not in extract_article(header, "https://example.org/b").body_paragraphs

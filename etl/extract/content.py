@@ -184,8 +184,12 @@ def _with_sibling_blocks(best, best_score: float, scores: dict) -> list:
         return [best]
     threshold = max(10.0, best_score * 0.2)
     blocks = []
+    before = True
     for sibling in parent:
         if sibling is best:
+            blocks.append(sibling)
+            before = False
+        elif before and isinstance(sibling.tag, str) and _is_opening(sibling):
             blocks.append(sibling)
         elif not isinstance(sibling.tag, str):
             continue
@@ -195,6 +199,24 @@ def _with_sibling_blocks(best, best_score: float, scores: dict) -> list:
                 and len(normalize_text(text_of(sibling))) >= 80:
             blocks.append(sibling)
     return blocks
+
+
+_OPENING_MIN_CHARS = 150
+
+
+def _is_opening(el) -> bool:
+    """A block before the winner that is nothing but prose paragraphs: the article's opening
+    (intro, lead) set in a container of its own."""
+    if el.tag not in ("div", "section"):
+        return False
+    text = normalize_text(text_of(el))
+    if len(text) < _OPENING_MIN_CHARS or link_density(el) >= 0.25:
+        return False
+    paragraphs = [len(normalize_text(text_of(p))) for p in el.iter("p")]
+    # Header lines ("6 min read", "By ...") are no opening.
+    if any(0 < chars < MIN_PARAGRAPH_CHARS for chars in paragraphs):
+        return False
+    return sum(paragraphs) >= len(text) * 0.9
 
 
 def _with_same_class_blocks(blocks: list, best, root) -> list:
