@@ -174,3 +174,29 @@ def test_the_opening_paragraphs_in_a_container_of_their_own_are_kept():
                    f"<div><p>By Jane Writer</p><p>6 min read</p><p>{opening}</p></div>"
                    f"<div>{body}</div></div></article>")
     assert "6 min read" not in extract_article(header, "https://example.org/b").body_paragraphs
+
+
+_JAPANESE = [
+    "政府は五日、来年度の予算案を閣議決定した。総額は過去最大となる見通しだ。",
+    "防衛費と社会保障費の伸びが大きく、歳出の三分の一を占める。",
+    "財務省によると、新たな国債の発行額は前年度より減る見込みだという。",
+    "野党は「将来世代へのつけ回しだ」として、国会で追及する構えを見せている。",
+    "専門家の間では、税収の上振れが続くかどうかを疑問視する声も多い。",
+    "一方、地方自治体への交付金は増額され、子育て支援の拡充が盛り込まれた。",
+    "首相は記者団に対し「必要な政策には予算をしっかり付けた」と述べた。",
+    "予算案は来年一月に召集される通常国会に提出され、三月末までの成立を目指す。",
+]
+
+
+def test_a_script_without_spaces_is_measured_by_its_characters():
+    # Japanese paragraphs of 30-40 characters say as much as English ones of 100 or more: the
+    # paragraphs set after the main block (past a banner) are the article's too.
+    opening = _JAPANESE[:6] + [s.replace("。", "、さらに続く。") for s in _JAPANESE[:4]]
+    inside = "".join(f"<p>{s}</p>" for s in opening)
+    page = (f"<html lang='ja'><head><title>来年度予算案を閣議決定 | ニュース</title></head><body>"
+            f"<nav><a href='/'>トップ</a></nav><div class='main'><h1>来年度予算案を閣議決定</h1>"
+            f"<div class='text'>{inside}</div><div><img src='/banner.png' alt=''></div>"
+            f"<p>{_JAPANESE[6]}</p><p>{_JAPANESE[7]}</p></div></body></html>")
+    article = extract_article(page, "https://news.example.jp/articles/123")
+    assert article.body_paragraphs == opening + _JAPANESE[6:]
+    assert article.title == "来年度予算案を閣議決定" and article.language == "ja"

@@ -171,7 +171,7 @@ def _split_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
 
 
 def _enough(paragraphs: list[str]) -> bool:
-    return sum(len(p) for p in paragraphs) >= content_stage.CONFIDENT_CHARS
+    return sum(map(content_stage.text_length, paragraphs)) >= content_stage.CONFIDENT_CHARS
 
 
 def _fallback_paragraphs(text: str, paragraphs: list[str], title: str | None) -> list[str]:

@@ -37,6 +37,20 @@ MARKED_MIN_CHARS = 50
 SPLIT_PART_MIN_CHARS = 300
 
 
+# Scripts written without spaces (Chinese, Japanese): one character carries about what a word
+# does in a spaced script, so length thresholds made for Latin text count each one as three.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+UNSPACED_WEIGHT = 3
+
+
+def text_length(text: str) -> int:
+    """The length of a text for thresholds: characters, those of unspaced scripts weighed as
+    a short word each (a 40-character Japanese paragraph is no shorter than 120 Latin ones)."""
+    if text.isascii():
+        return len(text)
+    return len(text) + (UNSPACED_WEIGHT - 1) * len(_UNSPACED.findall(text))
+
+
 def normalize_text(text: str) -> str:
     """NFC, white space collapsed (non-breaking and zero-width spaces included), stripped."""
     text = text.replace("\u200b", "").replace("\ufeff", "").replace("\xad", "")
@@ -62,7 +76,7 @@ def find_content(root: etree._Element) -> Content | None:
     best, best_score = max(scores.items(), key=lambda item: item[1])
     blocks = _with_same_class_blocks(_with_sibling_blocks(best, best_score, scores), best, root)
     blocks = _where_the_prose_is(root, blocks)
-    text_chars = sum(len(text_of(b)) for b in blocks)
+    text_chars = sum(text_length(text_of(b)) for b in blocks)
     return Content(blocks, confident=text_chars >= CONFIDENT_CHARS)
 
 
@@ -119,10 +133,11 @@ def _score_candidates(root: etree._Element) -> dict:
         if el.tag == "div" and not _has_own_text(el):
             continue
         text = text_of(el)
-        length = len(text.strip())
+        length = text_length(text.strip())
         if length < MIN_PARAGRAPH_CHARS:
             continue
-        points = 1.0 + text.count(",") + text.count("，") + min(length / 100.0, 3.0)
+        points = 1.0 + text.count(",") + text.count("，") + text.count("、") + \
+            min(length / 100.0, 3.0)
         for level, ancestor in enumerate(el.iterancestors()):
             if level > 2:
                 break
@@ -163,7 +178,7 @@ def paragraph_chars(root) -> int:
 def _prose_paragraphs(root):
     for p in root.iter("p"):
         text = text_of(p)
-        if len(text) >= _PARAGRAPH_MIN_CHARS:
+        if text_length(text) >= _PARAGRAPH_MIN_CHARS:
             linked = sum(len(text_of(a)) for a in p.iter("a"))
             if linked < len(text) * 0.3:
                 yield p, len(text.strip())
@@ -196,7 +211,7 @@ def _with_sibling_blocks(best, best_score: float, scores: dict) -> list:
         elif scores.get(sibling, 0.0) >= threshold and link_density(sibling) < 0.3:
             blocks.append(sibling)
         elif sibling.tag == "p" and link_density(sibling) < 0.25 \
-                and len(normalize_text(text_of(sibling))) >= 80:
+                and text_length(normalize_text(text_of(sibling))) >= _PARAGRAPH_MIN_CHARS:
             blocks.append(sibling)
     return blocks
 
@@ -210,13 +225,13 @@ def _is_opening(el) -> bool:
     if el.tag not in ("div", "section"):
         return False
     text = normalize_text(text_of(el))
-    if len(text) < _OPENING_MIN_CHARS or link_density(el) >= 0.25:
+    if text_length(text) < _OPENING_MIN_CHARS or link_density(el) >= 0.25:
         return False
-    paragraphs = [len(normalize_text(text_of(p))) for p in el.iter("p")]
+    paragraphs = [normalize_text(text_of(p)) for p in el.iter("p")]
     # Header lines ("6 min read", "By ...") are no opening.
-    if any(0 < chars < MIN_PARAGRAPH_CHARS for chars in paragraphs):
+    if any(p and text_length(p) < MIN_PARAGRAPH_CHARS for p in paragraphs):
         return False
-    return sum(paragraphs) >= len(text) * 0.9
+    return sum(map(len, paragraphs)) >= len(text) * 0.9
 
 
 def _with_same_class_blocks(blocks: list, best, root) -> list:
@@ -234,7 +249,7 @@ def _with_same_class_blocks(blocks: list, best, root) -> list:
             continue
         text = normalize_text(text_of(el))
         # Real continuations carry paragraphs; teaser cards sharing a class are short.
-        if len(text) >= SPLIT_PART_MIN_CHARS and link_density(el) < 0.2:
+        if text_length(text) >= SPLIT_PART_MIN_CHARS and link_density(el) < 0.2:
             found.append(el)
     if not found:
         return blocks
