@@ -200,3 +200,17 @@ def test_a_script_without_spaces_is_measured_by_its_characters():
     article = extract_article(page, "https://news.example.jp/articles/123")
     assert article.body_paragraphs == opening + _JAPANESE[6:]
     assert article.title == "来年度予算案を閣議決定" and article.language == "ja"
+
+
+def test_a_section_whose_id_is_its_headings_slug_is_not_named_furniture():
+    # id="menu-ideas-for-spring-weddings" is a link target made from the heading, not a menu.
+    page = _page(f"<article><h1>A headline for the test page</h1><p>{_prose(1)}</p>"
+                 f"<section id='menu-ideas-for-spring-weddings'><h2>Menu ideas for spring "
+                 f"weddings</h2><p>{_prose(2)}</p><ul><li>Build-your-own taco stations</li>"
+                 f"<li>Live pasta cooking at the tables</li></ul></section>"
+                 f"<div id='related-stories-list'><h2>More stories</h2><p>{_prose(3)}</p></div>"
+                 f"<p>{_prose(4)}</p></article>")
+    body = extract_article(page, "https://example.org/blog/catering").body_paragraphs
+    assert "Menu ideas for spring weddings" in body and _prose(2) in body
+    assert "Live pasta cooking at the tables" in body
+    assert _prose(3) not in body  # a related block named so stays furniture

@@ -241,9 +241,32 @@ def is_foreign(el) -> bool:
 
 def _marks(el) -> str:
     css_class, css_id = el.get("class"), el.get("id")
+    if css_id and _is_heading_anchor(el, css_id):
+        css_id = None
     if css_class and css_id:
         return css_class + " " + css_id
     return css_class or css_id or ""
+
+
+_SLUG_SEPARATORS = re.compile(r"[\W_]+")
+_ANCHOR_MIN_WORDS = 3
+
+
+def _is_heading_anchor(el, css_id: str) -> bool:
+    """True when the id is the slug of the element's own heading ("menu-ideas-for-spring"
+    on a section headed "Menu ideas for spring"): a link target, not a name for furniture."""
+    if css_id.count("-") + css_id.count("_") < _ANCHOR_MIN_WORDS - 1 or \
+            not _marks_boilerplate(css_id):
+        return False
+    heading = el if el.tag in _HEADINGS else next(el.iter(*_HEADINGS), None)
+    if heading is None:
+        return False
+    words = _SLUG_SEPARATORS.sub(" ", text_of(heading).lower()).split()
+    return len(words) >= _ANCHOR_MIN_WORDS and \
+        _SLUG_SEPARATORS.sub(" ", css_id.lower()).split() == words
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 # Pages repeat the same few class names on thousands of elements: decide once per name.
