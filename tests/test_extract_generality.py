@@ -214,3 +214,18 @@ def test_a_section_whose_id_is_its_headings_slug_is_not_named_furniture():
     assert "Menu ideas for spring weddings" in body and _prose(2) in body
     assert "Live pasta cooking at the tables" in body
     assert _prose(3) not in body  # a related block named so stays furniture
+
+
+def test_an_author_box_inside_the_body_is_removed_the_headers_byline_date_is_still_read():
+    bio = ("Jane Writer is a freelance journalist who has covered city politics for ten years, "
+           "and she writes about housing and transport.")
+    page = _page(f"<article><h1>A headline for the test page</h1>"
+                 f"<div class='post-header_author-wrapper'><span>By Jane Writer</span>"
+                 f"<div class='post-header_date'>August 28, 2025</div></div>"
+                 f"<div class='post__content'>{''.join(f'<p>{_prose(i)}</p>' for i in range(6))}"
+                 f"<div class='post__author'><img src='/jane.jpg' alt=''><h4>Jane Writer</h4>"
+                 f"<p>{bio}</p></div></div></article>")
+    article = extract_article(page, "https://example.org/blog/housing")
+    assert bio not in article.body_paragraphs and "Jane Writer" not in article.body_paragraphs
+    assert article.body_paragraphs == [_prose(i) for i in range(6)]
+    assert article.published_at == "2025-08-28"

@@ -301,6 +301,40 @@ def drop_link_lists(container) -> None:
             parent.remove(el)
 
 
+# Class/id words of the boxes presenting the article's author (name, photo, bio), which sit
+# inside the body on many blogs. Removed from the body only: the page's header keeps its
+# byline, whose date the date search reads.
+_AUTHOR_BOX_CLASS = re.compile(r"(?:^|[\s_-])(?:author|authors|bio|vcard)(?=$|[\s_-])", re.I)
+
+
+def drop_author_boxes(container) -> None:
+    """Remove the author boxes (bio, photo, "more by") inside the content."""
+    doomed = []
+    walker = etree.iterwalk(container, events=("start",))
+    for _, el in walker:
+        if el is container or not isinstance(el.tag, str):
+            continue
+        marks = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        if marks and _AUTHOR_BOX_CLASS.search(marks) and not CONTENT_CLASS.search(marks):
+            doomed.append(el)
+            walker.skip_subtree()
+    for el in doomed:
+        _drop_keeping_tail(el)
+
+
+def _drop_keeping_tail(el) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
 # Labels of ad slots that stay in the text when the ad itself is gone.
 _AD_LABEL = re.compile(
     r"^(?:advert|advertisement|ad|ads|sponsored|anzeige|werbung|publicidad|publicité|"
