@@ -229,3 +229,15 @@ def test_an_author_box_inside_the_body_is_removed_the_headers_byline_date_is_sti
     assert bio not in article.body_paragraphs and "Jane Writer" not in article.body_paragraphs
     assert article.body_paragraphs == [_prose(i) for i in range(6)]
     assert article.published_at == "2025-08-28"
+
+
+def test_an_explore_further_box_inside_the_article_is_removed():
+    # Its markup indented (white space counts as unlinked text): not dense in links.
+    indent = "\n" + "\t" * 12
+    page = _page(f"<article><h1>A headline for the test page</h1>"
+                 f"{''.join(f'<p>{_prose(i)}</p>' for i in range(5))}"
+                 f"<div class='article-main__explore'>{indent}<div>{indent}<p>Explore further</p>"
+                 f"{indent}</div>{indent}<a href='/news/other-story.html'>Unravelling the "
+                 f"network of torpor</a>{indent}</div><p>{_prose(9)}</p></article>")
+    body = extract_article(page, "https://example.org/news/story.html").body_paragraphs
+    assert body == [_prose(i) for i in (0, 1, 2, 3, 4, 9)]

@@ -45,7 +45,7 @@ _FOREIGN_WORDS = (
     r"ad-slot|adslot|ad-container|ad-wrapper|advertisement|sponsor|banner|comment|disqus|"
     r"respond|reply|footer|copyright|menu|navbar|nav-|navigation|pagination|pager|widget|"
     r"newsletter|subscribe|subscription|signup|sign-up|cookie|consent|gdpr|paywall|modal|"
-    r"popup|overlay|masthead|donate|feedback|ticker|breaking-news|breakingnews"
+    r"popup|overlay|masthead|donate|feedback|ticker|breaking-news|breakingnews|explore"
 )
 _FURNITURE_WORDS = (
     r"share|sharing|social|sociallinks|addthis|sharethis|breadcrumb|crumbs|skip-link|"
