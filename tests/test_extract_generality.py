@@ -241,3 +241,22 @@ def test_an_explore_further_box_inside_the_article_is_removed():
                  f"network of torpor</a>{indent}</div><p>{_prose(9)}</p></article>")
     body = extract_article(page, "https://example.org/news/story.html").body_paragraphs
     assert body == [_prose(i) for i in (0, 1, 2, 3, 4, 9)]
+
+
+def test_a_data_table_inside_the_article_is_kept_a_row_a_line_a_layout_table_as_paragraphs():
+    table = ("<table><tr><th></th><th>Virtual classroom</th><th>Digital classroom</th></tr>"
+             "<tr><td>Location</td><td>Fully online</td><td>A room and online instruction</td>"
+             "</tr><tr><td>Interaction</td><td>Live, <b>in real time</b></td><td>Mixed</td></tr>"
+             "</table>")
+    page = _page(f"<article><h1>A headline for the test page</h1><p>{_prose(1)}</p>{table}"
+                 f"<p>{_prose(2)}</p></article>")
+    body = extract_article(page, "https://example.org/guide").body_paragraphs
+    assert body == [_prose(1), "| | Virtual classroom | Digital classroom |",
+                    "| Location | Fully online | A room and online instruction |",
+                    "| Interaction | Live, in real time | Mixed |", _prose(2)]
+    # A table laying out the page: its cells hold paragraphs, which stay paragraphs.
+    layout = _page(f"<table><tr><td><h1>A headline for the test page</h1><p>{_prose(3)}</p>"
+                   f"<p>{_prose(4)}</p><p>{_prose(5)}</p></td><td><p>Weather: sunny</p></td>"
+                   f"</tr></table>")
+    assert extract_article(layout, "https://example.org/old")\
+        .body_paragraphs[:3] == [_prose(3), _prose(4), _prose(5)]

@@ -346,6 +346,30 @@ def without_labels(paragraphs: list[str]) -> list[str]:
     return [p for p in paragraphs if not _AD_LABEL.match(p)]
 
 
+# Cells holding blocks of their own (a layout table) are not one row of data.
+_ROW_MAX_CHARS = 600
+
+
+def _table_row(tr) -> str | None:
+    """A row of a data table as one paragraph, its cells separated as in Markdown
+    ("| Company | Founded | Staff |"), or None for a row of a layout table."""
+    cells = [cell for cell in tr if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
+    if len(cells) < 2:
+        return None
+    texts = []
+    for cell in cells:
+        if any(isinstance(d.tag, str) and d.tag in _CELL_BLOCKS for d in cell.iterdescendants()):
+            return None
+        texts.append(normalize_text(text_of(cell)))
+    if not any(texts) or sum(map(len, texts)) > _ROW_MAX_CHARS:
+        return None
+    return normalize_text("| " + " | ".join(texts) + " |")
+
+
+_CELL_BLOCKS = frozenset({"table", "div", "section", "article", "ul", "ol", "dl", "blockquote",
+                          "pre", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "form", "p"})
+
+
 def paragraphs_of(blocks: list) -> list[str]:
     """The text of the blocks, one string per paragraph, in document order."""
     paragraphs: list[str] = []
@@ -373,6 +397,12 @@ def _walk(container, paragraphs: list[str]) -> None:
             if tag in SKIPPED_IN_BODY or tag is None:
                 walker.skip_subtree()
                 continue
+            if tag == "tr":
+                row = _table_row(el)
+                if row is not None:
+                    paragraphs.append(row)
+                    walker.skip_subtree()
+                    continue
             if el.text:
                 pieces.append(el.text)
         else:
