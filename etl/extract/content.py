@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
-from etl.extract.tree import BOILERPLATE_CLASS, CONTENT_CLASS, text_of
+from etl.extract.tree import BOILERPLATE_CLASS, CONTENT_CLASS, UNSPACED_MARK, UNSPACED_SCRIPT, \
+    text_of
 
 PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "td", "dd", "li", "h2", "h3", "h4"})
 BLOCK_TAGS = frozenset({
@@ -39,7 +41,6 @@ SPLIT_PART_MIN_CHARS = 300
 
 # Scripts written without spaces (Chinese, Japanese): one character carries about what a word
 # does in a spaced script, so length thresholds made for Latin text count each one as three.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 UNSPACED_WEIGHT = 3
 
 
@@ -48,7 +49,13 @@ def text_length(text: str) -> int:
     a short word each (a 40-character Japanese paragraph is no shorter than 120 Latin ones)."""
     if text.isascii():
         return len(text)
-    return len(text) + (UNSPACED_WEIGHT - 1) * len(_UNSPACED.findall(text))
+    return len(text) + (UNSPACED_WEIGHT - 1) * len(UNSPACED_SCRIPT.findall(text))
+
+
+def length_measure(root):
+    """`text_length` on a page holding an unspaced script, else plain `len` (much cheaper,
+    and the same there): `parse_html` marks such pages."""
+    return text_length if root.getroottree().getroot().get(UNSPACED_MARK) else len
 
 
 def normalize_text(text: str) -> str:
@@ -129,11 +136,12 @@ def _marked_article_body(root: etree._Element):
 def _score_candidates(root: etree._Element) -> dict:
     """Readability-style content scores of the ancestors of paragraph-like elements."""
     scores: dict = {}
+    measure = length_measure(root)
     for el in root.iter(*PARAGRAPH_TAGS, "div"):
         if el.tag == "div" and not _has_own_text(el):
             continue
         text = text_of(el)
-        length = text_length(text.strip())
+        length = measure(text.strip())
         if length < MIN_PARAGRAPH_CHARS:
             continue
         points = 1.0 + text.count(",") + text.count("，") + text.count("、") + \
@@ -176,9 +184,10 @@ def paragraph_chars(root) -> int:
 
 
 def _prose_paragraphs(root):
+    measure = length_measure(root)
     for p in root.iter("p"):
         text = text_of(p)
-        if text_length(text) >= _PARAGRAPH_MIN_CHARS:
+        if measure(text) >= _PARAGRAPH_MIN_CHARS:
             linked = sum(len(text_of(a)) for a in p.iter("a"))
             if linked < len(text) * 0.3:
                 yield p, len(text.strip())
@@ -309,17 +318,21 @@ _AUTHOR_BOX_CLASS = re.compile(r"(?:^|[\s_-])(?:author|authors|bio|vcard)(?=$|[\
 
 def drop_author_boxes(container) -> None:
     """Remove the author boxes (bio, photo, "more by") inside the content."""
-    doomed = []
-    walker = etree.iterwalk(container, events=("start",))
-    for _, el in walker:
-        if el is container or not isinstance(el.tag, str):
-            continue
-        marks = " ".join(filter(None, (el.get("class"), el.get("id"))))
-        if marks and _AUTHOR_BOX_CLASS.search(marks) and not CONTENT_CLASS.search(marks):
-            doomed.append(el)
-            walker.skip_subtree()
+    doomed = [el for el in container.xpath(_HAS_MARKS)
+              if _marks_author_box(" ".join(filter(None, (el.get("class"), el.get("id")))))]
+    # An author box inside another goes with it.
+    chosen = set(doomed)
     for el in doomed:
-        _drop_keeping_tail(el)
+        if not any(a in chosen for a in el.iterancestors()):
+            _drop_keeping_tail(el)
+
+
+_HAS_MARKS = ".//*[@class or @id]"
+
+
+@lru_cache(maxsize=4096)
+def _marks_author_box(marks: str) -> bool:
+    return bool(_AUTHOR_BOX_CLASS.search(marks)) and not CONTENT_CLASS.search(marks)
 
 
 def _drop_keeping_tail(el) -> None:

@@ -77,6 +77,12 @@ CONTENT_CLASS = re.compile(
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+# Han, kana: scripts written without spaces between words. A page holding any is marked so
+# length thresholds count their characters as words (content.text_length).
+UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+UNSPACED_MARK = "data-etl-unspaced"
+
+
 class TooDeep(ValueError):
     """The markup nests deeper than the parser's safety limit; parsing stopped there."""
 
@@ -105,6 +111,8 @@ def parse_html(text: str) -> etree._Element:
         root = wrapper
     if too_deep:
         root.set("data-etl-too-deep", "1")
+    if not text.isascii() and UNSPACED_SCRIPT.search(text):
+        root.set(UNSPACED_MARK, "1")
     return root
 
 
