@@ -154,3 +154,109 @@ def test_a_code_listing_keeps_its_highlighted_comments():
                  f"{listing}<p>{_FILLER * 2}</p></article>")
     body = "\n".join(extract_article(page, "https://example.dev/posts/git").body_paragraphs)
     assert "# initialize the repository" in body and "# view the state of the repository" in body
+
+
+def test_the_opening_paragraphs_in_a_container_of_their_own_are_kept():
+    # The intro sits in its own block before the body, a promotion box between them.
+    opening = ("Your town produces more waste than ever, and most of it ends up in the same "
+               "place it did twenty years ago, whatever the brochures say.")
+    body = "".join(f"<p>{_prose(i)}</p>" for i in range(20))
+    page = _page(f"<article><h1>A headline for the test page</h1><div class='column'>"
+                 f"<div><p>{opening}</p><p>{_prose(40)}</p></div>"
+                 f"<div class='cta'><h4>Try it now</h4><p>See why teams choose it</p>"
+                 f"<a href='/demo'>Get a demo</a></div>"
+                 f"<div>{body}</div></div></article>")
+    paragraphs = extract_article(page, "https://example.org/blog/waste").body_paragraphs
+    assert paragraphs[:2] == [opening, _prose(40)]
+    assert "See why teams choose it" not in paragraphs
+    # A header block before the body (reading time, byline) is not an opening.
+    header = _page(f"<article><h1>A headline for the test page</h1><div class='column'>"
+                   f"<div><p>By Jane Writer</p><p>6 min read</p><p>{opening}</p></div>"
+                   f"<div>{body}</div></div></article>")
+    assert "6 min read" not in extract_article(header, "https://example.org/b").body_paragraphs
+
+
+_JAPANESE = [
+    "政府は五日、来年度の予算案を閣議決定した。総額は過去最大となる見通しだ。",
+    "防衛費と社会保障費の伸びが大きく、歳出の三分の一を占める。",
+    "財務省によると、新たな国債の発行額は前年度より減る見込みだという。",
+    "野党は「将来世代へのつけ回しだ」として、国会で追及する構えを見せている。",
+    "専門家の間では、税収の上振れが続くかどうかを疑問視する声も多い。",
+    "一方、地方自治体への交付金は増額され、子育て支援の拡充が盛り込まれた。",
+    "首相は記者団に対し「必要な政策には予算をしっかり付けた」と述べた。",
+    "予算案は来年一月に召集される通常国会に提出され、三月末までの成立を目指す。",
+]
+
+
+def test_a_script_without_spaces_is_measured_by_its_characters():
+    # Japanese paragraphs of 30-40 characters say as much as English ones of 100 or more: the
+    # paragraphs set after the main block (past a banner) are the article's too.
+    opening = _JAPANESE[:6] + [s.replace("。", "、さらに続く。") for s in _JAPANESE[:4]]
+    inside = "".join(f"<p>{s}</p>" for s in opening)
+    page = (f"<html lang='ja'><head><title>来年度予算案を閣議決定 | ニュース</title></head><body>"
+            f"<nav><a href='/'>トップ</a></nav><div class='main'><h1>来年度予算案を閣議決定</h1>"
+            f"<div class='text'>{inside}</div><div><img src='/banner.png' alt=''></div>"
+            f"<p>{_JAPANESE[6]}</p><p>{_JAPANESE[7]}</p></div></body></html>")
+    article = extract_article(page, "https://news.example.jp/articles/123")
+    assert article.body_paragraphs == opening + _JAPANESE[6:]
+    assert article.title == "来年度予算案を閣議決定" and article.language == "ja"
+
+
+def test_a_section_whose_id_is_its_headings_slug_is_not_named_furniture():
+    # id="menu-ideas-for-spring-weddings" is a link target made from the heading, not a menu.
+    page = _page(f"<article><h1>A headline for the test page</h1><p>{_prose(1)}</p>"
+                 f"<section id='menu-ideas-for-spring-weddings'><h2>Menu ideas for spring "
+                 f"weddings</h2><p>{_prose(2)}</p><ul><li>Build-your-own taco stations</li>"
+                 f"<li>Live pasta cooking at the tables</li></ul></section>"
+                 f"<div id='related-stories-list'><h2>More stories</h2><p>{_prose(3)}</p></div>"
+                 f"<p>{_prose(4)}</p></article>")
+    body = extract_article(page, "https://example.org/blog/catering").body_paragraphs
+    assert "Menu ideas for spring weddings" in body and _prose(2) in body
+    assert "Live pasta cooking at the tables" in body
+    assert _prose(3) not in body  # a related block named so stays furniture
+
+
+def test_an_author_box_inside_the_body_is_removed_the_headers_byline_date_is_still_read():
+    bio = ("Jane Writer is a freelance journalist who has covered city politics for ten years, "
+           "and she writes about housing and transport.")
+    page = _page(f"<article><h1>A headline for the test page</h1>"
+                 f"<div class='post-header_author-wrapper'><span>By Jane Writer</span>"
+                 f"<div class='post-header_date'>August 28, 2025</div></div>"
+                 f"<div class='post__content'>{''.join(f'<p>{_prose(i)}</p>' for i in range(6))}"
+                 f"<div class='post__author'><img src='/jane.jpg' alt=''><h4>Jane Writer</h4>"
+                 f"<p>{bio}</p></div></div></article>")
+    article = extract_article(page, "https://example.org/blog/housing")
+    assert bio not in article.body_paragraphs and "Jane Writer" not in article.body_paragraphs
+    assert article.body_paragraphs == [_prose(i) for i in range(6)]
+    assert article.published_at == "2025-08-28"
+
+
+def test_an_explore_further_box_inside_the_article_is_removed():
+    # Its markup indented (white space counts as unlinked text): not dense in links.
+    indent = "\n" + "\t" * 12
+    page = _page(f"<article><h1>A headline for the test page</h1>"
+                 f"{''.join(f'<p>{_prose(i)}</p>' for i in range(5))}"
+                 f"<div class='article-main__explore'>{indent}<div>{indent}<p>Explore further</p>"
+                 f"{indent}</div>{indent}<a href='/news/other-story.html'>Unravelling the "
+                 f"network of torpor</a>{indent}</div><p>{_prose(9)}</p></article>")
+    body = extract_article(page, "https://example.org/news/story.html").body_paragraphs
+    assert body == [_prose(i) for i in (0, 1, 2, 3, 4, 9)]
+
+
+def test_a_data_table_inside_the_article_is_kept_a_row_a_line_a_layout_table_as_paragraphs():
+    table = ("<table><tr><th></th><th>Virtual classroom</th><th>Digital classroom</th></tr>"
+             "<tr><td>Location</td><td>Fully online</td><td>A room and online instruction</td>"
+             "</tr><tr><td>Interaction</td><td>Live, <b>in real time</b></td><td>Mixed</td></tr>"
+             "</table>")
+    page = _page(f"<article><h1>A headline for the test page</h1><p>{_prose(1)}</p>{table}"
+                 f"<p>{_prose(2)}</p></article>")
+    body = extract_article(page, "https://example.org/guide").body_paragraphs
+    assert body == [_prose(1), "| | Virtual classroom | Digital classroom |",
+                    "| Location | Fully online | A room and online instruction |",
+                    "| Interaction | Live, in real time | Mixed |", _prose(2)]
+    # A table laying out the page: its cells hold paragraphs, which stay paragraphs.
+    layout = _page(f"<table><tr><td><h1>A headline for the test page</h1><p>{_prose(3)}</p>"
+                   f"<p>{_prose(4)}</p><p>{_prose(5)}</p></td><td><p>Weather: sunny</p></td>"
+                   f"</tr></table>")
+    assert extract_article(layout, "https://example.org/old")\
+        .body_paragraphs[:3] == [_prose(3), _prose(4), _prose(5)]

@@ -20,7 +20,7 @@ from etl.record import MAX_URL_LENGTH, empty_record
 log = logging.getLogger(__name__)
 
 # Bump when extraction output can change for the same input: reprocessing keys on it.
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.3.1"
 
 # Per-page limits. The crawler stores at most 5 MB per page; anything bigger reaching extraction
 # (a file given to the CLI) is refused rather than parsed.

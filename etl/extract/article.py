@@ -125,6 +125,7 @@ def _read_body(root, page, text: str, selectors: dict, served_text_chars: int) -
     blocks = configured or (found.blocks if found is not None else [])
     for block in blocks:
         content_stage.drop_teaser_cards(block)
+        content_stage.drop_author_boxes(block)
         content_stage.drop_link_lists(block)
     scope = _article_scope(blocks[0]) if blocks else None
 
@@ -171,7 +172,7 @@ def _split_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
 
 
 def _enough(paragraphs: list[str]) -> bool:
-    return sum(len(p) for p in paragraphs) >= content_stage.CONFIDENT_CHARS
+    return sum(map(content_stage.text_length, paragraphs)) >= content_stage.CONFIDENT_CHARS
 
 
 def _fallback_paragraphs(text: str, paragraphs: list[str], title: str | None) -> list[str]:

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
-from etl.extract.tree import BOILERPLATE_CLASS, CONTENT_CLASS, text_of
+from etl.extract.tree import BOILERPLATE_CLASS, CONTENT_CLASS, UNSPACED_MARK, UNSPACED_SCRIPT, \
+    text_of
 
 PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "td", "dd", "li", "h2", "h3", "h4"})
 BLOCK_TAGS = frozenset({
@@ -35,6 +37,25 @@ MIN_PARAGRAPH_CHARS = 25
 CONFIDENT_CHARS = 400
 MARKED_MIN_CHARS = 50
 SPLIT_PART_MIN_CHARS = 300
+
+
+# Scripts written without spaces (Chinese, Japanese): one character carries about what a word
+# does in a spaced script, so length thresholds made for Latin text count each one as three.
+UNSPACED_WEIGHT = 3
+
+
+def text_length(text: str) -> int:
+    """The length of a text for thresholds: characters, those of unspaced scripts weighed as
+    a short word each (a 40-character Japanese paragraph is no shorter than 120 Latin ones)."""
+    if text.isascii():
+        return len(text)
+    return len(text) + (UNSPACED_WEIGHT - 1) * len(UNSPACED_SCRIPT.findall(text))
+
+
+def length_measure(root):
+    """`text_length` on a page holding an unspaced script, else plain `len` (much cheaper,
+    and the same there): `parse_html` marks such pages."""
+    return text_length if root.getroottree().getroot().get(UNSPACED_MARK) else len
 
 
 def normalize_text(text: str) -> str:
@@ -62,7 +83,7 @@ def find_content(root: etree._Element) -> Content | None:
     best, best_score = max(scores.items(), key=lambda item: item[1])
     blocks = _with_same_class_blocks(_with_sibling_blocks(best, best_score, scores), best, root)
     blocks = _where_the_prose_is(root, blocks)
-    text_chars = sum(len(text_of(b)) for b in blocks)
+    text_chars = sum(text_length(text_of(b)) for b in blocks)
     return Content(blocks, confident=text_chars >= CONFIDENT_CHARS)
 
 
@@ -115,14 +136,16 @@ def _marked_article_body(root: etree._Element):
 def _score_candidates(root: etree._Element) -> dict:
     """Readability-style content scores of the ancestors of paragraph-like elements."""
     scores: dict = {}
+    measure = length_measure(root)
     for el in root.iter(*PARAGRAPH_TAGS, "div"):
         if el.tag == "div" and not _has_own_text(el):
             continue
         text = text_of(el)
-        length = len(text.strip())
+        length = measure(text.strip())
         if length < MIN_PARAGRAPH_CHARS:
             continue
-        points = 1.0 + text.count(",") + text.count("，") + min(length / 100.0, 3.0)
+        points = 1.0 + text.count(",") + text.count("，") + text.count("、") + \
+            min(length / 100.0, 3.0)
         for level, ancestor in enumerate(el.iterancestors()):
             if level > 2:
                 break
@@ -161,9 +184,10 @@ def paragraph_chars(root) -> int:
 
 
 def _prose_paragraphs(root):
+    measure = length_measure(root)
     for p in root.iter("p"):
         text = text_of(p)
-        if len(text) >= _PARAGRAPH_MIN_CHARS:
+        if measure(text) >= _PARAGRAPH_MIN_CHARS:
             linked = sum(len(text_of(a)) for a in p.iter("a"))
             if linked < len(text) * 0.3:
                 yield p, len(text.strip())
@@ -184,17 +208,39 @@ def _with_sibling_blocks(best, best_score: float, scores: dict) -> list:
         return [best]
     threshold = max(10.0, best_score * 0.2)
     blocks = []
+    before = True
     for sibling in parent:
         if sibling is best:
+            blocks.append(sibling)
+            before = False
+        elif before and isinstance(sibling.tag, str) and _is_opening(sibling):
             blocks.append(sibling)
         elif not isinstance(sibling.tag, str):
             continue
         elif scores.get(sibling, 0.0) >= threshold and link_density(sibling) < 0.3:
             blocks.append(sibling)
         elif sibling.tag == "p" and link_density(sibling) < 0.25 \
-                and len(normalize_text(text_of(sibling))) >= 80:
+                and text_length(normalize_text(text_of(sibling))) >= _PARAGRAPH_MIN_CHARS:
             blocks.append(sibling)
     return blocks
+
+
+_OPENING_MIN_CHARS = 150
+
+
+def _is_opening(el) -> bool:
+    """A block before the winner that is nothing but prose paragraphs: the article's opening
+    (intro, lead) set in a container of its own."""
+    if el.tag not in ("div", "section"):
+        return False
+    text = normalize_text(text_of(el))
+    if text_length(text) < _OPENING_MIN_CHARS or link_density(el) >= 0.25:
+        return False
+    paragraphs = [normalize_text(text_of(p)) for p in el.iter("p")]
+    # Header lines ("6 min read", "By ...") are no opening.
+    if any(p and text_length(p) < MIN_PARAGRAPH_CHARS for p in paragraphs):
+        return False
+    return sum(map(len, paragraphs)) >= len(text) * 0.9
 
 
 def _with_same_class_blocks(blocks: list, best, root) -> list:
@@ -212,7 +258,7 @@ def _with_same_class_blocks(blocks: list, best, root) -> list:
             continue
         text = normalize_text(text_of(el))
         # Real continuations carry paragraphs; teaser cards sharing a class are short.
-        if len(text) >= SPLIT_PART_MIN_CHARS and link_density(el) < 0.2:
+        if text_length(text) >= SPLIT_PART_MIN_CHARS and link_density(el) < 0.2:
             found.append(el)
     if not found:
         return blocks
@@ -264,6 +310,44 @@ def drop_link_lists(container) -> None:
             parent.remove(el)
 
 
+# Class/id words of the boxes presenting the article's author (name, photo, bio), which sit
+# inside the body on many blogs. Removed from the body only: the page's header keeps its
+# byline, whose date the date search reads.
+_AUTHOR_BOX_CLASS = re.compile(r"(?:^|[\s_-])(?:author|authors|bio|vcard)(?=$|[\s_-])", re.I)
+
+
+def drop_author_boxes(container) -> None:
+    """Remove the author boxes (bio, photo, "more by") inside the content."""
+    doomed = [el for el in container.xpath(_HAS_MARKS)
+              if _marks_author_box(" ".join(filter(None, (el.get("class"), el.get("id")))))]
+    # An author box inside another goes with it.
+    chosen = set(doomed)
+    for el in doomed:
+        if not any(a in chosen for a in el.iterancestors()):
+            _drop_keeping_tail(el)
+
+
+_HAS_MARKS = ".//*[@class or @id]"
+
+
+@lru_cache(maxsize=4096)
+def _marks_author_box(marks: str) -> bool:
+    return bool(_AUTHOR_BOX_CLASS.search(marks)) and not CONTENT_CLASS.search(marks)
+
+
+def _drop_keeping_tail(el) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
 # Labels of ad slots that stay in the text when the ad itself is gone.
 _AD_LABEL = re.compile(
     r"^(?:advert|advertisement|ad|ads|sponsored|anzeige|werbung|publicidad|publicité|"
@@ -273,6 +357,30 @@ _AD_LABEL = re.compile(
 def without_labels(paragraphs: list[str]) -> list[str]:
     """Drop the labels of ad slots ("Advertisement") left between paragraphs."""
     return [p for p in paragraphs if not _AD_LABEL.match(p)]
+
+
+# Cells holding blocks of their own (a layout table) are not one row of data.
+_ROW_MAX_CHARS = 600
+
+
+def _table_row(tr) -> str | None:
+    """A row of a data table as one paragraph, its cells separated as in Markdown
+    ("| Company | Founded | Staff |"), or None for a row of a layout table."""
+    cells = [cell for cell in tr if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
+    if len(cells) < 2:
+        return None
+    texts = []
+    for cell in cells:
+        if any(isinstance(d.tag, str) and d.tag in _CELL_BLOCKS for d in cell.iterdescendants()):
+            return None
+        texts.append(normalize_text(text_of(cell)))
+    if not any(texts) or sum(map(len, texts)) > _ROW_MAX_CHARS:
+        return None
+    return normalize_text("| " + " | ".join(texts) + " |")
+
+
+_CELL_BLOCKS = frozenset({"table", "div", "section", "article", "ul", "ol", "dl", "blockquote",
+                          "pre", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "form", "p"})
 
 
 def paragraphs_of(blocks: list) -> list[str]:
@@ -302,6 +410,12 @@ def _walk(container, paragraphs: list[str]) -> None:
             if tag in SKIPPED_IN_BODY or tag is None:
                 walker.skip_subtree()
                 continue
+            if tag == "tr":
+                row = _table_row(el)
+                if row is not None:
+                    paragraphs.append(row)
+                    walker.skip_subtree()
+                    continue
             if el.text:
                 pieces.append(el.text)
         else:

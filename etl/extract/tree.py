@@ -45,7 +45,7 @@ _FOREIGN_WORDS = (
     r"ad-slot|adslot|ad-container|ad-wrapper|advertisement|sponsor|banner|comment|disqus|"
     r"respond|reply|footer|copyright|menu|navbar|nav-|navigation|pagination|pager|widget|"
     r"newsletter|subscribe|subscription|signup|sign-up|cookie|consent|gdpr|paywall|modal|"
-    r"popup|overlay|masthead|donate|feedback|ticker|breaking-news|breakingnews"
+    r"popup|overlay|masthead|donate|feedback|ticker|breaking-news|breakingnews|explore"
 )
 _FURNITURE_WORDS = (
     r"share|sharing|social|sociallinks|addthis|sharethis|breadcrumb|crumbs|skip-link|"
@@ -77,6 +77,12 @@ CONTENT_CLASS = re.compile(
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+# Han, kana: scripts written without spaces between words. A page holding any is marked so
+# length thresholds count their characters as words (content.text_length).
+UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+UNSPACED_MARK = "data-etl-unspaced"
+
+
 class TooDeep(ValueError):
     """The markup nests deeper than the parser's safety limit; parsing stopped there."""
 
@@ -105,6 +111,8 @@ def parse_html(text: str) -> etree._Element:
         root = wrapper
     if too_deep:
         root.set("data-etl-too-deep", "1")
+    if not text.isascii() and UNSPACED_SCRIPT.search(text):
+        root.set(UNSPACED_MARK, "1")
     return root
 
 
@@ -241,9 +249,32 @@ def is_foreign(el) -> bool:
 
 def _marks(el) -> str:
     css_class, css_id = el.get("class"), el.get("id")
+    if css_id and _is_heading_anchor(el, css_id):
+        css_id = None
     if css_class and css_id:
         return css_class + " " + css_id
     return css_class or css_id or ""
+
+
+_SLUG_SEPARATORS = re.compile(r"[\W_]+")
+_ANCHOR_MIN_WORDS = 3
+
+
+def _is_heading_anchor(el, css_id: str) -> bool:
+    """True when the id is the slug of the element's own heading ("menu-ideas-for-spring"
+    on a section headed "Menu ideas for spring"): a link target, not a name for furniture."""
+    if css_id.count("-") + css_id.count("_") < _ANCHOR_MIN_WORDS - 1 or \
+            not _marks_boilerplate(css_id):
+        return False
+    heading = el if el.tag in _HEADINGS else next(el.iter(*_HEADINGS), None)
+    if heading is None:
+        return False
+    words = _SLUG_SEPARATORS.sub(" ", text_of(heading).lower()).split()
+    return len(words) >= _ANCHOR_MIN_WORDS and \
+        _SLUG_SEPARATORS.sub(" ", css_id.lower()).split() == words
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 # Pages repeat the same few class names on thousands of elements: decide once per name.
