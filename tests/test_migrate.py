@@ -80,3 +80,11 @@ def test_a_broken_view_file_leaves_the_warehouse_as_it_was(database_url, tmp_pat
     with pytest.raises(MigrationError, match="reporting.events"):
         migrate(database_url, sql_dir)
     assert _view_oids(database_url) == before  # one transaction: the old views are still there
+
+
+def test_the_warehouse_database_gets_its_query_settings(database_url):
+    """jit off (050) and 64 MB of work_mem (054): new sessions on the warehouse start with them."""
+    migrate(database_url)
+    with psycopg.connect(database_url) as conn:  # a new session
+        assert conn.execute("SHOW jit").fetchone()[0] == "off"
+        assert conn.execute("SHOW work_mem").fetchone()[0] == "64MB"
