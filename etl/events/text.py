@@ -33,7 +33,6 @@ class Quote:
 _SPACES = re.compile(r"\s+")
 # A sentence ends before a quote, a bracket, a digit or a capital letter of any script.
 _BOUNDARY = re.compile(r"[.!?…]+(?=\s+(?:[\"«“(\[0-9]|[^\W\d_]))")
-_LAST_TOKEN = re.compile(r"(\S+)$")
 
 
 def normalize(text: str) -> str:
@@ -68,6 +67,7 @@ def sentences(paragraph: str) -> list[str]:
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a paragraph, surrounding white space left out."""
     spans = quotes(paragraph)
+    abbreviations = _abbreviations()
     result, start = [], 0
     for match in _BOUNDARY.finditer(paragraph):
         end = match.end()
@@ -76,9 +76,8 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
             continue
         if inside_quote(match.start(), spans):
             continue
-        token = _LAST_TOKEN.search(paragraph, start, match.start())
-        word = token.group(1).lower().lstrip("(«\"“") if token else ""
-        if word in _abbreviations() or (len(word) == 1 and word.isalpha()):
+        word = _last_word(paragraph, start, match.start())
+        if word in abbreviations or (len(word) == 1 and word.isalpha()):
             continue
         result.append(_stripped(paragraph, start, end))
         start = end
@@ -87,12 +86,21 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     return result
 
 
+def _last_word(text: str, start: int, end: int) -> str:
+    """The token (lower case, opening marks dropped) that ends right at `end`, "" when white
+    space comes first: rsplit reads from the end only, a regex anchored at `end` from `start`."""
+    if end > start and text[end - 1] == "\n":
+        end -= 1  # as the regex's `$`, which also matches before a final newline
+    if end <= start or text[end - 1].isspace():
+        return ""
+    return text[start:end].rsplit(None, 1)[-1].lower().lstrip("(«\"“")
+
+
 def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    segment = text[start:end]
+    left = segment.lstrip()
+    start += len(segment) - len(left)
+    return start, start + len(left.rstrip())
 
 
 def detect_language(language: str | None, paragraphs: list[str]) -> str | None:
