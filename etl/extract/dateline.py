@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import re
 
+from lxml import etree
+
 _MAX_LENGTH = 100
 
 
@@ -58,10 +60,8 @@ class _Marked:
         self.place_classed, self.place_items, self.dateline_classed = [], [], []
         self.summaries, self.entry_summaries, self.descriptions = [], [], []
         self.times, self.jsonld = [], []
-        for el in root.iter():
+        for el in root.iter(etree.Element):  # elements only, not comments
             tag = el.tag
-            if not isinstance(tag, str):
-                continue
             if tag == "time":
                 self.times.append(el)
             elif tag == "script" and el.get("type") == "application/ld+json":

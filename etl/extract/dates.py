@@ -98,9 +98,7 @@ def _may_state_a_date(root) -> list:
     dateCreated, time[datetime], or a class holding a date word. One pass reading two
     attributes: an XPath query with these predicates costs several times as much."""
     found = []
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in root.iter(etree.Element):  # elements only, not comments
         css_class = el.get("class")
         if (el.get("itemprop") in _DATE_ITEMPROPS
                 or (el.tag == "time" and el.get("datetime") is not None)
