@@ -133,7 +133,24 @@ def _score_candidates(root: etree._Element) -> dict:
             if ancestor not in scores:
                 scores[ancestor] = _prior(ancestor)
             scores[ancestor] += points / (1 if level == 0 else level * 2)
-    return {el: score * (1.0 - link_density(el)) for el, score in scores.items()}
+    linked = _linked_chars(root, scores)
+    return {el: score * (1.0 - _density(len(text_of(el)), linked.get(el, 0)))
+            for el, score in scores.items()}
+
+
+def _linked_chars(root, elements) -> dict:
+    """Link text characters inside each of `elements` (links within links counted apiece, as
+    link_density does), from one pass over the page's links: reading every link of every
+    candidate again costs a serialisation per link and candidate."""
+    linked: dict = {}
+    for a in root.iter("a"):
+        chars = None
+        for el in (a, *a.iterancestors()):
+            if el in elements:
+                if chars is None:
+                    chars = len(text_of(a))
+                linked[el] = linked.get(el, 0) + chars
+    return linked
 
 
 def _has_own_text(el) -> bool:
@@ -178,8 +195,11 @@ def link_density(el) -> float:
 def _link_density_of(el, text_length: int) -> float:
     if not text_length:
         return 1.0
-    linked = sum(len(text_of(a)) for a in el.iter("a"))
-    return min(linked / text_length, 1.0)
+    return _density(text_length, sum(len(text_of(a)) for a in el.iter("a")))
+
+
+def _density(text_length: int, linked: int) -> float:
+    return min(linked / text_length, 1.0) if text_length else 1.0
 
 
 def _with_sibling_blocks(best, best_score: float, scores: dict) -> list:
