@@ -294,13 +294,10 @@ def warm_up_models() -> None:
     """Load what every process loads once and keeps (not counted in a tool's speed, like its
     imports): dateparser's language data, which htmldate (ours and trafilatura's metadata
     alike) falls back on for a date in words, compiling its patterns for every locale on
-    the first such date of a process (some 20 s); and htmldate's set of month names in every
-    dateparser locale, built on the first text it asks about without a year in it (0.5 s
-    of loading every locale: a forked child would otherwise pay it in its timed run)."""
-    from htmldate import extractors
+    the first such date of a process (some 20 s)."""
+    from htmldate.extractors import get_external_parser
 
-    extractors.get_external_parser().get_date_data("le 12 décembre 2021")
-    getattr(extractors, "month_words", lambda: None)()  # not in every htmldate version
+    get_external_parser().get_date_data("le 12 décembre 2021")
 
 
 def evaluate(corpus: str, pages: list[Page], rounds: int) -> dict:
