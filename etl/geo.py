@@ -120,12 +120,36 @@ class _Matcher:
 
     def __init__(self, forms: dict[str, object]):
         self.forms = forms
-        alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-        self.pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+        self.pattern = re.compile(rf"(?<![\w-])(?:{_trie_alternation(forms)})(?![\w-])")
 
     def finditer(self, text: str):
         for match in self.pattern.finditer(text):
             yield match, self.forms[match.group(0)]
+
+
+def _trie_alternation(forms) -> str:
+    """The forms as one regex alternation sharing their common prefixes (a trie): the regex
+    engine tries a flat alternation form by form at every word start, a trie one character at
+    a time. At each form's end the longer forms are tried first (a greedy optional group),
+    so the longest form followed by a word boundary wins, as in a longest-first alternation."""
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for character in form:
+            node = node.setdefault(character, {})
+        node[""] = {}  # a form ends here
+
+    def alternation(node: dict) -> str:
+        branches = [re.escape(character) + alternation(child)
+                    for character, child in sorted(node.items()) if character]
+        if not branches:
+            return ""
+        joined = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return joined
+        return ("(?:" + joined + ")?") if len(branches) == 1 else joined + "?"
+
+    return alternation(trie)
 
 
 def _forms(name: str, language_pack) -> set[str]:

@@ -33,7 +33,6 @@ class Quote:
 _SPACES = re.compile(r"\s+")
 # A sentence ends before a quote, a bracket, a digit or a capital letter of any script.
 _BOUNDARY = re.compile(r"[.!?…]+(?=\s+(?:[\"«“(\[0-9]|[^\W\d_]))")
-_LAST_TOKEN = re.compile(r"(\S+)$")
 # "А.А." / "J.R.": initials, which end no sentence when the surname follows them ("и А.А.
 # Токовинин"); after a surname they close a name ("Иванов И.И. Затем ...").
 _INITIALS = re.compile(r"(?:[^\W\d_]\.){1,2}[^\W\d_]")  # capitals (checked); the last period is the boundary
@@ -74,6 +73,7 @@ def sentences(paragraph: str) -> list[str]:
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a paragraph, surrounding white space left out."""
     spans = quotes(paragraph)
+    abbreviations = _abbreviations()
     result, start = [], 0
     for match in _BOUNDARY.finditer(paragraph):
         end = match.end()
@@ -82,19 +82,30 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
             continue
         if inside_quote(match.start(), spans):
             continue
-        token = _LAST_TOKEN.search(paragraph, start, match.start())
-        word = token.group(1).lower().lstrip("(«\"“") if token else ""
-        if word in _abbreviations() or (len(word) == 1 and word.isalpha()):
+        token, token_start = _last_token(paragraph, start, match.start())
+        word = token.lower().lstrip("(«\"“")
+        if word in abbreviations or (len(word) == 1 and word.isalpha()):
             continue
-        if token and (_DOTTED.fullmatch(token.group(1)) and token.group(1).islower()
-                      or _INITIALS.fullmatch(token.group(1)) and token.group(1).isupper()
-                      and not _after_surname(paragraph, start, token.start())):
+        if token and (_DOTTED.fullmatch(token) and token.islower()
+                      or _INITIALS.fullmatch(token) and token.isupper()
+                      and not _after_surname(paragraph, start, token_start)):
             continue
         result.append(_stripped(paragraph, start, end))
         start = end
     if paragraph[start:].strip():
         result.append(_stripped(paragraph, start, len(paragraph)))
     return result
+
+
+def _last_token(text: str, start: int, end: int) -> tuple[str, int]:
+    """The token that ends right at `end` and where it starts ("" when white space comes first):
+    rsplit reads from the end only, where a regex anchored at `end` scans from `start`."""
+    if end > start and text[end - 1] == "\n":
+        end -= 1  # as a regex's `$`, which also matches before a final newline
+    if end <= start or text[end - 1].isspace():
+        return "", end
+    token = text[start:end].rsplit(None, 1)[-1]
+    return token, end - len(token)
 
 
 def _after_surname(paragraph: str, start: int, position: int) -> bool:
@@ -106,11 +117,10 @@ def _after_surname(paragraph: str, start: int, position: int) -> bool:
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    segment = text[start:end]
+    left = segment.lstrip()
+    start += len(segment) - len(left)
+    return start, start + len(left.rstrip())
 
 
 def detect_language(language: str | None, paragraphs: list[str]) -> str | None:

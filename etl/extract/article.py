@@ -66,9 +66,7 @@ def _extract(text: str, url: str | None, selectors: dict) -> Article:
     root = _parse(text)
     page = metadata.PageMeta(root, text)
     # Place line, lead and date line are furniture to the body: read them first.
-    place = dateline_stage.stated_place(root)
-    lead = dateline_stage.stated_lead(root)
-    date_line = dateline_stage.marked_date_line(root)
+    place, lead, date_line = dateline_stage.page_statements(root)
     drop_junk(root)
     served_text_chars = content_stage.paragraph_chars(root)  # before any block is judged
     # Read before the furniture goes: captions and bylines are furniture for the body, but

@@ -14,22 +14,86 @@ from __future__ import annotations
 import json
 import re
 
+from lxml import etree
+
 _MAX_LENGTH = 100
-_XPATHS = (
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' p-location ')]",
-    "//*[@itemprop='contentLocation' or @itemprop='locationCreated']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' dateline ')]",
-)
+
+
+def page_statements(root) -> tuple[str | None, str | None, str | None]:
+    """(place, lead, date line) the page states, from one pass over its elements."""
+    marked = _Marked(root)
+    return _place(marked), _lead(marked), _date_line(marked)
 
 
 def stated_place(root) -> str | None:
     """The place text a parsed page (an lxml element tree) states for its article, or None."""
-    for xpath in _XPATHS:
-        for element in root.xpath(xpath):
+    return _place(_Marked(root))
+
+
+def stated_lead(root) -> str | None:
+    """The lead (standfirst) the page marks up for its article: microformats `p-summary` /
+    `entry-summary`, or a schema.org `description` element inside the article."""
+    return _lead(_Marked(root))
+
+
+def marked_date_line(root) -> str | None:
+    """The article's date line when the markup declares it as the article's date (a `time`
+    element of the h-entry or article with `datePublished` / `dt-published`): ISO day or None.
+    A bare date paragraph or a meta tag is not one."""
+    return _date_line(_Marked(root))
+
+
+# XPath's normalize-space() white space: what separates class names.
+_CLASS_SEPARATORS = re.compile(r"[ \t\r\n]+")
+
+
+def _has_class(css_class: str | None, name: str) -> bool:
+    return bool(css_class) and name in css_class and name in _CLASS_SEPARATORS.split(css_class)
+
+
+class _Marked:
+    """The elements the place, lead and date line are read from, in page order, found in one
+    pass over the tree (an XPath query per statement walks the whole tree each time and
+    costs several times as much)."""
+
+    def __init__(self, root):
+        self.place_classed, self.place_items, self.dateline_classed = [], [], []
+        self.summaries, self.entry_summaries, self.descriptions = [], [], []
+        self.times, self.jsonld = [], []
+        for el in root.iter(etree.Element):  # elements only, not comments
+            tag = el.tag
+            if tag == "time":
+                self.times.append(el)
+            elif tag == "script" and el.get("type") == "application/ld+json":
+                self.jsonld.append(el)
+            css_class, itemprop = el.get("class"), el.get("itemprop")
+            if css_class and ("p-" in css_class or "dateline" in css_class
+                              or "entry-summary" in css_class):  # most classes: none
+                if _has_class(css_class, "p-location"):
+                    self.place_classed.append(el)
+                if _has_class(css_class, "dateline"):
+                    self.dateline_classed.append(el)
+                if _has_class(css_class, "p-summary"):
+                    self.summaries.append(el)
+                if _has_class(css_class, "entry-summary"):
+                    self.entry_summaries.append(el)
+            if itemprop in ("contentLocation", "locationCreated"):
+                self.place_items.append(el)
+            elif itemprop == "description" and tag != "meta" and _within(el, "article"):
+                self.descriptions.append(el)
+
+
+def _within(el, tag: str) -> bool:
+    return any(ancestor.tag == tag for ancestor in el.iterancestors())
+
+
+def _place(marked: _Marked) -> str | None:
+    for elements in (marked.place_classed, marked.place_items, marked.dateline_classed):
+        for element in elements:
             text = _place_text(element)
             if text:
                 return text
-    return _json_ld_place(root)
+    return _json_ld_place(marked.jsonld)
 
 
 def _place_text(element) -> str | None:
@@ -41,8 +105,8 @@ def _place_text(element) -> str | None:
     return text if 1 < len(text) <= _MAX_LENGTH else None
 
 
-def _json_ld_place(root) -> str | None:
-    for script in root.xpath("//script[@type='application/ld+json']"):
+def _json_ld_place(scripts) -> str | None:
+    for script in scripts:
         try:
             data = json.loads(script.text or "")
         except ValueError:
@@ -59,39 +123,29 @@ def _json_ld_place(root) -> str | None:
     return None
 
 
-_LEAD_XPATHS = (
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' p-summary ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-summary ')]",
-    "//article//*[@itemprop='description' and not(self::meta)]",
-)
 _MAX_LEAD = 1500
 
 
-def stated_lead(root) -> str | None:
-    """The lead (standfirst) the page marks up for its article: microformats `p-summary` /
-    `entry-summary`, or a schema.org `description` element inside the article."""
-    for xpath in _LEAD_XPATHS:
-        for element in root.xpath(xpath):
+def _lead(marked: _Marked) -> str | None:
+    for elements in (marked.summaries, marked.entry_summaries, marked.descriptions):
+        for element in elements:
             text = re.sub(r"\s+", " ", "".join(element.itertext())).strip()
             if 20 <= len(text) <= _MAX_LEAD:
                 return text
     return None
 
 
-_DATE_LINE_XPATHS = (
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' h-entry ')]"
-    "//time[@itemprop='datePublished' or contains(concat(' ', normalize-space(@class), ' '), ' dt-published ')]",
-    "//article//time[@itemprop='datePublished']",
-)
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-def marked_date_line(root) -> str | None:
-    """The article's date line when the markup declares it as the article's date (a `time`
-    element of the h-entry or article with `datePublished` / `dt-published`): ISO day or None.
-    A bare date paragraph or a meta tag is not one."""
-    for xpath in _DATE_LINE_XPATHS:
-        for element in root.xpath(xpath):
+def _date_line(marked: _Marked) -> str | None:
+    in_entry = [el for el in marked.times
+                if (el.get("itemprop") == "datePublished" or _has_class(el.get("class"), "dt-published"))
+                and any(_has_class(a.get("class"), "h-entry") for a in el.iterancestors())]
+    in_article = [el for el in marked.times
+                  if el.get("itemprop") == "datePublished" and _within(el, "article")]
+    for elements in (in_entry, in_article):
+        for element in elements:
             match = _ISO_DAY.match((element.get("datetime") or "").strip())
             if match:
                 return match.group(0)

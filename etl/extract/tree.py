@@ -73,8 +73,9 @@ CONTENT_CLASS = re.compile(
 
 
 # C0 controls other than tab/newline/return are never text, and lxml refuses them in any
-# string set on the tree later.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# string set on the tree later. Deleted from the UTF-8 bytes, where these byte values stand
+# for these characters only (bytes.translate runs several times faster than a regex search).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)])
 
 
 # Han, kana: scripts written without spaces between words. A page holding any is marked so
@@ -96,9 +97,7 @@ def parse_html(text: str) -> etree._Element:
     # A plain etree parser: lxml.html's element classes cost a lookup per element visited.
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                               remove_blank_text=False, default_doctype=False)
-    if _CONTROL_CHARACTERS.search(text):
-        text = _CONTROL_CHARACTERS.sub("", text)
-    data = text.encode("utf-8", errors="replace")
+    data = text.encode("utf-8", errors="replace").translate(None, _CONTROL_BYTES)
     root = etree.fromstring(data, parser=parser) if data else None
     too_deep = any("Excessive depth" in error.message for error in parser.error_log)
     if root is None:

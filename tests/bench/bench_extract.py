@@ -353,7 +353,7 @@ def speed(corpus: str, pages: list[Page], rounds: int, best_setting: str | None)
 # The stages of our extract, by the function that runs each (module, name).
 STAGES = (
     ("decode", "decoding.py", "decode_html"), ("parse", "tree.py", "parse_html"),
-    ("page statements", "metadata.py", "__init__"), ("datelines", "dateline.py", "stated_place"),
+    ("page statements", "metadata.py", "__init__"), ("datelines", "dateline.py", "page_statements"),
     ("drop junk", "tree.py", "drop_junk"), ("headline candidates", "metadata.py",
                                              "headline_candidates"),
     ("date candidates", "dates.py", "date_candidates"),
