@@ -260,3 +260,34 @@ def test_a_data_table_inside_the_article_is_kept_a_row_a_line_a_layout_table_as_
                    f"</tr></table>")
     assert extract_article(layout, "https://example.org/old")\
         .body_paragraphs[:3] == [_prose(3), _prose(4), _prose(5)]
+
+
+def _article_body(inner: str) -> list[str]:
+    page = _page(f"<article><h1>A headline for the test page</h1>{inner}</article>")
+    return extract_article(page, "https://example.org/news/story.html").body_paragraphs
+
+
+def _paragraphs(*seeds: int) -> str:
+    return "".join(f"<p>{_prose(i)}</p>" for i in seeds)
+
+
+def test_an_inline_related_link_inside_the_article_is_not_body_text():
+    for cue in ("<strong>Related:</strong> ", "Read also: "):
+        body = _article_body(f"{_paragraphs(0, 1)}<p>{cue}<a href='/news/other.html'>Ministers agree on "
+                             f"a new budget plan</a></p>{_paragraphs(2, 3)}")
+        assert body == [_prose(i) for i in range(4)], cue
+
+
+def test_a_promotion_box_inside_the_article_is_not_body_text():
+    body = _article_body(f"{_paragraphs(0, 1)}<div class='promo-box'><p>Subscribe to our weekly newsletter "
+                         f"for the best analysis</p><a href='/subscribe'>Sign up</a></div>{_paragraphs(2, 3)}")
+    assert body == [_prose(i) for i in range(4)]
+
+
+def test_a_related_stories_box_and_the_comment_headers_after_the_article_are_not_body_text():
+    body = _article_body(f"{_paragraphs(0, 1, 2)}<aside class='related'><h4>Related stories</h4><ul>"
+                         f"<li><a href='/a'>Story one about things</a></li><li><a href='/b'>Story two about "
+                         f"other things</a></li></ul></aside>{_paragraphs(3)}"
+                         f"<h3 class='comments-title'>3 thoughts on “A headline”</h3>"
+                         f"<div class='comment-respond'><h3>Leave a Reply</h3></div>")
+    assert body == [_prose(i) for i in range(4)]
