@@ -30,10 +30,14 @@ def _role_patterns(language: str):
     after = re.compile(
         rf"(?P<name>{w.name}),\s+(?:(?:the|a)\s+)?(?:(?P<org>{w.acronym})\s+)?{role}"
         rf"(?:{w.role_links}(?P<org2>[^,;()]+?))?{w.role_after_end}")
+    if w.role_stems:  # the role is required: only sentences holding a role word are scanned
+        after = Prefiltered(after, w.role_stems)
     # "BISR experts Ivan Petrov and Anna Smirnova"
     plural = re.compile(
         rf"(?:(?P<org>{w.acronym})\s+)?(?P<role>{w.role_plural})(?:\s+(?:of|from)\s+(?:the\s+)?(?P<org2>{w.acronym}))?"
         rf"\s+(?P<names>{w.name}(?:{w.list_and}{w.name})*)")
+    if w.role_plural_stems:
+        plural = Prefiltered(plural, w.role_plural_stems)
     return before, after, plural
 
 

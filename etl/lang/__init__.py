@@ -61,7 +61,8 @@ class PeopleWords:
     name: str = r"(?!x)x"
     acronym: str = r"(?!x)x"
     org_run: str = r"(?!x)x"                # a capitalized organisation name ("the Eurasian Policy Institute")
-    role_stems: tuple[str, ...] = ()
+    role_stems: tuple[str, ...] = ()       # lower case; every `role` match holds one (a pre-filter)
+    role_plural_stems: tuple[str, ...] = ()  # lower case; every `role_plural` match holds one
     not_name: re.Pattern = re.compile(r"(?!x)x")
     org_after_name: re.Pattern = re.compile(r"(?!x)x")
     honorific_prefix: re.Pattern = re.compile(r"(?!x)x")

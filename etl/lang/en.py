@@ -107,6 +107,8 @@ _PEOPLE = PeopleWords(
           r"General|Honorary|Principal|Lead|Managing)[- ])*(?:" + _ROLE_HEADS + r")"),
     role_plural=r"(?:experts|analysts|researchers|scholars|fellows|specialists|representatives|staff members)",
     plural_singulars={"staff members": "staff member"},
+    role_plural_stems=("experts", "analysts", "researchers", "scholars", "fellows", "specialists",
+                       "representatives", "staff members"),
     # "Anna K. Petrova", "V.G.Shadursky", "N. G. Ochirova": a name in full or after initials
     name=rf"(?:{_NAME_WORD}(?: [A-Z]\.)? {_NAME_WORD}(?: {_NAME_WORD})?|(?:[A-Z]\.\s?){{1,2}}[A-Z][a-zà-ÿ’'-]{{2,}})",
     acronym=r"[A-Z][A-Z&]{1,9}",
