@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from etl import geo
 from etl.events import counts, dates, names, organizations, people, places, sessions
 from etl.events.kinds import ONLINE, SESSION_NOUN, TypeMention, event_type_mentions
-from etl.events.text import quotes, sentence_spans
+from etl.events.text import quotes, quotes_within, sentence_spans
 from etl.lang import pack
 
 
@@ -94,9 +94,10 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
         # Event-type nouns are found once per paragraph, then handed to their sentences.
         in_paragraph = sorted(event_type_mentions(paragraph, language), key=lambda m: m.start)
         starts = [m.start for m in in_paragraph]
-        for start, end in sentence_spans(paragraph):
+        paragraph_quotes = quotes(paragraph)
+        for start, end in sentence_spans(paragraph, paragraph_quotes):
             text = paragraph[start:end]
-            spans = quotes(text)
+            spans = quotes_within(paragraph_quotes, start, end) if paragraph_quotes else ()
             mentions = [TypeMention(m.type, m.start - start, m.end - start, m.text)
                         for m in in_paragraph[bisect_left(starts, start):bisect_left(starts, end)]]
             mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in spans)
