@@ -531,10 +531,18 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
     session_list: list[dict] = []
     online_parts = offline_parts = False
     speakers: list[people.Speaker] = []
-    known_names = people.page_names([context.title or ""] + [s.text for s in draft.sentences[:_REPORT_SENTENCES]],
-                                    context.pack) if context.pack.morphology is None else []
+    names_found: list[list[str]] = []
+
+    def known_names() -> list[str]:
+        """The page's full names, read only when a speech needs them (most sentences do not)."""
+        if not names_found:
+            names_found.append(people.page_names(
+                [context.title or ""] + [s.text for s in draft.sentences[:_REPORT_SENTENCES]], context.pack)
+                if context.pack.morphology is None else [])
+        return names_found[0]
+
     if context.title and context.pack.speech.search(context.title):  # "Vladimir Putin addressed the forum"
-        for name in people.speech_speakers(context.title, known_names, context.pack):
+        for name in people.speech_speakers(context.title, known_names(), context.pack):
             speakers.append(people.Speaker(name, None, None))
     for sentence in draft.sentences:  # transcript lines, however long the transcript
         if ":" in sentence.text[:160]:
@@ -563,13 +571,13 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
             named = [n for m in mentions for n in m.names]
             found = [p for p in with_roles if p.subject and not people.only_taking_part(sentence.text, p.name, context.pack)
                      and not people.before_passive_speaker(sentence.text, p.name, context.pack)]
-            spoken = people.speech_speakers(sentence.text, known_names, context.pack) \
+            spoken = people.speech_speakers(sentence.text, known_names(), context.pack) \
                 if context.pack.morphology is None else people.inflected_speech_speakers(sentence.text, context.pack)
             spoken = [n for n in spoken if not people.only_taking_part(sentence.text, n, context.pack)]
             if not spoken and not found and previous and context.pack.group_pronoun.search(sentence.text) \
                     and context.pack.participation.search(previous.text):
                 # "A, B and C took part. In their speeches they ...": the people it listed
-                spoken = people.named_people(previous.text, known_names, context.pack)
+                spoken = people.named_people(previous.text, known_names(), context.pack)
             if not spoken and not found and last_person and context.pack.subject_pronoun.search(sentence.text):
                 spoken = [last_person]  # "he told about ...": the person last named
             for name in spoken:
