@@ -240,7 +240,7 @@ def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], curren
     language = context.language
     chosen = None
     # Found once per sentence, not once per mention: long paragraphs hold many mentions.
-    session_nouns = _session_noun_spans(sentence, language) if drafts else ()
+    session_nouns = _session_noun_spans(sentence, language) if drafts and sentence.mentions else ()
     for mention in sentence.mentions:
         if any(start <= mention.start < end for start, end in session_nouns):
             continue
