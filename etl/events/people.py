@@ -119,7 +119,7 @@ def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
             after = words.org_after_name.match(sentence, m.end("name"))
             org = strip_article(clean_fragment(after.group("org"))) if after else None
         add(m.span("name"), Speaker(m.group("name"), _title_role(m.group("role")), org))
-    for m in role_after.finditer(sentence):
+    for m in role_after.finditer(sentence) if "," in sentence else ():  # "Name, Role": a comma first
         org = m.group("org") or (strip_article(clean_fragment(m.group("org2"))) if m.group("org2") else None)
         add(m.span("name"), Speaker(m.group("name"), _title_role(m.group("role")), org))
     return [speaker for _, speaker in sorted(found, key=lambda f: f[0])]
@@ -226,9 +226,13 @@ def page_names(texts: list[str], language_pack) -> list[str]:
     """Full names written on the page ("Vladimir Putin", "Anna K. Petrova"), in order: what a
     later "Mr Putin" refers to."""
     found: list[str] = []
+    trimmed: dict[str, str | None] = {}  # a page repeats its names: each run is trimmed once
     for text in texts:
         for match in language_pack.person_name.finditer(text):
-            name = _trim_name(_after_role_phrase(text, match), language_pack)
+            run = _after_role_phrase(text, match)
+            if run not in trimmed:
+                trimmed[run] = _trim_name(run, language_pack)
+            name = trimmed[run]
             if name and name not in found:
                 found.append(name)
     return found
