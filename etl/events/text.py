@@ -89,13 +89,14 @@ def sentence_spans(paragraph: str, spans: tuple[Quote, ...] | None = None) -> li
         following = paragraph[end:end + 2].lstrip()[:1]
         if following.isalpha() and not following.isupper():
             continue
-        if inside_quote(match.start(), spans):
+        if spans and inside_quote(match.start(), spans):
             continue
         token, token_start = _last_token(paragraph, start, match.start())
         word = token.lower().lstrip("(«\"“")
         if word in abbreviations or (len(word) == 1 and word.isalpha()):
             continue
-        if token and (_DOTTED.fullmatch(token) and token.islower()
+        # Both shapes hold an inner period.
+        if "." in token and (_DOTTED.fullmatch(token) and token.islower()
                       or _INITIALS.fullmatch(token) and token.isupper()
                       and not _after_surname(paragraph, start, token_start)):
             continue
