@@ -205,7 +205,7 @@ class LanguagePack:
     subject_verb: re.Pattern = re.compile(r"(?!x)x")  # "провел": the organiser is the subject before it
     speech: Prefiltered = NEVER             # verbs of speaking at the event (group "verb")
     subject_pronoun: re.Pattern = re.compile(r"(?!x)x")  # "he", "она": the person last named
-    speaker_list: re.Pattern = re.compile(r"(?!x)x")  # "opened by", "speakers were:": the names that follow
+    speaker_list: re.Pattern | Prefiltered = re.compile(r"(?!x)x")  # "opened by", "speakers were:": the names that follow
     said_after: re.Pattern = re.compile(r"(?!x)x")  # "..., said Mr Putin": the speaker after the verb
     outside_event: Prefiltered = NEVER      # words said elsewhere: to journalists, at a news conference
     honorific: re.Pattern = re.compile(r"(?!x)x")   # "Mr Putin" (group "surname")
