@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from etl.events.text import lowered_text
-from etl.lang import pack
+from etl.lang import first_chars, pack
 
 
 @dataclass(frozen=True)
@@ -25,55 +25,9 @@ def _event_pattern(language: str) -> re.Pattern:
     # most word starts before the long alternation is tried.
     types = pack(language).event_types
     alternatives = "(?:" + "|".join(f"(?P<t{i}>{p})" for i, (_, p) in enumerate(types)) + ")"
-    first = _first_letters(alternatives)
+    first = first_chars(alternatives)
     ahead = "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])" if first else ""
     return re.compile(r"(?<![\w-])" + ahead + alternatives + r"(?!\w)")
-
-
-def _first_letters(pattern: str) -> set[str] | None:
-    """The characters every match of `pattern` begins with; None when they cannot be told
-    (a class, a flag, an empty match): then no look-ahead is added."""
-    from re import _constants as sre, _parser
-
-    def first(items) -> tuple[set[str], bool] | None:  # (first characters, may match empty)
-        chars: set[str] = set()
-        for op, av in items:
-            if op is sre.LITERAL:
-                return chars | {chr(av)}, False
-            if op is sre.IN:
-                if not all(o is sre.LITERAL for o, _ in av):
-                    return None
-                return chars | {chr(a) for _, a in av}, False
-            if op is sre.SUBPATTERN:
-                if av[1] or av[2]:
-                    return None  # inline flags
-                inner = first(av[3])
-            elif op is sre.BRANCH:
-                inner = [first(b) for b in av[1]]
-                if any(b is None for b in inner):
-                    return None
-                inner = (set().union(*(b[0] for b in inner)), any(b[1] for b in inner))
-            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-                inner = first(av[2])
-                if inner is not None and av[0] == 0:
-                    inner = (inner[0], True)
-            else:
-                return None
-            if inner is None:
-                return None
-            chars |= inner[0]
-            if not inner[1]:
-                return chars, False
-        return chars, True
-
-    try:
-        parsed = _parser.parse(pattern)
-    except re.error:
-        return None
-    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
-        return None
-    found = first(list(parsed))
-    return found[0] if found is not None and not found[1] else None
 
 
 def event_type_mentions(text: str, language: str) -> list[TypeMention]:

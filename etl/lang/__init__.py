@@ -24,13 +24,74 @@ def lowered_text(text: str) -> str:
     return text.lower()
 
 
+def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
+    """The characters every match of `pattern` begins with (as the pattern reads them, under its
+    own flags); None when they cannot be told (a class of categories, an inline flag, a pattern
+    that may match nothing)."""
+    from re import _constants as sre, _parser
+
+    def first(items) -> tuple[set[str], bool] | None:  # (first characters, may match empty)
+        chars: set[str] = set()
+        for op, av in items:
+            if op is sre.LITERAL:
+                return chars | {chr(av)}, False
+            if op is sre.IN:
+                if not all(o is sre.LITERAL for o, _ in av):
+                    return None
+                return chars | {chr(a) for _, a in av}, False
+            if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+                continue  # zero-width: the next item reads the first character
+            if op is sre.SUBPATTERN:
+                if av[1] or av[2]:
+                    return None  # inline flags
+                inner = first(av[3])
+            elif op is sre.BRANCH:
+                inner = [first(b) for b in av[1]]
+                if any(b is None for b in inner):
+                    return None
+                inner = (set().union(*(b[0] for b in inner)), any(b[1] for b in inner))
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+                inner = first(av[2])
+                if inner is not None and av[0] == 0:
+                    inner = (inner[0], True)
+            else:
+                return None
+            if inner is None:
+                return None
+            chars |= inner[0]
+            if not inner[1]:
+                return chars, False
+        return chars, True
+
+    try:
+        parsed = _parser.parse(pattern, flags)
+    except re.error:
+        return None
+    found = first(list(parsed))
+    return found[0] if found is not None and not found[1] else None
+
+
+def with_first_chars(pattern: re.Pattern) -> re.Pattern:
+    """The same pattern behind a look-ahead for the characters its matches begin with: Python's
+    engine then rejects most positions with one test instead of trying every alternative of a
+    long alternation. Matches, groups and flags are unchanged."""
+    chars = first_chars(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str) else None
+    if not chars:
+        return pattern
+    ahead = "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
+    try:
+        return re.compile(ahead + pattern.pattern, pattern.flags)
+    except re.error:  # e.g. global inline flags, which must open the pattern
+        return pattern
+
+
 class Prefiltered:
     """A compiled pattern behind a cheap substring test: the regex only runs on text that holds
     one of `stems` (lower case). Most sentences hold none, and Python's regex engine is slow
-    on long case-insensitive alternations."""
+    on long case-insensitive alternations (a look-ahead for their first characters helps too)."""
 
     def __init__(self, pattern: re.Pattern, stems: tuple[str, ...]):
-        self.pattern = pattern
+        self.pattern = with_first_chars(pattern)
         self.stems = stems
 
     def _may_match(self, text: str) -> bool:
