@@ -20,7 +20,8 @@ def test_first_chars_of_simple_shapes():
     assert first_chars(r"[ab]c|d") == {"a", "b", "d"}
     assert first_chars(r"(?:x)?") is None          # may match nothing
     assert first_chars(r"\w+") is None             # a category: unknown
-    assert first_chars(r"(?i:said)") is None       # an inline flag
+    assert first_chars(r"(?i:said)") is None       # case-insensitive: only `with_first_chars` reads it
+    assert first_chars(r"[A-C]x") == {"A", "B", "C"}
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
@@ -41,3 +42,15 @@ def test_lookahead_is_added_and_case_insensitive_patterns_keep_their_flags():
     assert fast.pattern != pattern.pattern and fast.flags == pattern.flags
     assert fast.search("He SAID so").span() == (3, 7)
     assert fast.search("nothing here") is None
+
+
+def test_case_insensitive_part_and_speaker_patterns_keep_their_matches():
+    from etl.events.people import _role_patterns
+
+    pattern = re.compile(r"(?:(?P<org>[A-Z]{2,5})\s+)?\b(?P<role>(?i:director|head))\s+(?P<name>[A-Z][a-z]+)")
+    fast = with_first_chars(pattern)
+    assert fast.pattern != pattern.pattern
+    for text in ["BISR DIRECTOR Oleg", "the head Anna", "BISR Director Oleg Makarov", "director x"]:
+        assert [m.groupdict() for m in fast.finditer(text)] == [m.groupdict() for m in pattern.finditer(text)]
+    for speaker_pattern in _role_patterns("en"):
+        assert speaker_pattern.pattern.pattern.startswith("(?=")

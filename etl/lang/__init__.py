@@ -28,59 +28,78 @@ def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
     """The characters every match of `pattern` begins with (as the pattern reads them, under its
     own flags); None when they cannot be told (a class of categories, an inline flag, a pattern
     that may match nothing)."""
+    found = _first_chars(pattern, flags)
+    return found[0] if found is not None and not found[1] else None
+
+
+def _first_chars(pattern: str, flags: int) -> tuple[set[str], set[str]] | None:
+    """(characters read as written, characters read case-insensitively by an inline `(?i:...)`)."""
     from re import _constants as sre, _parser
 
-    def first(items) -> tuple[set[str], bool] | None:  # (first characters, may match empty)
+    def first(items, folded: bool):  # (as written, case-insensitive, may match empty) or None
         chars: set[str] = set()
+        folded_chars: set[str] = set()
+        into = folded_chars if folded else chars
         for op, av in items:
             if op is sre.LITERAL:
-                return chars | {chr(av)}, False
+                into.add(chr(av))
+                return chars, folded_chars, False
             if op is sre.IN:
-                if not all(o is sre.LITERAL for o, _ in av):
-                    return None
-                return chars | {chr(a) for _, a in av}, False
+                for o, a in av:
+                    if o is sre.LITERAL:
+                        into.add(chr(a))
+                    elif o is sre.RANGE and a[1] - a[0] <= 512:
+                        into.update(chr(c) for c in range(a[0], a[1] + 1))
+                    else:
+                        return None
+                return chars, folded_chars, False
             if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
                 continue  # zero-width: the next item reads the first character
             if op is sre.SUBPATTERN:
-                if av[1] or av[2]:
-                    return None  # inline flags
-                inner = first(av[3])
+                if av[2] or av[1] not in (0, re.IGNORECASE):
+                    return None  # flags other than a case-insensitive part
+                inner = first(av[3], folded or bool(av[1]))
+                inner = None if inner is None else [inner]
             elif op is sre.BRANCH:
-                inner = [first(b) for b in av[1]]
+                inner = [first(b, folded) for b in av[1]]
                 if any(b is None for b in inner):
                     return None
-                inner = (set().union(*(b[0] for b in inner)), any(b[1] for b in inner))
             elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-                inner = first(av[2])
-                if inner is not None and av[0] == 0:
-                    inner = (inner[0], True)
+                inner = first(av[2], folded)
+                inner = None if inner is None else [(inner[0], inner[1], inner[2] or av[0] == 0)]
             else:
                 return None
             if inner is None:
                 return None
-            chars |= inner[0]
-            if not inner[1]:
-                return chars, False
-        return chars, True
+            for cs, ci, _ in inner:
+                chars |= cs
+                folded_chars |= ci
+            if not any(n for _, _, n in inner):
+                return chars, folded_chars, False
+        return chars, folded_chars, True
 
     try:
         parsed = _parser.parse(pattern, flags)
     except re.error:
         return None
-    found = first(list(parsed))
-    return found[0] if found is not None and not found[1] else None
+    found = first(list(parsed), False)
+    if found is None or found[2] or not (found[0] or found[1]):
+        return None
+    return found[0], found[1]
 
 
 def with_first_chars(pattern: re.Pattern) -> re.Pattern:
     """The same pattern behind a look-ahead for the characters its matches begin with: Python's
     engine then rejects most positions with one test instead of trying every alternative of a
     long alternation. Matches, groups and flags are unchanged."""
-    chars = first_chars(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str) else None
-    if not chars:
+    found = _first_chars(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str) else None
+    if found is None:
         return pattern
-    ahead = "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
+    written, folded = found
+    parts = (["[" + "".join(re.escape(c) for c in sorted(written)) + "]"] if written else []) + \
+        (["(?i:[" + "".join(re.escape(c) for c in sorted(folded)) + "])"] if folded else [])
     try:
-        return re.compile(ahead + pattern.pattern, pattern.flags)
+        return re.compile("(?=" + "|".join(parts) + ")" + pattern.pattern, pattern.flags)
     except re.error:  # e.g. global inline flags, which must open the pattern
         return pattern
 
