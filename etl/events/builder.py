@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from etl import geo
 from etl.events import counts, dates, names, organizations, people, places, sessions
 from etl.events.kinds import ONLINE, SESSION_NOUN, TypeMention, event_type_mentions
-from etl.events.text import quotes, sentence_spans
+from etl.events.text import quotes, quotes_within, sentence_spans
 from etl.lang import pack
 
 
@@ -94,9 +94,10 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
         # Event-type nouns are found once per paragraph, then handed to their sentences.
         in_paragraph = sorted(event_type_mentions(paragraph, language), key=lambda m: m.start)
         starts = [m.start for m in in_paragraph]
-        for start, end in sentence_spans(paragraph):
+        paragraph_quotes = quotes(paragraph)
+        for start, end in sentence_spans(paragraph, paragraph_quotes):
             text = paragraph[start:end]
-            spans = quotes(text)
+            spans = quotes_within(paragraph_quotes, start, end) if paragraph_quotes else ()
             mentions = [TypeMention(m.type, m.start - start, m.end - start, m.text)
                         for m in in_paragraph[bisect_left(starts, start):bisect_left(starts, end)]]
             mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in spans)
@@ -239,7 +240,7 @@ def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], curren
     language = context.language
     chosen = None
     # Found once per sentence, not once per mention: long paragraphs hold many mentions.
-    session_nouns = _session_noun_spans(sentence, language) if drafts else ()
+    session_nouns = _session_noun_spans(sentence, language) if drafts and sentence.mentions else ()
     for mention in sentence.mentions:
         if any(start <= mention.start < end for start, end in session_nouns):
             continue
@@ -530,10 +531,18 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
     session_list: list[dict] = []
     online_parts = offline_parts = False
     speakers: list[people.Speaker] = []
-    known_names = people.page_names([context.title or ""] + [s.text for s in draft.sentences[:_REPORT_SENTENCES]],
-                                    context.pack) if context.pack.morphology is None else []
+    names_found: list[list[str]] = []
+
+    def known_names() -> list[str]:
+        """The page's full names, read only when a speech needs them (most sentences do not)."""
+        if not names_found:
+            names_found.append(people.page_names(
+                [context.title or ""] + [s.text for s in draft.sentences[:_REPORT_SENTENCES]], context.pack)
+                if context.pack.morphology is None else [])
+        return names_found[0]
+
     if context.title and context.pack.speech.search(context.title):  # "Vladimir Putin addressed the forum"
-        for name in people.speech_speakers(context.title, known_names, context.pack):
+        for name in people.speech_speakers(context.title, known_names(), context.pack):
             speakers.append(people.Speaker(name, None, None))
     for sentence in draft.sentences:  # transcript lines, however long the transcript
         if ":" in sentence.text[:160]:
@@ -562,13 +571,13 @@ def _finish(draft: EventDraft, position: int, context: Context) -> dict:
             named = [n for m in mentions for n in m.names]
             found = [p for p in with_roles if p.subject and not people.only_taking_part(sentence.text, p.name, context.pack)
                      and not people.before_passive_speaker(sentence.text, p.name, context.pack)]
-            spoken = people.speech_speakers(sentence.text, known_names, context.pack) \
+            spoken = people.speech_speakers(sentence.text, known_names(), context.pack) \
                 if context.pack.morphology is None else people.inflected_speech_speakers(sentence.text, context.pack)
             spoken = [n for n in spoken if not people.only_taking_part(sentence.text, n, context.pack)]
             if not spoken and not found and previous and context.pack.group_pronoun.search(sentence.text) \
                     and context.pack.participation.search(previous.text):
                 # "A, B and C took part. In their speeches they ...": the people it listed
-                spoken = people.named_people(previous.text, known_names, context.pack)
+                spoken = people.named_people(previous.text, known_names(), context.pack)
             if not spoken and not found and last_person and context.pack.subject_pronoun.search(sentence.text):
                 spoken = [last_person]  # "he told about ...": the person last named
             for name in spoken:

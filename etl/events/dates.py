@@ -16,6 +16,7 @@ from etl.lang import pack
 
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]|\.\d)")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,9 @@ def find_dates(text: str, language: str, default_year: int | None,
         return []
     months = language_pack.months
     taken: list[tuple[int, int]] = []
-    for pattern in language_pack.date_patterns:  # day first: d1 [- d2] month1 [year1] [- d3 month2] [year]
+    # Every written date holds a digit; most sentences hold none (only relative days remain).
+    written = _DIGIT.search(text) is not None
+    for pattern in language_pack.date_patterns if written else ():  # day first: d1 [- d2] month1 [year1] [- d3 month2] [year]
         for m in pattern.finditer(text):
             if pattern.groupindex:  # named groups: any order of day, month and year
                 g = m.groupdict()
@@ -68,7 +71,7 @@ def find_dates(text: str, language: str, default_year: int | None,
                 parts = (year, month1, int(d1), month1, int(d2 or d1))
             found.append((m.start(), parts))
             taken.append(m.span())
-    if language_pack.month_first is not None:  # month1 day1 [- [month2] day2] [year]
+    if written and language_pack.month_first is not None:  # month1 day1 [- [month2] day2] [year]
         for m in language_pack.month_first.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
@@ -76,10 +79,10 @@ def find_dates(text: str, language: str, default_year: int | None,
             month1 = months[mon1.rstrip(".").lower()]
             month2 = months[mon2.rstrip(".").lower()] if mon2 else month1
             found.append((m.start(), (year, month1, int(d1), month2, int(d2 or d1))))
-    for m in _NUMERIC.finditer(text):
+    for m in _NUMERIC.finditer(text) if written else ():
         day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
         found.append((m.start(), (year, month, day, month, day)))
-    for m in _ISO.finditer(text):
+    for m in _ISO.finditer(text) if written else ():
         year, month, day = m.group(1), int(m.group(2)), int(m.group(3))
         found.append((m.start(), (year, month, day, month, day)))
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from etl.events.text import lowered_text
-from etl.lang import pack
+from etl.lang import first_chars, pack
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,13 @@ class TypeMention:
 @functools.cache
 def _event_pattern(language: str) -> re.Pattern:
     # Matched on lower-cased text, whole words only: the leading look-behind rejects positions
-    # inside words at once, which keeps this long alternation cheap.
+    # inside words at once, and a look-ahead for the letters a type noun can begin with rejects
+    # most word starts before the long alternation is tried.
     types = pack(language).event_types
-    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<t{i}>{p})" for i, (_, p) in enumerate(types)) + r")(?!\w)")
+    alternatives = "(?:" + "|".join(f"(?P<t{i}>{p})" for i, (_, p) in enumerate(types)) + ")"
+    first = first_chars(alternatives)
+    ahead = "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])" if first else ""
+    return re.compile(r"(?<![\w-])" + ahead + alternatives + r"(?!\w)")
 
 
 def event_type_mentions(text: str, language: str) -> list[TypeMention]:

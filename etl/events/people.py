@@ -30,10 +30,14 @@ def _role_patterns(language: str):
     after = re.compile(
         rf"(?P<name>{w.name}),\s+(?:(?:the|a)\s+)?(?:(?P<org>{w.acronym})\s+)?{role}"
         rf"(?:{w.role_links}(?P<org2>[^,;()]+?))?{w.role_after_end}")
+    if w.role_stems:  # the role is required: only sentences holding a role word are scanned
+        after = Prefiltered(after, w.role_stems)
     # "BISR experts Ivan Petrov and Anna Smirnova"
     plural = re.compile(
         rf"(?:(?P<org>{w.acronym})\s+)?(?P<role>{w.role_plural})(?:\s+(?:of|from)\s+(?:the\s+)?(?P<org2>{w.acronym}))?"
         rf"\s+(?P<names>{w.name}(?:{w.list_and}{w.name})*)")
+    if w.role_plural_stems:
+        plural = Prefiltered(plural, w.role_plural_stems)
     return before, after, plural
 
 
@@ -115,7 +119,7 @@ def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
             after = words.org_after_name.match(sentence, m.end("name"))
             org = strip_article(clean_fragment(after.group("org"))) if after else None
         add(m.span("name"), Speaker(m.group("name"), _title_role(m.group("role")), org))
-    for m in role_after.finditer(sentence):
+    for m in role_after.finditer(sentence) if "," in sentence else ():  # "Name, Role": a comma first
         org = m.group("org") or (strip_article(clean_fragment(m.group("org2"))) if m.group("org2") else None)
         add(m.span("name"), Speaker(m.group("name"), _title_role(m.group("role")), org))
     return [speaker for _, speaker in sorted(found, key=lambda f: f[0])]
@@ -222,9 +226,13 @@ def page_names(texts: list[str], language_pack) -> list[str]:
     """Full names written on the page ("Vladimir Putin", "Anna K. Petrova"), in order: what a
     later "Mr Putin" refers to."""
     found: list[str] = []
+    trimmed: dict[str, str | None] = {}  # a page repeats its names: each run is trimmed once
     for text in texts:
         for match in language_pack.person_name.finditer(text):
-            name = _trim_name(_after_role_phrase(text, match), language_pack)
+            run = _after_role_phrase(text, match)
+            if run not in trimmed:
+                trimmed[run] = _trim_name(run, language_pack)
+            name = trimmed[run]
             if name and name not in found:
                 found.append(name)
     return found

@@ -61,6 +61,13 @@ def quotes(text: str) -> tuple[Quote, ...]:
     return tuple(found)
 
 
+def quotes_within(spans: tuple[Quote, ...], start: int, end: int) -> tuple[Quote, ...]:
+    """The paragraph's quotes that lie in its sentence [start, end), offsets from the sentence's
+    start: what `quotes` finds in the sentence itself, since no sentence ends inside a quote and
+    a quote ends at its first closing mark."""
+    return tuple(Quote(q.start - start, q.end - start, q.text) for q in spans if start <= q.start and q.end <= end)
+
+
 def inside_quote(position: int, spans: list[Quote]) -> bool:
     return any(q.start <= position < q.end for q in spans)
 
@@ -70,9 +77,11 @@ def sentences(paragraph: str) -> list[str]:
     return [paragraph[start:end] for start, end in sentence_spans(paragraph)]
 
 
-def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a paragraph, surrounding white space left out."""
-    spans = quotes(paragraph)
+def sentence_spans(paragraph: str, spans: tuple[Quote, ...] | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph, surrounding white space left out. `spans`:
+    the paragraph's quotes, when the caller has them already."""
+    if spans is None:
+        spans = quotes(paragraph)
     abbreviations = _abbreviations()
     result, start = [], 0
     for match in _BOUNDARY.finditer(paragraph):
@@ -80,13 +89,14 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         following = paragraph[end:end + 2].lstrip()[:1]
         if following.isalpha() and not following.isupper():
             continue
-        if inside_quote(match.start(), spans):
+        if spans and inside_quote(match.start(), spans):
             continue
         token, token_start = _last_token(paragraph, start, match.start())
         word = token.lower().lstrip("(«\"“")
         if word in abbreviations or (len(word) == 1 and word.isalpha()):
             continue
-        if token and (_DOTTED.fullmatch(token) and token.islower()
+        # Both shapes hold an inner period.
+        if "." in token and (_DOTTED.fullmatch(token) and token.islower()
                       or _INITIALS.fullmatch(token) and token.isupper()
                       and not _after_surname(paragraph, start, token_start)):
             continue

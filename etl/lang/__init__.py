@@ -24,13 +24,93 @@ def lowered_text(text: str) -> str:
     return text.lower()
 
 
+def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
+    """The characters every match of `pattern` begins with (as the pattern reads them, under its
+    own flags); None when they cannot be told (a class of categories, an inline flag, a pattern
+    that may match nothing)."""
+    found = _first_chars(pattern, flags)
+    return found[0] if found is not None and not found[1] else None
+
+
+def _first_chars(pattern: str, flags: int) -> tuple[set[str], set[str]] | None:
+    """(characters read as written, characters read case-insensitively by an inline `(?i:...)`)."""
+    from re import _constants as sre, _parser
+
+    def first(items, folded: bool):  # (as written, case-insensitive, may match empty) or None
+        chars: set[str] = set()
+        folded_chars: set[str] = set()
+        into = folded_chars if folded else chars
+        for op, av in items:
+            if op is sre.LITERAL:
+                into.add(chr(av))
+                return chars, folded_chars, False
+            if op is sre.IN:
+                for o, a in av:
+                    if o is sre.LITERAL:
+                        into.add(chr(a))
+                    elif o is sre.RANGE and a[1] - a[0] <= 512:
+                        into.update(chr(c) for c in range(a[0], a[1] + 1))
+                    else:
+                        return None
+                return chars, folded_chars, False
+            if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+                continue  # zero-width: the next item reads the first character
+            if op is sre.SUBPATTERN:
+                if av[2] or av[1] not in (0, re.IGNORECASE):
+                    return None  # flags other than a case-insensitive part
+                inner = first(av[3], folded or bool(av[1]))
+                inner = None if inner is None else [inner]
+            elif op is sre.BRANCH:
+                inner = [first(b, folded) for b in av[1]]
+                if any(b is None for b in inner):
+                    return None
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+                inner = first(av[2], folded)
+                inner = None if inner is None else [(inner[0], inner[1], inner[2] or av[0] == 0)]
+            else:
+                return None
+            if inner is None:
+                return None
+            for cs, ci, _ in inner:
+                chars |= cs
+                folded_chars |= ci
+            if not any(n for _, _, n in inner):
+                return chars, folded_chars, False
+        return chars, folded_chars, True
+
+    try:
+        parsed = _parser.parse(pattern, flags)
+    except re.error:
+        return None
+    found = first(list(parsed), False)
+    if found is None or found[2] or not (found[0] or found[1]):
+        return None
+    return found[0], found[1]
+
+
+def with_first_chars(pattern: re.Pattern) -> re.Pattern:
+    """The same pattern behind a look-ahead for the characters its matches begin with: Python's
+    engine then rejects most positions with one test instead of trying every alternative of a
+    long alternation. Matches, groups and flags are unchanged."""
+    found = _first_chars(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str) else None
+    if found is None:
+        return pattern
+    written, folded = found
+    parts = (["[" + "".join(re.escape(c) for c in sorted(written)) + "]"] if written else []) + \
+        (["(?i:[" + "".join(re.escape(c) for c in sorted(folded)) + "])"] if folded else [])
+    try:
+        return re.compile("(?=" + "|".join(parts) + ")" + pattern.pattern, pattern.flags)
+    except re.error:  # e.g. global inline flags, which must open the pattern
+        return pattern
+
+
 class Prefiltered:
     """A compiled pattern behind a cheap substring test: the regex only runs on text that holds
     one of `stems` (lower case). Most sentences hold none, and Python's regex engine is slow
-    on long case-insensitive alternations."""
+    on long case-insensitive alternations (a look-ahead for their first characters helps too)."""
 
     def __init__(self, pattern: re.Pattern, stems: tuple[str, ...]):
-        self.pattern = pattern
+        self.pattern = with_first_chars(pattern)
         self.stems = stems
 
     def _may_match(self, text: str) -> bool:
@@ -61,7 +141,8 @@ class PeopleWords:
     name: str = r"(?!x)x"
     acronym: str = r"(?!x)x"
     org_run: str = r"(?!x)x"                # a capitalized organisation name ("the Eurasian Policy Institute")
-    role_stems: tuple[str, ...] = ()
+    role_stems: tuple[str, ...] = ()       # lower case; every `role` match holds one (a pre-filter)
+    role_plural_stems: tuple[str, ...] = ()  # lower case; every `role_plural` match holds one
     not_name: re.Pattern = re.compile(r"(?!x)x")
     org_after_name: re.Pattern = re.compile(r"(?!x)x")
     honorific_prefix: re.Pattern = re.compile(r"(?!x)x")
@@ -204,7 +285,7 @@ class LanguagePack:
     subject_verb: re.Pattern = re.compile(r"(?!x)x")  # "провел": the organiser is the subject before it
     speech: Prefiltered = NEVER             # verbs of speaking at the event (group "verb")
     subject_pronoun: re.Pattern = re.compile(r"(?!x)x")  # "he", "она": the person last named
-    speaker_list: re.Pattern = re.compile(r"(?!x)x")  # "opened by", "speakers were:": the names that follow
+    speaker_list: re.Pattern | Prefiltered = re.compile(r"(?!x)x")  # "opened by", "speakers were:": the names that follow
     said_after: re.Pattern = re.compile(r"(?!x)x")  # "..., said Mr Putin": the speaker after the verb
     outside_event: Prefiltered = NEVER      # words said elsewhere: to journalists, at a news conference
     honorific: re.Pattern = re.compile(r"(?!x)x")   # "Mr Putin" (group "surname")

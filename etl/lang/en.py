@@ -107,6 +107,8 @@ _PEOPLE = PeopleWords(
           r"General|Honorary|Principal|Lead|Managing)[- ])*(?:" + _ROLE_HEADS + r")"),
     role_plural=r"(?:experts|analysts|researchers|scholars|fellows|specialists|representatives|staff members)",
     plural_singulars={"staff members": "staff member"},
+    role_plural_stems=("experts", "analysts", "researchers", "scholars", "fellows", "specialists",
+                       "representatives", "staff members"),
     # "Anna K. Petrova", "V.G.Shadursky", "N. G. Ochirova": a name in full or after initials
     name=rf"(?:{_NAME_WORD}(?: [A-Z]\.)? {_NAME_WORD}(?: {_NAME_WORD})?|(?:[A-Z]\.\s?){{1,2}}[A-Z][a-zà-ÿ’'-]{{2,}})",
     acronym=r"[A-Z][A-Z&]{1,9}",
@@ -322,9 +324,10 @@ PACK = LanguagePack(
          "report", "deliver", "remark", "brief", "inform", "welcom", "opened", "moderat", "chair", "thank",
          "underlin", "added", "explain", "highlight", "urged", "called", "propos", "announc", "express",
          "present", "recall", "stated", "floor", "read out", "comment", "declar", "outlin", "shared", "assur", "prais")),
-    speaker_list=re.compile(r"\b(?:(?:opened|moderated|chaired|addressed|welcomed|greeted|read out|delivered|presented)\s+by|speakers?\s+(?:[\w-]+\s+){0,4}?"
-                            r"(?:were|was|included|included:)|(?:keynote|welcome|opening)\s+(?:speech|remarks|address)"
-                            r"(?:es)?\s+(?:were|was)\s+(?:made|delivered|given)\s+by)[:\s]", re.IGNORECASE),
+    speaker_list=Prefiltered(re.compile(
+        r"\b(?:(?:opened|moderated|chaired|addressed|welcomed|greeted|read out|delivered|presented)\s+by|speakers?\s+(?:[\w-]+\s+){0,4}?"
+        r"(?:were|was|included|included:)|(?:keynote|welcome|opening)\s+(?:speech|remarks|address)"
+        r"(?:es)?\s+(?:were|was)\s+(?:made|delivered|given)\s+by)[:\s]", re.IGNORECASE), ("by", "speaker")),
     said_after=re.compile(r"^\s*(?:said|says|noted|stressed|added|told|remarked|explained)\s+$", _I),
     group_pronoun=re.compile(r"\b(?:[Tt]hey|[Tt]heir\s+(?:speeches|reports|presentations))\b"),
     participation=Prefiltered(re.compile(r"\b(?:took|take|taking|takes)\s+part\b|\bparticipated\b|\battended\b"
