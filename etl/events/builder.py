@@ -104,6 +104,9 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
                         or _names_its_event(m, spans)]
             all_sentences.append(Sentence(text, len(all_sentences), mentions, spans, language))
 
+    # Before the events are drafted: a page that reports no gathering needs none of that work.
+    if _reports_no_gathering(title, all_sentences, context):
+        return []
     drafts: list[EventDraft] = []
     current: EventDraft | None = None
     pending: list[Sentence] = []  # sentences before the first event
@@ -119,8 +122,6 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
                 pending = []
             current.sentences.append(sentence)
 
-    if _reports_no_gathering(title, all_sentences, context):
-        return []
     title_event = _title_event(title, context)
     digest = _digest(drafts, context) if title_event is None else []
     if digest:
