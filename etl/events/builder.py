@@ -90,23 +90,32 @@ class Context:
 def build_events(title: str | None, paragraphs: list[str], context: Context) -> list[dict]:
     language = context.language
     all_sentences = []
+    split = []  # (paragraph, its quotes, its sentences' spans)
     for paragraph in paragraphs:
+        paragraph_quotes = quotes(paragraph)
+        spans = sentence_spans(paragraph, paragraph_quotes)
+        split.append((paragraph, paragraph_quotes, spans))
+        for start, end in spans:
+            inner = quotes_within(paragraph_quotes, start, end) if paragraph_quotes else ()
+            all_sentences.append(Sentence(paragraph[start:end], len(all_sentences), [], inner, language))
+    # Before event nouns are looked for and events drafted: a page that reports no gathering
+    # (it reads the sentences' words only) needs none of that work.
+    if _reports_no_gathering(title, all_sentences, context):
+        return []
+    sentence_iter = iter(all_sentences)
+    for paragraph, paragraph_quotes, spans in split:
         # Event-type nouns are found once per paragraph, then handed to their sentences.
         in_paragraph = sorted(event_type_mentions(paragraph, language), key=lambda m: m.start)
         starts = [m.start for m in in_paragraph]
-        paragraph_quotes = quotes(paragraph)
-        for start, end in sentence_spans(paragraph, paragraph_quotes):
-            text = paragraph[start:end]
-            spans = quotes_within(paragraph_quotes, start, end) if paragraph_quotes else ()
+        for start, end in spans:
+            sentence = next(sentence_iter)
+            if not in_paragraph:
+                continue
             mentions = [TypeMention(m.type, m.start - start, m.end - start, m.text)
                         for m in in_paragraph[bisect_left(starts, start):bisect_left(starts, end)]]
-            mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in spans)
-                        or _names_its_event(m, spans)]
-            all_sentences.append(Sentence(text, len(all_sentences), mentions, spans, language))
+            sentence.mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in sentence.quotes)
+                                 or _names_its_event(m, sentence.quotes)]
 
-    # Before the events are drafted: a page that reports no gathering needs none of that work.
-    if _reports_no_gathering(title, all_sentences, context):
-        return []
     drafts: list[EventDraft] = []
     current: EventDraft | None = None
     pending: list[Sentence] = []  # sentences before the first event
@@ -232,8 +241,9 @@ _FORMATS_OF_MEETING = {"round table", "seminar", "conference"}
 def _summit(title_event: EventDraft, main: EventDraft, context: Context) -> bool:
     """A meeting of heads of state that the page calls a summit is a summit."""
     texts = [context.title or ""] + [s.text for s in main.sentences[:15]]
-    return any(m.type == "summit" for t in texts[1:] for m in event_type_mentions(t, context.language)) and \
-        bool(context.pack.summit_of.search(" ".join(texts[:3])))
+    # The cheap test first: the other reads up to 15 sentences.
+    return bool(context.pack.summit_of.search(" ".join(texts[:3]))) and \
+        any(m.type == "summit" for t in texts[1:] for m in event_type_mentions(t, context.language))
 
 
 def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], current: EventDraft | None,
