@@ -70,6 +70,8 @@ def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
     words = pack(language).people
     not_name_words = pack(language).not_name_words  # "Dean of the Faculty of International Relations"
     role_before, role_after, role_plural = _role_patterns(language)
+    if _no_role_word(sentence, role_before, role_after, role_plural):
+        return []  # every pattern needs a role word: most sentences hold none
     found: list[tuple[int, Speaker]] = []
     taken: list[tuple[int, int]] = []
 
@@ -123,6 +125,16 @@ def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
         org = m.group("org") or (strip_article(clean_fragment(m.group("org2"))) if m.group("org2") else None)
         add(m.span("name"), Speaker(m.group("name"), _title_role(m.group("role")), org))
     return [speaker for _, speaker in sorted(found, key=lambda f: f[0])]
+
+
+def _no_role_word(sentence: str, role_before, role_after, role_plural) -> bool:
+    """The sentence holds none of the role patterns' pre-filter words (the patterns "before"
+    and "after" share theirs: one test for both)."""
+    if not isinstance(role_after, Prefiltered) or not isinstance(role_plural, Prefiltered):
+        return False
+    if role_after.stems is not role_before.stems:
+        return False
+    return not role_before._may_match(sentence) and not role_plural._may_match(sentence)
 
 
 def _title_role(role: str) -> str:
