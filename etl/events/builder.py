@@ -275,14 +275,14 @@ def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], curren
             drafts.append(draft)
             chosen = chosen or draft
             continue
-        distinct = _has_own_date_or_place(sentence, drafts, context)
         if not drafts:
-            if distinct or context.pack.reporting.search(sentence.text):
+            if _has_own_date_or_place(sentence, drafts, context) or context.pack.reporting.search(sentence.text):
                 draft = EventDraft(mention.type, None, sentence)
                 drafts.append(draft)
                 chosen = chosen or draft
             continue
-        if distinct and _indefinite(sentence.text, mention, language):
+        # The article test first: it is cheaper than reading the sentence's dates and places.
+        if _indefinite(sentence.text, mention, language) and _has_own_date_or_place(sentence, drafts, context):
             draft = EventDraft(mention.type, None, sentence)
             drafts.append(draft)
             chosen = chosen or draft
