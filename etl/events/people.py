@@ -411,9 +411,24 @@ def _after_role_phrase(text: str, match: re.Match) -> str:
     """"Minister of Industry and Trade Denis Manturov": a three-word run after "of"/"and" begins
     with the last word of the role phrase; the name is its last two words."""
     words = match.group(0).split()
-    if len(words) == 3 and not words[1].endswith(".") and _ROLE_PHRASE_END.search(text[:match.start()]):
+    if len(words) == 3 and not words[1].endswith(".") and _ends_role_phrase(text, match.start()):
         return " ".join(words[1:])
     return match.group(0)
+
+
+def _ends_role_phrase(text: str, end: int) -> bool:
+    """_ROLE_PHRASE_END on text[:end], read from a window before `end` (a long page would be
+    scanned from its start for every name): a match starting before the window would cover the
+    whole window with its letters and spaces, and only then is the whole text read."""
+    window = max(0, end - _ROLE_PHRASE_WINDOW)
+    if _ROLE_PHRASE_END.search(text, window, end):
+        return True
+    return window > 0 and bool(_ROLE_PHRASE_LETTERS.fullmatch(text, window, end)) and \
+        bool(_ROLE_PHRASE_END.search(text, 0, end))
+
+
+_ROLE_PHRASE_WINDOW = 80
+_ROLE_PHRASE_LETTERS = re.compile(r"[a-z\s]*")  # every character a _ROLE_PHRASE_END match holds
 
 
 def _person_refs(text: str, known: list[str], language_pack) -> list[tuple[int, str]]:
