@@ -90,19 +90,31 @@ class Context:
 def build_events(title: str | None, paragraphs: list[str], context: Context) -> list[dict]:
     language = context.language
     all_sentences = []
+    split = []  # (paragraph, its quotes, its sentences' spans)
     for paragraph in paragraphs:
+        paragraph_quotes = quotes(paragraph)
+        spans = sentence_spans(paragraph, paragraph_quotes)
+        split.append((paragraph, paragraph_quotes, spans))
+        for start, end in spans:
+            inner = quotes_within(paragraph_quotes, start, end) if paragraph_quotes else ()
+            all_sentences.append(Sentence(paragraph[start:end], len(all_sentences), [], inner, language))
+    # Before event nouns are looked for and events drafted: a page that reports no gathering
+    # (it reads the sentences' words only) needs none of that work.
+    if _reports_no_gathering(title, all_sentences, context):
+        return []
+    sentence_iter = iter(all_sentences)
+    for paragraph, paragraph_quotes, spans in split:
         # Event-type nouns are found once per paragraph, then handed to their sentences.
         in_paragraph = sorted(event_type_mentions(paragraph, language), key=lambda m: m.start)
         starts = [m.start for m in in_paragraph]
-        paragraph_quotes = quotes(paragraph)
-        for start, end in sentence_spans(paragraph, paragraph_quotes):
-            text = paragraph[start:end]
-            spans = quotes_within(paragraph_quotes, start, end) if paragraph_quotes else ()
+        for start, end in spans:
+            sentence = next(sentence_iter)
+            if not in_paragraph:
+                continue
             mentions = [TypeMention(m.type, m.start - start, m.end - start, m.text)
                         for m in in_paragraph[bisect_left(starts, start):bisect_left(starts, end)]]
-            mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in spans)
-                        or _names_its_event(m, spans)]
-            all_sentences.append(Sentence(text, len(all_sentences), mentions, spans, language))
+            sentence.mentions = [m for m in mentions if not any(q.start <= m.start < q.end for q in sentence.quotes)
+                                 or _names_its_event(m, sentence.quotes)]
 
     drafts: list[EventDraft] = []
     current: EventDraft | None = None
@@ -119,8 +131,6 @@ def build_events(title: str | None, paragraphs: list[str], context: Context) -> 
                 pending = []
             current.sentences.append(sentence)
 
-    if _reports_no_gathering(title, all_sentences, context):
-        return []
     title_event = _title_event(title, context)
     digest = _digest(drafts, context) if title_event is None else []
     if digest:
@@ -231,8 +241,9 @@ _FORMATS_OF_MEETING = {"round table", "seminar", "conference"}
 def _summit(title_event: EventDraft, main: EventDraft, context: Context) -> bool:
     """A meeting of heads of state that the page calls a summit is a summit."""
     texts = [context.title or ""] + [s.text for s in main.sentences[:15]]
-    return any(m.type == "summit" for t in texts[1:] for m in event_type_mentions(t, context.language)) and \
-        bool(context.pack.summit_of.search(" ".join(texts[:3])))
+    # The cheap test first: the other reads up to 15 sentences.
+    return bool(context.pack.summit_of.search(" ".join(texts[:3]))) and \
+        any(m.type == "summit" for t in texts[1:] for m in event_type_mentions(t, context.language))
 
 
 def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], current: EventDraft | None,
@@ -264,14 +275,14 @@ def _introduced_or_referred(sentence: Sentence, drafts: list[EventDraft], curren
             drafts.append(draft)
             chosen = chosen or draft
             continue
-        distinct = _has_own_date_or_place(sentence, drafts, context)
         if not drafts:
-            if distinct or context.pack.reporting.search(sentence.text):
+            if _has_own_date_or_place(sentence, drafts, context) or context.pack.reporting.search(sentence.text):
                 draft = EventDraft(mention.type, None, sentence)
                 drafts.append(draft)
                 chosen = chosen or draft
             continue
-        if distinct and _indefinite(sentence.text, mention, language):
+        # The article test first: it is cheaper than reading the sentence's dates and places.
+        if _indefinite(sentence.text, mention, language) and _has_own_date_or_place(sentence, drafts, context):
             draft = EventDraft(mention.type, None, sentence)
             drafts.append(draft)
             chosen = chosen or draft

@@ -70,6 +70,8 @@ def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
     words = pack(language).people
     not_name_words = pack(language).not_name_words  # "Dean of the Faculty of International Relations"
     role_before, role_after, role_plural = _role_patterns(language)
+    if _no_role_word(sentence, role_before, role_after, role_plural):
+        return []  # every pattern needs a role word: most sentences hold none
     found: list[tuple[int, Speaker]] = []
     taken: list[tuple[int, int]] = []
 
@@ -123,6 +125,16 @@ def _capitalized_speakers(sentence: str, language: str) -> list[Speaker]:
         org = m.group("org") or (strip_article(clean_fragment(m.group("org2"))) if m.group("org2") else None)
         add(m.span("name"), Speaker(m.group("name"), _title_role(m.group("role")), org))
     return [speaker for _, speaker in sorted(found, key=lambda f: f[0])]
+
+
+def _no_role_word(sentence: str, role_before, role_after, role_plural) -> bool:
+    """The sentence holds none of the role patterns' pre-filter words (the patterns "before"
+    and "after" share theirs: one test for both)."""
+    if not isinstance(role_after, Prefiltered) or not isinstance(role_plural, Prefiltered):
+        return False
+    if role_after.stems is not role_before.stems:
+        return False
+    return not role_before._may_match(sentence) and not role_plural._may_match(sentence)
 
 
 def _title_role(role: str) -> str:
@@ -399,9 +411,24 @@ def _after_role_phrase(text: str, match: re.Match) -> str:
     """"Minister of Industry and Trade Denis Manturov": a three-word run after "of"/"and" begins
     with the last word of the role phrase; the name is its last two words."""
     words = match.group(0).split()
-    if len(words) == 3 and not words[1].endswith(".") and _ROLE_PHRASE_END.search(text[:match.start()]):
+    if len(words) == 3 and not words[1].endswith(".") and _ends_role_phrase(text, match.start()):
         return " ".join(words[1:])
     return match.group(0)
+
+
+def _ends_role_phrase(text: str, end: int) -> bool:
+    """_ROLE_PHRASE_END on text[:end], read from a window before `end` (a long page would be
+    scanned from its start for every name): a match starting before the window would cover the
+    whole window with its letters and spaces, and only then is the whole text read."""
+    window = max(0, end - _ROLE_PHRASE_WINDOW)
+    if _ROLE_PHRASE_END.search(text, window, end):
+        return True
+    return window > 0 and bool(_ROLE_PHRASE_LETTERS.fullmatch(text, window, end)) and \
+        bool(_ROLE_PHRASE_END.search(text, 0, end))
+
+
+_ROLE_PHRASE_WINDOW = 80
+_ROLE_PHRASE_LETTERS = re.compile(r"[a-z\s]*")  # every character a _ROLE_PHRASE_END match holds
 
 
 def _person_refs(text: str, known: list[str], language_pack) -> list[tuple[int, str]]:

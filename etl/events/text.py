@@ -15,6 +15,7 @@ _QUOTE_PATTERN = re.compile(
     r'|„(?P<low>[^“”„]+)[“”]'
 )
 
+@functools.cache  # once: the import and the packs' union are not redone per paragraph
 def _abbreviations() -> frozenset[str]:
     """Tokens that end with a period without ending a sentence, in any language with a pack
     (a sentence of one language may quote another)."""
