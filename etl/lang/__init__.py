@@ -92,7 +92,10 @@ def with_first_chars(pattern: re.Pattern) -> re.Pattern:
     """The same pattern behind a look-ahead for the characters its matches begin with: Python's
     engine then rejects most positions with one test instead of trying every alternative of a
     long alternation. Matches, groups and flags are unchanged."""
-    found = _first_chars(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str) else None
+    try:  # reads the private re._parser: a Python whose parser differs gets the pattern as written
+        found = _first_chars(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str) else None
+    except (ImportError, AttributeError, TypeError, ValueError):
+        found = None
     if found is None:
         return pattern
     written, folded = found
