@@ -6,8 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
-from etl.events.text import lowered_text
-from etl.lang import pack
+from etl.lang import lowered_text, pack
 
 
 def _number(text: str, language_pack) -> int | None:

@@ -6,8 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from etl.events.text import lowered_text
-from etl.lang import first_chars, pack
+from etl.lang import first_chars, lowered_text, pack
 
 
 @dataclass(frozen=True)

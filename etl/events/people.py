@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from etl.events.organizations import acronym_pattern, known_alias_pattern
-from etl.events.text import Prefiltered, capitalize_first, clean_fragment, strip_article
-from etl.lang import pack
+from etl.events.text import capitalize_first, clean_fragment, strip_article
+from etl.lang import Prefiltered, pack
 
 @functools.cache
 def _role_patterns(language: str):
@@ -464,7 +464,6 @@ def inflected_speech_speakers(sentence: str, language_pack) -> list[str]:
     subjects: the speakers ("рассказал директор департамента Виталий Свинцов", "с приветственным
     словом обратились ... Андрей Кортунов и ... Ольга Буторина", "Белов В.Б. отметил"); after
     "по словам", "под председательством", "спикерами стали" the people named in any case."""
-    m = language_pack.morphology
     cue = language_pack.speaker_list.search(sentence)
     found: list[str] = []
     for position, case, name, oblique in _inflected_people(sentence, language_pack):

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 
 from etl import geo
-from etl.events.text import inside_quote, lowered_text, quotes
-from etl.lang import pack
+from etl.events.text import inside_quote, quotes
+from etl.lang import lowered_text, pack
 
 
 @dataclass(frozen=True)

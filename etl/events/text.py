@@ -157,7 +157,3 @@ def clean_fragment(text: str) -> str:
 
 def capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
-
-
-# The cached lower-casing and the pre-filtered pattern live with the language packs.
-from etl.lang import Prefiltered, lowered_text  # noqa: E402,F401
