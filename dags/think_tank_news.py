@@ -12,7 +12,7 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 
 from etl.sources import Source, load_sources_file
 
@@ -184,13 +184,16 @@ def build_dag(source: Source, check_thresholds: dict[str, int] | None = None):
             return pipeline.chunks(fetched["batch_id"], warehouse_dsn(), size) or [
                 {"batch_id": fetched["batch_id"], "index": 0, "first_position": 0, "last_position": -1, "pages": 0}]
 
-        @task(execution_timeout=TIMEOUTS["extract"])
+        # weight_rule "upstream": when a worker frees up, a chunk's ready load (more upstream tasks)
+        # goes before the next chunk's extract, so loads run beside the other workers' extracts
+        # instead of all after them, and a chunk's records reach analysts as soon as it is done.
+        @task(execution_timeout=TIMEOUTS["extract"], weight_rule="upstream")
         def extract(chunk: dict) -> dict:
             from etl import pipeline
 
             return {"chunk": chunk, **pipeline.extract(chunk["batch_id"], source, warehouse_dsn(), chunk=chunk)}
 
-        @task(execution_timeout=TIMEOUTS["load"], outlets=[WAREHOUSE_ARTICLES])
+        @task(execution_timeout=TIMEOUTS["load"], outlets=[WAREHOUSE_ARTICLES], weight_rule="upstream")
         def load(extracted: dict) -> dict:
             from etl import pipeline
 
@@ -206,8 +209,11 @@ def build_dag(source: Source, check_thresholds: dict[str, int] | None = None):
             """The batch's counts: discover's and fetch's, plus every chunk's extract and load counts."""
             from etl import pipeline
 
+            # A mapped task group's results arrive as a list, except from a group of one instance:
+            # Airflow then hands over that instance's value alone.
+            parts = [loaded] if isinstance(loaded, dict) else loaded
             stats = {**fetched, "chunks": 0}
-            for part in loaded:
+            for part in parts:
                 stats["chunks"] += 1
                 stats = pipeline.add_counts(stats, part)
             pipeline.finish(fetched["batch_id"], stats, warehouse_dsn())
@@ -224,8 +230,15 @@ def build_dag(source: Source, check_thresholds: dict[str, int] | None = None):
                 results = check_warehouse(conn, [source], source.name, thresholds=check_thresholds)
             return {"checks_passed": len(results)}
 
+        # One mapped task group per chunk: a chunk's load depends on its own extract only (same map
+        # index), so it starts as soon as that extract is done, while the other workers go on
+        # extracting the next chunks (depth-first), instead of waiting for the whole batch's extract.
+        @task_group(group_id="chunk")
+        def chunk_pipeline(chunk: dict):
+            return load(extract(chunk))
+
         fetched = fetch(discover())
-        loaded = load.expand(extracted=extract.expand(chunk=plan_chunks(fetched)))
+        loaded = chunk_pipeline.expand(chunk=plan_chunks(fetched))
         check(finish(fetched, loaded))
 
     return think_tank_news()

@@ -126,12 +126,12 @@ def test_celery_executor_runs_mapped_chunks_on_two_workers(pg_server_url, databa
 
     # The run that found the pages mapped extract and load over every chunk; a later one found none.
     chunks = ARTICLES // CHUNK_SIZE
-    mapped = {run_id: sorted(i for (t, i), s in by_task.items() if t == "extract" and s == "success")
+    mapped = {run_id: sorted(i for (t, i), s in by_task.items() if t == "chunk.extract" and s == "success")
               for run_id, by_task in states.items()}
     assert list(range(chunks)) in mapped.values(), mapped
     for by_task in states.values():
-        extract = sorted(i for (t, i) in by_task if t == "extract")
-        assert sorted(i for (t, i), s in by_task.items() if t == "load" and s == "success") == extract
+        extract = sorted(i for (t, i) in by_task if t == "chunk.extract")
+        assert sorted(i for (t, i), s in by_task.items() if t == "chunk.load" and s == "success") == extract
     hosts = {ti["hostname"] for tis in task_instances.values() for ti in tis}
     assert hosts == set(WORKERS), f"tasks ran on {hosts}"
     with psycopg.connect(database_url) as conn:

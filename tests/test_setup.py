@@ -70,8 +70,8 @@ def test_setup_creates_what_the_dag_needs_and_the_dag_maps_over_chunks(
         dag = load_dagbag().dags[DAG_ID]
         dag_run = dag.test(run_conf={"chunk_size": 2})
         assert dag_run.state == "success"
-        assert task_map_indexes(dag_run.run_id, "extract") == {0: "success", 1: "success"}
-        assert task_map_indexes(dag_run.run_id, "load") == {0: "success", 1: "success"}
+        assert task_map_indexes(dag_run.run_id, "chunk.extract") == {0: "success", 1: "success"}
+        assert task_map_indexes(dag_run.run_id, "chunk.load") == {0: "success", 1: "success"}
     finally:
         delete_connection()
     with psycopg.connect(database_url) as conn:
