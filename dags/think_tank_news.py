@@ -1,8 +1,9 @@
-"""One DAG per source of the sources file: discover -> fetch -> plan_chunks -> extract[] -> load[] -> finish -> check.
+"""One DAG per source of the sources file: discover -> fetch -> plan_chunks -> chunk[](extract -> load) -> finish -> check.
 
 Thin orchestration over `etl.pipeline`: tasks exchange batch ids, chunk ranges and counts (XCom), never
-page bodies; the raw store in the warehouse is the hand-off. Extract and load are mapped over the
-batch's chunks (dynamic task mapping), so a big batch spreads over every worker. Importing this file
+page bodies; the raw store in the warehouse is the hand-off. Extract and load of a chunk form a task
+group mapped over the batch's chunks (dynamic task mapping), so a big batch spreads over every worker
+and each chunk's load follows its own extract. Importing this file
 reads the sources file and nothing else: no database, no network, no heavy imports.
 """
 
@@ -63,8 +64,8 @@ DOC_MD = """\
 Crawls **{hosts}**, extracts article fields and events, loads the warehouse (`core.*`).
 
 `discover` (finds new article URLs, opens a batch) -> `fetch` (polite, one task) -> `plan_chunks`
-(cuts the stored pages into chunks) -> `extract` and `load` mapped over the chunks (spread over the
-workers) -> `finish` (the batch's counts) -> `check` (data quality).
+(cuts the stored pages into chunks) -> the group `chunk` (`extract` -> `load`) mapped over the chunks
+(spread over the workers; a chunk loads as soon as it is extracted) -> `finish` (the batch's counts) -> `check` (data quality).
 
 Trigger with params (UI or `airflow dags trigger --conf`): `refresh`, a backfill window
 `published_from` / `published_to` (dates), `chunk_size`. A backfill run without a window uses its data
