@@ -1,9 +1,9 @@
-"""One DAG per source of the sources file: discover -> fetch -> plan_chunks -> chunk[](extract -> load) -> finish -> check.
+"""One DAG per source of the sources file: discover -> fetch -> plan_chunks -> extract_and_load[] -> finish -> check.
 
 Thin orchestration over `etl.pipeline`: tasks exchange batch ids, chunk ranges and counts (XCom), never
-page bodies; the raw store in the warehouse is the hand-off. Extract and load of a chunk form a task
-group mapped over the batch's chunks (dynamic task mapping), so a big batch spreads over every worker
-and each chunk's load follows its own extract. Importing this file
+page bodies; the raw store in the warehouse is the hand-off. A task that extracts a chunk and then
+loads it is mapped over the batch's chunks (dynamic task mapping), so a big batch spreads over every
+worker and one worker's load runs beside the others' extracts. Importing this file
 reads the sources file and nothing else: no database, no network, no heavy imports.
 """
 
@@ -13,7 +13,7 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
+from airflow.sdk import Asset, Param, dag, get_current_context, task
 
 from etl.sources import Source, load_sources_file
 
@@ -40,8 +40,7 @@ TIMEOUTS = {
     "discover": timedelta(minutes=30),
     "fetch": timedelta(hours=6),       # politeness-bound: a big backfill at 1 request/s takes hours
     "plan_chunks": timedelta(minutes=5),
-    "extract": timedelta(hours=1),     # one chunk
-    "load": timedelta(hours=1),        # one chunk, lock wait included
+    "extract_and_load": timedelta(hours=2),  # one chunk, the load's lock wait included
     "finish": timedelta(minutes=5),
     "check": timedelta(minutes=30),
 }
@@ -55,7 +54,7 @@ PARAMS = {
     "published_to": Param(None, type=["null", "string"], format="date",
                           description="Backfill window end (YYYY-MM-DD, exclusive)."),
     "chunk_size": Param(None, type=["null", "integer"], minimum=1,
-                        description="Pages per mapped extract/load task (default ETL_CHUNK_SIZE or 500)."),
+                        description="Pages per mapped extract_and_load task (default ETL_CHUNK_SIZE or 500)."),
 }
 
 DOC_MD = """\
@@ -64,8 +63,8 @@ DOC_MD = """\
 Crawls **{hosts}**, extracts article fields and events, loads the warehouse (`core.*`).
 
 `discover` (finds new article URLs, opens a batch) -> `fetch` (polite, one task) -> `plan_chunks`
-(cuts the stored pages into chunks) -> the group `chunk` (`extract` -> `load`) mapped over the chunks
-(spread over the workers; a chunk loads as soon as it is extracted) -> `finish` (the batch's counts) -> `check` (data quality).
+(cuts the stored pages into chunks) -> `extract_and_load` mapped over the chunks (spread over the
+workers; each chunk is loaded as soon as it is extracted) -> `finish` (the batch's counts) -> `check` (data quality).
 
 Trigger with params (UI or `airflow dags trigger --conf`): `refresh`, a backfill window
 `published_from` / `published_to` (dates), `chunk_size`. A backfill run without a window uses its data
@@ -185,36 +184,31 @@ def build_dag(source: Source, check_thresholds: dict[str, int] | None = None):
             return pipeline.chunks(fetched["batch_id"], warehouse_dsn(), size) or [
                 {"batch_id": fetched["batch_id"], "index": 0, "first_position": 0, "last_position": -1, "pages": 0}]
 
-        # weight_rule "upstream": when a worker frees up, a chunk's ready load (more upstream tasks)
-        # goes before the next chunk's extract, so loads run beside the other workers' extracts
-        # instead of all after them, and a chunk's records reach analysts as soon as it is done.
-        @task(execution_timeout=TIMEOUTS["extract"], weight_rule="upstream")
-        def extract(chunk: dict) -> dict:
+        # One mapped task per chunk that extracts the chunk, then loads it. Executors hand tasks to
+        # workers first in, first out: with extract and load as separate mapped tasks (even in a
+        # mapped task group), every chunk's extract is queued before any load is ready, so the loads,
+        # which take the warehouse lock in turn, all ran after the extracts on one worker at a time.
+        # Here a worker loads its chunk while the others go on extracting theirs. A retry reruns both
+        # stages, but the extract then finds its pages done (it resumes by page) and goes to the load.
+        @task(execution_timeout=TIMEOUTS["extract_and_load"], outlets=[WAREHOUSE_ARTICLES])
+        def extract_and_load(chunk: dict) -> dict:
             from etl import pipeline
 
-            return {"chunk": chunk, **pipeline.extract(chunk["batch_id"], source, warehouse_dsn(), chunk=chunk)}
-
-        @task(execution_timeout=TIMEOUTS["load"], outlets=[WAREHOUSE_ARTICLES], weight_rule="upstream")
-        def load(extracted: dict) -> dict:
-            from etl import pipeline
-
-            chunk = extracted["chunk"]
-            counts = pipeline.load(chunk["batch_id"], warehouse_dsn(), chunk=chunk)
+            dsn = warehouse_dsn()
+            extracted = pipeline.extract(chunk["batch_id"], source, dsn, chunk=chunk)
+            counts = pipeline.load(chunk["batch_id"], dsn, chunk=chunk)
             get_current_context()["outlet_events"][WAREHOUSE_ARTICLES].extra = {
                 "source": source.name, "batch_id": chunk["batch_id"], "chunk": chunk["index"],
                 "inserted": counts.get("inserted", 0), "updated": counts.get("updated", 0)}
-            return {**{k: v for k, v in extracted.items() if k != "chunk"}, **counts}
+            return {**extracted, **counts}
 
         @task(execution_timeout=TIMEOUTS["finish"])
         def finish(fetched: dict, loaded: list[dict]) -> dict:
             """The batch's counts: discover's and fetch's, plus every chunk's extract and load counts."""
             from etl import pipeline
 
-            # A mapped task group's results arrive as a list, except from a group of one instance:
-            # Airflow then hands over that instance's value alone.
-            parts = [loaded] if isinstance(loaded, dict) else loaded
             stats = {**fetched, "chunks": 0}
-            for part in parts:
+            for part in loaded:
                 stats["chunks"] += 1
                 stats = pipeline.add_counts(stats, part)
             pipeline.finish(fetched["batch_id"], stats, warehouse_dsn())
@@ -231,15 +225,8 @@ def build_dag(source: Source, check_thresholds: dict[str, int] | None = None):
                 results = check_warehouse(conn, [source], source.name, thresholds=check_thresholds)
             return {"checks_passed": len(results)}
 
-        # One mapped task group per chunk: a chunk's load depends on its own extract only (same map
-        # index), so it starts as soon as that extract is done, while the other workers go on
-        # extracting the next chunks (depth-first), instead of waiting for the whole batch's extract.
-        @task_group(group_id="chunk")
-        def chunk_pipeline(chunk: dict):
-            return load(extract(chunk))
-
         fetched = fetch(discover())
-        loaded = chunk_pipeline.expand(chunk=plan_chunks(fetched))
+        loaded = extract_and_load.expand(chunk=plan_chunks(fetched))
         check(finish(fetched, loaded))
 
     return think_tank_news()

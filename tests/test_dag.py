@@ -30,19 +30,14 @@ def test_shipped_sources_give_one_dag_per_source_without_import_errors(monkeypat
     assert set(dagbag.dag_ids) == expected and len(expected) >= 8
     dag = dagbag.dags["think_tank_news__bisr"]
     assert [t.task_id for t in dag.topological_sort()] == [
-        "discover", "fetch", "plan_chunks", "chunk.extract", "chunk.load", "finish", "check"]
+        "discover", "fetch", "plan_chunks", "extract_and_load", "finish", "check"]
     assert dag.max_active_runs == 1 and dag.catchup is False
-    # Extract and load are mapped over the batch's chunks, together (a mapped task group): a chunk's
-    # load waits for its own extract only; every task has a time limit; the load announces new data
-    # to the analysts' DAGs; a run takes its options as params.
-    assert {t.task_id for t in dag.tasks if t.get_closest_mapped_task_group()} == {"chunk.extract", "chunk.load"}
-    group = dag.get_task("chunk.load").get_closest_mapped_task_group()
-    assert group is dag.get_task("chunk.extract").get_closest_mapped_task_group() and group.group_id == "chunk"
-    # A chunk's ready load is scheduled before the next chunk's extract when a worker frees up.
-    # (weight_rule "upstream": a task's weight counts its upstream tasks, and a load has one more.)
-    assert {dag.get_task(t).weight_rule for t in ("chunk.extract", "chunk.load")} == {"upstream"}
+    # Extract and load are mapped over the batch's chunks, one task a chunk (a worker loads its
+    # chunk while the others extract theirs); every task has a time limit; the load announces new
+    # data to the analysts' DAGs; a run takes its options as params.
+    assert {t.task_id for t in dag.tasks if t.is_mapped} == {"extract_and_load"}
     assert all(t.execution_timeout for t in dag.tasks)
-    assert [outlet.uri for outlet in dag.get_task("chunk.load").outlets] == ["etl://warehouse/core.articles"]
+    assert [outlet.uri for outlet in dag.get_task("extract_and_load").outlets] == ["etl://warehouse/core.articles"]
     assert {"refresh", "published_from", "published_to", "chunk_size"} <= set(dag.params)
     assert "python -m etl setup" in dag.doc_md
     # No pools: a missing one would leave the tasks queued forever; politeness does not need them.

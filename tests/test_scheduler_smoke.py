@@ -45,7 +45,7 @@ def test_scheduler_runs_the_sample_source_dag(pg_server_url, database_url, sampl
         task_instances = airflow.task_instances(DAG_ID, run_id)
         states = {ti["task_id"]: ti["state"] for ti in task_instances}
         assert run["state"] == "success", f"{states}\n{airflow.task_log_tails(DAG_ID)}\n{airflow.all_log_tails()}"
-        assert {"discover", "fetch", "plan_chunks", "chunk.extract", "chunk.load", "finish"} <= {t for t, s in states.items() if s == "success"}
+        assert {"discover", "fetch", "plan_chunks", "extract_and_load", "finish"} <= {t for t, s in states.items() if s == "success"}
 
         # Unpausing (trigger() unpauses, then runs) started no scheduled crawl of its own beside or
         # behind the manual run: the first scheduled run is the interval in progress, due at its end.

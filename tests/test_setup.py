@@ -2,7 +2,7 @@
 
 The setup command runs for real in a subprocess against the test session's Airflow metadata database
 and a fresh warehouse; the DAG then runs with `dag.test()` through the connection it created, with a
-chunk size that cuts the sample site's 4 pages into 2 mapped extract and load tasks each.
+chunk size that cuts the sample site's 4 pages into 2 mapped extract-and-load tasks.
 """
 
 from __future__ import annotations
@@ -70,8 +70,7 @@ def test_setup_creates_what_the_dag_needs_and_the_dag_maps_over_chunks(
         dag = load_dagbag().dags[DAG_ID]
         dag_run = dag.test(run_conf={"chunk_size": 2})
         assert dag_run.state == "success"
-        assert task_map_indexes(dag_run.run_id, "chunk.extract") == {0: "success", 1: "success"}
-        assert task_map_indexes(dag_run.run_id, "chunk.load") == {0: "success", 1: "success"}
+        assert task_map_indexes(dag_run.run_id, "extract_and_load") == {0: "success", 1: "success"}
     finally:
         delete_connection()
     with psycopg.connect(database_url) as conn:
