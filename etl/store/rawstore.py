@@ -482,10 +482,11 @@ def read_page(conn, page_id: int) -> StoredPage:
 
 
 def read_pages(conn, page_ids: list[int]) -> list[StoredPage]:
-    """Several stored pages in one query, in the order asked."""
+    """Several stored pages in one query, in the order asked (binary results: the bodies come as
+    bytes, not as hex text to decode on both sides)."""
     rows = {row[0]: row for row in conn.execute(
         "SELECT page_id, url, charset, body_gzip, last_fetched_at FROM raw.pages WHERE page_id = ANY(%s)",
-        (list(page_ids),))}
+        (list(page_ids),), binary=True)}
     missing = [page_id for page_id in page_ids if page_id not in rows]
     if missing:
         raise LookupError(f"no stored page {missing[0]}")
