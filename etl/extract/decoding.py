@@ -43,6 +43,8 @@ _BINARY_SIGNATURES = (
 )
 
 _SNIFF_BYTES = 4096
+# Every byte but the control bytes (below 9, or 14 to 31).
+_NOT_CONTROL_BYTES = bytes(byte for byte in range(256) if not (byte < 9 or 13 < byte < 32))
 
 
 def decode_html(body: bytes, header_charset: str | None = None) -> str:
@@ -80,8 +82,9 @@ def _refuse_binary(body: bytes) -> None:
         if body.startswith(signature):
             raise DecodingError(f"not HTML: the input is {what}")
     head = body[:_SNIFF_BYTES]
-    # Text in any single-byte or UTF-8 encoding has (almost) no NUL and few control bytes.
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    # Text in any single-byte or UTF-8 encoding has (almost) no NUL and few control bytes. Counted
+    # by deleting every other byte (in C: a Python loop over the 4 KB cost 0.12 ms a page).
+    controls = len(head.translate(None, _NOT_CONTROL_BYTES))
     if b"\x00" in head or controls > len(head) * 0.05:
         raise DecodingError("not HTML: the input looks like binary data")
 

@@ -319,11 +319,17 @@ _STORE_PAGE = """INSERT INTO raw.pages (source, url, final_url, http_status, con
            RETURNING page_id"""
 
 
+# gzip level of stored bodies. Level 1 costs less than half the CPU of level 6 (0.31 against 0.71 ms
+# for a 38 KB page, most of the fetch stage's own CPU) for a body about 17% larger (27% of the page
+# against 23%). The stored body, its sha256 and size are the same whatever the level.
+BODY_GZIP_LEVEL = 1
+
+
 def _store_page_params(source: str, result) -> tuple:
     body = result.body or b""
     return (source, result.url, result.final_url, result.status, result.content_type, result.charset,
             result.etag, result.last_modified, hashlib.sha256(body).hexdigest(),
-            gzip.compress(body, compresslevel=6), len(body), result.fetched_at, result.fetched_at)
+            gzip.compress(body, compresslevel=BODY_GZIP_LEVEL), len(body), result.fetched_at, result.fetched_at)
 
 
 def store_page(conn, source: str, result) -> int:
@@ -351,12 +357,22 @@ def record_fetches(conn, batch_id: int, source: str, results: list) -> list[int 
     """Store what fetching several URLs gave, in a few statements; returns each one's page_id (None
     when no body is stored). Cost per URL is constant: the batch's row is updated by its key, and
     only a URL the batch did not list yet (rare) gets a position after the batch's last."""
-    # Pipeline mode: the bodies and touches of the group go out together, one round trip in all.
-    with conn.pipeline():
-        cursors = [conn.execute(_STORE_PAGE, _store_page_params(source, r)) if r.outcome == "fetched"
-                   else conn.execute(_TOUCH_LATEST_PAGE, (r.fetched_at, r.url)) if r.outcome == "not_modified"
-                   else None for r in results]
-    page_ids = [(row[0] if (row := cursor.fetchone()) else None) if cursor else None for cursor in cursors]
+    # One executemany per statement (pipelined by psycopg: one round trip each, the query converted
+    # once), the bodies stored in the order fetched, then the 304s' touches.
+    page_ids: list[int | None] = [None] * len(results)
+    with conn.cursor() as cur:
+        for outcome, query, params_of in (
+                ("fetched", _STORE_PAGE, lambda r: _store_page_params(source, r)),
+                ("not_modified", _TOUCH_LATEST_PAGE, lambda r: (r.fetched_at, r.url))):
+            indexes = [i for i, r in enumerate(results) if r.outcome == outcome]
+            if not indexes:
+                continue
+            cur.executemany(query, [params_of(results[i]) for i in indexes], returning=True)
+            for n, i in enumerate(indexes):
+                if n:
+                    cur.nextset()
+                row = cur.fetchone()
+                page_ids[i] = row[0] if row else None
     _note_attempts(conn, source, results)
     rows = [(r.url, r.outcome, r.status, r.error, r.attempts, r.fetched_at, page_id)
             for r, page_id in zip(results, page_ids)]
@@ -466,10 +482,11 @@ def read_page(conn, page_id: int) -> StoredPage:
 
 
 def read_pages(conn, page_ids: list[int]) -> list[StoredPage]:
-    """Several stored pages in one query, in the order asked."""
+    """Several stored pages in one query, in the order asked (binary results: the bodies come as
+    bytes, not as hex text to decode on both sides)."""
     rows = {row[0]: row for row in conn.execute(
         "SELECT page_id, url, charset, body_gzip, last_fetched_at FROM raw.pages WHERE page_id = ANY(%s)",
-        (list(page_ids),))}
+        (list(page_ids),), binary=True)}
     missing = [page_id for page_id in page_ids if page_id not in rows]
     if missing:
         raise LookupError(f"no stored page {missing[0]}")
