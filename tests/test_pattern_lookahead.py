@@ -54,3 +54,17 @@ def test_case_insensitive_part_and_speaker_patterns_keep_their_matches():
         assert [m.groupdict() for m in fast.finditer(text)] == [m.groupdict() for m in pattern.finditer(text)]
     for speaker_pattern in _role_patterns("en"):
         assert speaker_pattern.pattern.pattern.startswith("(?=")
+
+
+def test_word_boundary_goes_before_the_lookahead_only_when_every_alternative_opens_with_it():
+    texts = TEXTS + ["he took part; participants attended", "a|b [x] (y) \\b", "Took PART in it"]
+    for source, flags in [(r"\b(?:said|told)\b", re.IGNORECASE), (r"\btook\s+part\b|\bparticipa\w*|\battend\w*", 0),
+                          (r"\b(?P<verb>said|says)\s+(?P<rest>[^.|]+)|\b[|\]]x", 0)]:
+        pattern = re.compile(source, flags)
+        fast = with_first_chars(pattern)
+        assert fast.pattern.startswith(r"\b(?=") and fast.groupindex == pattern.groupindex
+        for text in texts + [t.upper() for t in texts]:
+            assert [(m.span(), m.groups()) for m in fast.finditer(text)] == \
+                [(m.span(), m.groups()) for m in pattern.finditer(text)]
+    mixed = with_first_chars(re.compile(r"\bsaid|told"))  # one alternative without the boundary
+    assert mixed.pattern.startswith("(?=") and mixed.search("he told") is not None

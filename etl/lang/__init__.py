@@ -101,10 +101,97 @@ def with_first_chars(pattern: re.Pattern) -> re.Pattern:
     written, folded = found
     parts = (["[" + "".join(re.escape(c) for c in sorted(written)) + "]"] if written else []) + \
         (["(?i:[" + "".join(re.escape(c) for c in sorted(folded)) + "])"] if folded else [])
+    ahead = "(?=" + "|".join(parts) + ")"
+    after_boundary = _after_word_boundary(pattern, ahead)
+    if after_boundary is not None:
+        return after_boundary
     try:
-        return re.compile("(?=" + "|".join(parts) + ")" + pattern.pattern, pattern.flags)
+        return re.compile(ahead + pattern.pattern, pattern.flags)
     except re.error:  # e.g. global inline flags, which must open the pattern
         return pattern
+
+
+def _after_word_boundary(pattern: re.Pattern, ahead: str) -> re.Pattern | None:
+    """`\\bA|\\bB|...` as `\\b(?=..)(?:A|B|...)`: the word boundary first, once, then the
+    look-ahead. Inside words (most positions) the boundary fails at once, where the look-ahead
+    first would pass on most letters, and each alternative no longer tests the boundary again.
+    Zero-width tests at one position commute and the alternatives keep their order, so the
+    matches and groups are those of the pattern; None (the look-ahead goes first) unless the
+    pattern, parsed, is exactly such an alternation."""
+    text = pattern.pattern
+    if not isinstance(text, str) or pattern.flags & re.VERBOSE or not text.startswith("\\b"):
+        return None
+    alternatives = _top_level_alternatives(text)
+    if alternatives is None or not all(a.startswith("\\b") for a in alternatives):
+        return None
+    rest = [a[2:] for a in alternatives]
+    rewritten = "\\b" + ahead + (rest[0] if len(rest) == 1 else "(?:" + "|".join(rest) + ")")
+    try:  # the private parser checks the rewrite; a Python whose parser differs keeps the old form
+        from re import _constants as sre, _parser
+
+        before = _tree(_parser.parse(text, pattern.flags))  # the parser moves a shared \\b out itself
+        after = _tree(_parser.parse(rewritten, pattern.flags))
+        boundary = (sre.AT, sre.AT_BOUNDARY)
+        if not before or before[0] != boundary or len(after) < 2 or after[1][0] is not sre.ASSERT or \
+                [after[0]] + after[2:] != before:
+            return None
+        compiled = re.compile(rewritten, pattern.flags)
+    except (ImportError, AttributeError, TypeError, ValueError, IndexError, re.error):
+        return None
+    if compiled.groupindex != pattern.groupindex or compiled.groups != pattern.groups:
+        return None
+    return compiled
+
+
+def _top_level_alternatives(text: str) -> list[str] | None:
+    """The pattern cut at its `|` outside groups and classes (None when it cannot be read)."""
+    found, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            following = index + 1 + (text[index + 1:index + 2] == "^")
+            if text[following:following + 1] == "]":  # a "]" first in a class is a character
+                index = following
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif char == "|" and depth == 0:
+            found.append(text[start:index])
+            start = index + 1
+        index += 1
+    if depth or in_class:
+        return None
+    found.append(text[start:])
+    return found
+
+
+def _tree(items) -> object:
+    """A parsed pattern as plain nested tuples and lists, to compare two parses; a group that
+    neither captures nor sets flags and holds one item is that item (an alternation is an item)."""
+    from re import _constants as sre, _parser
+
+    if isinstance(items, _parser.SubPattern):
+        items = list(items)
+    if isinstance(items, list):
+        flat = []
+        for item in items:
+            while isinstance(item, tuple) and len(item) == 2 and item[0] is sre.SUBPATTERN and \
+                    item[1][0] is None and not item[1][1] and not item[1][2] and len(item[1][3]) == 1:
+                item = list(item[1][3])[0]
+            flat.append(_tree(item))
+        return flat
+    if isinstance(items, tuple):
+        return tuple(_tree(item) for item in items)
+    return items
 
 
 class Prefiltered:
