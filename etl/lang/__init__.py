@@ -92,6 +92,7 @@ def with_first_chars(pattern: re.Pattern) -> re.Pattern:
     """The same pattern behind a look-ahead for the characters its matches begin with: Python's
     engine then rejects most positions with one test instead of trying every alternative of a
     long alternation. Matches, groups and flags are unchanged."""
+    pattern = _grouped_by_first_letter(pattern)
     try:  # reads the private re._parser: a Python whose parser differs gets the pattern as written
         found = _first_chars(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str) else None
     except (ImportError, AttributeError, TypeError, ValueError):
@@ -141,6 +142,146 @@ def _after_word_boundary(pattern: re.Pattern, ahead: str) -> re.Pattern | None:
     if compiled.groupindex != pattern.groupindex or compiled.groups != pattern.groups:
         return None
     return compiled
+
+
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]")
+_GROUP_OPENING = re.compile(r"\(\?:|\(\?P<\w+>|\((?!\?)")
+
+
+def _grouped_by_first_letter(pattern: re.Pattern) -> re.Pattern:
+    """Alternatives that open with a letter grouped by it ("said|says|noted|spoke" as
+    "s(?:aid|ays|poke)|n(?:oted)"): Python's engine tries the alternatives of an alternation one
+    by one at every place, and a long case-insensitive list of words costs it a test per word.
+    Alternatives opening with different ASCII letters never match at the same place, so only the
+    group of the text's letter is tried, its words in their order; an alternative opening
+    otherwise (a group, a class, an optional letter) keeps its place, and no alternative moves
+    across it. Same matches and groups; the pattern as it was when it holds inline flags (whose
+    case rules a letter would have to follow) or cannot be read."""
+    text = pattern.pattern
+    if not isinstance(text, str) or pattern.flags & re.VERBOSE or _INLINE_FLAGS.search(text):
+        return pattern
+    folded = bool(pattern.flags & re.IGNORECASE)
+    rewritten = _grouped_text(text, folded)
+    if rewritten is None or rewritten == text:
+        return pattern
+    try:
+        compiled = re.compile(rewritten, pattern.flags)
+    except re.error:
+        return pattern
+    if compiled.groupindex != pattern.groupindex or compiled.groups != pattern.groups:
+        return pattern
+    return compiled
+
+
+def _grouped_text(text: str, folded: bool) -> str | None:
+    """`_grouped_by_first_letter` on a pattern's text: its top-level alternation and that of each
+    group (not of look-arounds), recursively; None when the text cannot be read."""
+    alternatives = _top_level_alternatives(text)
+    if alternatives is None:
+        return None
+    done = []
+    for alternative in alternatives:
+        inner = _grouped_groups(alternative, folded)
+        if inner is None:
+            return None
+        done.append(inner)
+    if len(done) < 2:
+        return done[0]
+    out: list[str] = []
+    segment: dict[str, list[str]] = {}  # letter (case-folded under IGNORECASE) -> the rests, in order
+    firsts: dict[str, str] = {}
+
+    def flush():
+        for key, rests in segment.items():
+            out.append(firsts[key] + "(?:" + "|".join(rests) + ")")
+        segment.clear()
+
+    for alternative in done:
+        first = alternative[:1]
+        # A capturing group would change its number by moving: such an alternative stays put.
+        if first.isascii() and first.isalpha() and alternative[1:2] not in ("?", "*", "+", "{") \
+                and not _CAPTURING.search(alternative):
+            key = first.lower() if folded else first
+            if key not in segment:
+                firsts[key] = first
+            segment.setdefault(key, []).append(alternative[1:])
+        else:
+            flush()
+            out.append(alternative)
+    flush()
+    return "|".join(out)
+
+
+_CAPTURING = re.compile(r"\((?!\?)|\(\?P<")
+
+
+def _grouped_groups(text: str, folded: bool) -> str | None:
+    """The text with the alternation inside each of its (capturing or non-capturing) groups
+    grouped; look-arounds, classes and escapes kept as written."""
+    out, index, in_class = [], 0, False
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            out.append(text[index:index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+            out.append(char)
+            index += 1
+            continue
+        if char == "[":
+            in_class = True
+            following = index + 1 + (text[index + 1:index + 2] == "^")
+            if text[following:following + 1] == "]":
+                out.append(text[index:following + 1])
+                index = following + 1
+                continue
+            out.append(char)
+            index += 1
+            continue
+        if char == "(":
+            close = _closing(text, index)
+            if close is None:
+                return None
+            opening = _GROUP_OPENING.match(text, index)
+            if opening is None:  # a look-around or another kind of group: as written
+                out.append(text[index:close + 1])
+            else:
+                inner = _grouped_text(text[opening.end():close], folded)
+                if inner is None:
+                    return None
+                out.append(opening.group(0) + inner + ")")
+            index = close + 1
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Where the group opened at `start` closes."""
+    depth, index, in_class = 0, start, False
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            following = index + 1 + (text[index + 1:index + 2] == "^")
+            if text[following:following + 1] == "]":
+                index = following
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
 
 
 def _top_level_alternatives(text: str) -> list[str] | None:
