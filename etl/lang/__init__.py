@@ -144,8 +144,8 @@ def _after_word_boundary(pattern: re.Pattern, ahead: str) -> re.Pattern | None:
     return compiled
 
 
-_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]")
-_GROUP_OPENING = re.compile(r"\(\?:|\(\?P<\w+>|\((?!\?)")
+_INLINE_FLAGS = re.compile(r"\(\?(?!i:)[aiLmsux-]")  # any but a case-insensitive group "(?i:...)"
+_GROUP_OPENING = re.compile(r"\(\?:|\(\?P<\w+>|\((?!\?)|(?P<folded>\(\?i:)")
 
 
 def _grouped_by_first_letter(pattern: re.Pattern) -> re.Pattern:
@@ -155,8 +155,9 @@ def _grouped_by_first_letter(pattern: re.Pattern) -> re.Pattern:
     Alternatives opening with different ASCII letters never match at the same place, so only the
     group of the text's letter is tried, its words in their order; an alternative opening
     otherwise (a group, a class, an optional letter) keeps its place, and no alternative moves
-    across it. Same matches and groups; the pattern as it was when it holds inline flags (whose
-    case rules a letter would have to follow) or cannot be read."""
+    across it. Inside a case-insensitive group "(?i:...)" letters are grouped case-folded. Same
+    matches and groups; the pattern as it was when it holds other inline flags or cannot be
+    read."""
     text = pattern.pattern
     if not isinstance(text, str) or pattern.flags & re.VERBOSE or _INLINE_FLAGS.search(text):
         return pattern
@@ -248,7 +249,7 @@ def _grouped_groups(text: str, folded: bool) -> str | None:
             if opening is None:  # a look-around or another kind of group: as written
                 out.append(text[index:close + 1])
             else:
-                inner = _grouped_text(text[opening.end():close], folded)
+                inner = _grouped_text(text[opening.end():close], folded or opening.group("folded") is not None)
                 if inner is None:
                     return None
                 out.append(opening.group(0) + inner + ")")
