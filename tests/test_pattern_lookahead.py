@@ -54,3 +54,34 @@ def test_case_insensitive_part_and_speaker_patterns_keep_their_matches():
         assert [m.groupdict() for m in fast.finditer(text)] == [m.groupdict() for m in pattern.finditer(text)]
     for speaker_pattern in _role_patterns("en"):
         assert speaker_pattern.pattern.pattern.startswith("(?=")
+
+
+def test_word_boundary_goes_before_the_lookahead_only_when_every_alternative_opens_with_it():
+    texts = TEXTS + ["he took part; participants attended", "a|b [x] (y) \\b", "Took PART in it"]
+    for source, flags in [(r"\b(?:said|told)\b", re.IGNORECASE), (r"\btook\s+part\b|\bparticipa\w*|\battend\w*", 0),
+                          (r"\b(?P<verb>said|says)\s+(?P<rest>[^.|]+)|\b[|\]]x", 0)]:
+        pattern = re.compile(source, flags)
+        fast = with_first_chars(pattern)
+        assert fast.pattern.startswith(r"\b(?=") and fast.groupindex == pattern.groupindex
+        for text in texts + [t.upper() for t in texts]:
+            assert [(m.span(), m.groups()) for m in fast.finditer(text)] == \
+                [(m.span(), m.groups()) for m in pattern.finditer(text)]
+    mixed = with_first_chars(re.compile(r"\bsaid|told"))  # one alternative without the boundary
+    assert mixed.pattern.startswith("(?=") and mixed.search("he told") is not None
+
+
+@pytest.mark.parametrize("source, flags", [
+    (r"\b(?P<verb>said|says|noted|Spoke|(?:made|gave) (?:a|his) talk|speaking|s?aid|stated)\b", re.IGNORECASE),
+    (r"\b(?P<verb>said|says|noted|Spoke|(?:made|gave) (?:a|his) talk|speaking|s?aid|stated)\b", 0),
+    (r"(?:held|hosted|host|(held)|hold|[h]x|h{2}|took place)\s+(?P<x>\w+)", 0),
+    (r"in (?:Moscow|Minsk|Madrid)|at (?:the )?(?:Kremlin|Kiev)|(?<=ab|ac)q", 0),
+])
+def test_alternatives_grouped_by_first_letter_keep_every_match(source, flags):
+    texts = TEXTS + ["He said, she SAYS; Spoke up, speaking aid; stated. made a talk, GAVE HIS TALK",
+                     "held hosted host hold hx hhh took place here in Minsk at the Kremlin abq acq"]
+    pattern = re.compile(source, flags)
+    fast = with_first_chars(pattern)
+    assert fast.groupindex == pattern.groupindex and fast.groups == pattern.groups
+    for text in texts + [t.upper() for t in texts] + [t.lower() for t in texts]:
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == \
+            [(m.span(), m.groups()) for m in pattern.finditer(text)]

@@ -8,6 +8,8 @@ Deterministic and pattern-based, English and Russian. Modules: `text` (quotes, s
 
 from __future__ import annotations
 
+import functools
+
 from etl.record import EVENT_FIELDS as _EVENT_FIELDS
 from etl.record import Article
 
@@ -43,7 +45,7 @@ def extract_events(article: Article) -> list[dict]:
     title = normalize(article.title) if article.title else None
     context = Context(
         language=language,
-        default_year=context_year(paragraphs, language, published),
+        year_source=functools.partial(context_year, paragraphs, language, published),
         published=published,
         dateline=getattr(article, "place", None),
         title=title,

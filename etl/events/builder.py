@@ -11,8 +11,10 @@ sentence belongs to the event most recently introduced or referred to.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from etl import geo
@@ -77,7 +79,9 @@ class EventDraft:
 @dataclass
 class Context:
     language: str
-    default_year: int | None
+    # The year for dates written without one (`dates.context_year`), worked out on first use: a
+    # page that reports no gathering never reads a date.
+    year_source: Callable[[], int | None]
     published: dt.date | None
     dateline: str | None             # the place the page states for the article, if any
     title: str | None = None
@@ -86,22 +90,37 @@ class Context:
     pack: object = None               # the language pack (etl.lang.LanguagePack)
     filed_from: str | None = None     # a news agency dateline's city: where the story was filed
 
+    @functools.cached_property
+    def default_year(self) -> int | None:
+        return self.year_source()
+
 
 def build_events(title: str | None, paragraphs: list[str], context: Context) -> list[dict]:
     language = context.language
     all_sentences = []
     split = []  # (paragraph, its quotes, its sentences' spans)
-    for paragraph in paragraphs:
-        paragraph_quotes = quotes(paragraph)
-        spans = sentence_spans(paragraph, paragraph_quotes)
-        split.append((paragraph, paragraph_quotes, spans))
-        for start, end in spans:
-            inner = quotes_within(paragraph_quotes, start, end) if paragraph_quotes else ()
-            all_sentences.append(Sentence(paragraph[start:end], len(all_sentences), [], inner, language))
+    unsplit = iter(paragraphs)
+
+    def split_until(count: int | None) -> list[Sentence]:
+        """Paragraphs split in order until `count` sentences are known (None: all of them)."""
+        while count is None or len(all_sentences) < count:
+            paragraph = next(unsplit, None)
+            if paragraph is None:
+                break
+            paragraph_quotes = quotes(paragraph)
+            spans = sentence_spans(paragraph, paragraph_quotes)
+            split.append((paragraph, paragraph_quotes, spans))
+            for start, end in spans:
+                inner = quotes_within(paragraph_quotes, start, end) if paragraph_quotes else ()
+                all_sentences.append(Sentence(paragraph[start:end], len(all_sentences), [], inner, language))
+        return all_sentences
+
     # Before event nouns are looked for and events drafted: a page that reports no gathering
-    # (it reads the sentences' words only) needs none of that work.
-    if _reports_no_gathering(title, all_sentences, context):
+    # (it reads the sentences' words only, mostly the lead's) needs none of that work, nor the
+    # split of the rest of its text.
+    if _reports_no_gathering(title, split_until, context):
         return []
+    split_until(None)
     sentence_iter = iter(all_sentences)
     for paragraph, paragraph_quotes, spans in split:
         # Event-type nouns are found once per paragraph, then handed to their sentences.
@@ -162,18 +181,20 @@ def _digest(drafts: list[EventDraft], context: Context) -> list[EventDraft]:
     return reported if len(reported) >= 2 and len(days) == len(reported) else []
 
 
-def _reports_no_gathering(title: str | None, sentences: list[Sentence], context: Context) -> bool:
+def _reports_no_gathering(title: str | None, sentences: Callable[[int | None], list[Sentence]],
+                          context: Context) -> bool:
     """Telephone conversations, messages of greetings, statements, interviews, decrees, laws and
     appointments: the headline (or, without one, the first sentence) says so before it names
-    any gathering."""
+    any gathering. `sentences(n)`: the text's first n sentences or more (None: all of them)."""
     language_pack = context.pack
-    lead = [s.text for s in sentences[:_LEAD_SENTENCES]]
+    first = sentences(_LEAD_SENTENCES)
+    lead = [s.text for s in first[:_LEAD_SENTENCES]]
     if any(language_pack.message_to_participants.search(text) for text in [title or ""] + lead[:2]):
         return True  # a message addressed to a gathering's participants
     if any(language_pack.said_to_press.search(text) for text in lead) and \
-            not any(language_pack.reporting.search(text) for text in [title or ""] + [s.text for s in sentences]):
+            not any(language_pack.reporting.search(text) for text in [title or ""] + [s.text for s in sentences(None)]):
         return True  # words said to the press about a gathering that the page never reports held
-    headline = title or (sentences[0].text if sentences else "")
+    headline = title or (first[0].text if first else "")
     cue = context.pack.non_event.search(headline)
     if cue is None:
         return False

@@ -92,6 +92,7 @@ def with_first_chars(pattern: re.Pattern) -> re.Pattern:
     """The same pattern behind a look-ahead for the characters its matches begin with: Python's
     engine then rejects most positions with one test instead of trying every alternative of a
     long alternation. Matches, groups and flags are unchanged."""
+    pattern = _grouped_by_first_letter(pattern)
     try:  # reads the private re._parser: a Python whose parser differs gets the pattern as written
         found = _first_chars(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str) else None
     except (ImportError, AttributeError, TypeError, ValueError):
@@ -101,10 +102,238 @@ def with_first_chars(pattern: re.Pattern) -> re.Pattern:
     written, folded = found
     parts = (["[" + "".join(re.escape(c) for c in sorted(written)) + "]"] if written else []) + \
         (["(?i:[" + "".join(re.escape(c) for c in sorted(folded)) + "])"] if folded else [])
+    ahead = "(?=" + "|".join(parts) + ")"
+    after_boundary = _after_word_boundary(pattern, ahead)
+    if after_boundary is not None:
+        return after_boundary
     try:
-        return re.compile("(?=" + "|".join(parts) + ")" + pattern.pattern, pattern.flags)
+        return re.compile(ahead + pattern.pattern, pattern.flags)
     except re.error:  # e.g. global inline flags, which must open the pattern
         return pattern
+
+
+def _after_word_boundary(pattern: re.Pattern, ahead: str) -> re.Pattern | None:
+    """`\\bA|\\bB|...` as `\\b(?=..)(?:A|B|...)`: the word boundary first, once, then the
+    look-ahead. Inside words (most positions) the boundary fails at once, where the look-ahead
+    first would pass on most letters, and each alternative no longer tests the boundary again.
+    Zero-width tests at one position commute and the alternatives keep their order, so the
+    matches and groups are those of the pattern; None (the look-ahead goes first) unless the
+    pattern, parsed, is exactly such an alternation."""
+    text = pattern.pattern
+    if not isinstance(text, str) or pattern.flags & re.VERBOSE or not text.startswith("\\b"):
+        return None
+    alternatives = _top_level_alternatives(text)
+    if alternatives is None or not all(a.startswith("\\b") for a in alternatives):
+        return None
+    rest = [a[2:] for a in alternatives]
+    rewritten = "\\b" + ahead + (rest[0] if len(rest) == 1 else "(?:" + "|".join(rest) + ")")
+    try:  # the private parser checks the rewrite; a Python whose parser differs keeps the old form
+        from re import _constants as sre, _parser
+
+        before = _tree(_parser.parse(text, pattern.flags))  # the parser moves a shared \\b out itself
+        after = _tree(_parser.parse(rewritten, pattern.flags))
+        boundary = (sre.AT, sre.AT_BOUNDARY)
+        if not before or before[0] != boundary or len(after) < 2 or after[1][0] is not sre.ASSERT or \
+                [after[0]] + after[2:] != before:
+            return None
+        compiled = re.compile(rewritten, pattern.flags)
+    except (ImportError, AttributeError, TypeError, ValueError, IndexError, re.error):
+        return None
+    if compiled.groupindex != pattern.groupindex or compiled.groups != pattern.groups:
+        return None
+    return compiled
+
+
+_INLINE_FLAGS = re.compile(r"\(\?(?!i:)[aiLmsux-]")  # any but a case-insensitive group "(?i:...)"
+_GROUP_OPENING = re.compile(r"\(\?:|\(\?P<\w+>|\((?!\?)|(?P<folded>\(\?i:)")
+
+
+def _grouped_by_first_letter(pattern: re.Pattern) -> re.Pattern:
+    """Alternatives that open with a letter grouped by it ("said|says|noted|spoke" as
+    "s(?:aid|ays|poke)|n(?:oted)"): Python's engine tries the alternatives of an alternation one
+    by one at every place, and a long case-insensitive list of words costs it a test per word.
+    Alternatives opening with different ASCII letters never match at the same place, so only the
+    group of the text's letter is tried, its words in their order; an alternative opening
+    otherwise (a group, a class, an optional letter) keeps its place, and no alternative moves
+    across it. Inside a case-insensitive group "(?i:...)" letters are grouped case-folded. Same
+    matches and groups; the pattern as it was when it holds other inline flags or cannot be
+    read."""
+    text = pattern.pattern
+    if not isinstance(text, str) or pattern.flags & re.VERBOSE or _INLINE_FLAGS.search(text):
+        return pattern
+    folded = bool(pattern.flags & re.IGNORECASE)
+    rewritten = _grouped_text(text, folded)
+    if rewritten is None or rewritten == text:
+        return pattern
+    try:
+        compiled = re.compile(rewritten, pattern.flags)
+    except re.error:
+        return pattern
+    if compiled.groupindex != pattern.groupindex or compiled.groups != pattern.groups:
+        return pattern
+    return compiled
+
+
+def _grouped_text(text: str, folded: bool) -> str | None:
+    """`_grouped_by_first_letter` on a pattern's text: its top-level alternation and that of each
+    group (not of look-arounds), recursively; None when the text cannot be read."""
+    alternatives = _top_level_alternatives(text)
+    if alternatives is None:
+        return None
+    done = []
+    for alternative in alternatives:
+        inner = _grouped_groups(alternative, folded)
+        if inner is None:
+            return None
+        done.append(inner)
+    if len(done) < 2:
+        return done[0]
+    out: list[str] = []
+    segment: dict[str, list[str]] = {}  # letter (case-folded under IGNORECASE) -> the rests, in order
+    firsts: dict[str, str] = {}
+
+    def flush():
+        for key, rests in segment.items():
+            out.append(firsts[key] + "(?:" + "|".join(rests) + ")")
+        segment.clear()
+
+    for alternative in done:
+        first = alternative[:1]
+        # A capturing group would change its number by moving: such an alternative stays put.
+        if first.isascii() and first.isalpha() and alternative[1:2] not in ("?", "*", "+", "{") \
+                and not _CAPTURING.search(alternative):
+            key = first.lower() if folded else first
+            if key not in segment:
+                firsts[key] = first
+            segment.setdefault(key, []).append(alternative[1:])
+        else:
+            flush()
+            out.append(alternative)
+    flush()
+    return "|".join(out)
+
+
+_CAPTURING = re.compile(r"\((?!\?)|\(\?P<")
+
+
+def _grouped_groups(text: str, folded: bool) -> str | None:
+    """The text with the alternation inside each of its (capturing or non-capturing) groups
+    grouped; look-arounds, classes and escapes kept as written."""
+    out, index, in_class = [], 0, False
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            out.append(text[index:index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+            out.append(char)
+            index += 1
+            continue
+        if char == "[":
+            in_class = True
+            following = index + 1 + (text[index + 1:index + 2] == "^")
+            if text[following:following + 1] == "]":
+                out.append(text[index:following + 1])
+                index = following + 1
+                continue
+            out.append(char)
+            index += 1
+            continue
+        if char == "(":
+            close = _closing(text, index)
+            if close is None:
+                return None
+            opening = _GROUP_OPENING.match(text, index)
+            if opening is None:  # a look-around or another kind of group: as written
+                out.append(text[index:close + 1])
+            else:
+                inner = _grouped_text(text[opening.end():close], folded or opening.group("folded") is not None)
+                if inner is None:
+                    return None
+                out.append(opening.group(0) + inner + ")")
+            index = close + 1
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Where the group opened at `start` closes."""
+    depth, index, in_class = 0, start, False
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            following = index + 1 + (text[index + 1:index + 2] == "^")
+            if text[following:following + 1] == "]":
+                index = following
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
+
+
+def _top_level_alternatives(text: str) -> list[str] | None:
+    """The pattern cut at its `|` outside groups and classes (None when it cannot be read)."""
+    found, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            following = index + 1 + (text[index + 1:index + 2] == "^")
+            if text[following:following + 1] == "]":  # a "]" first in a class is a character
+                index = following
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif char == "|" and depth == 0:
+            found.append(text[start:index])
+            start = index + 1
+        index += 1
+    if depth or in_class:
+        return None
+    found.append(text[start:])
+    return found
+
+
+def _tree(items) -> object:
+    """A parsed pattern as plain nested tuples and lists, to compare two parses; a group that
+    neither captures nor sets flags and holds one item is that item (an alternation is an item)."""
+    from re import _constants as sre, _parser
+
+    if isinstance(items, _parser.SubPattern):
+        items = list(items)
+    if isinstance(items, list):
+        flat = []
+        for item in items:
+            while isinstance(item, tuple) and len(item) == 2 and item[0] is sre.SUBPATTERN and \
+                    item[1][0] is None and not item[1][1] and not item[1][2] and len(item[1][3]) == 1:
+                item = list(item[1][3])[0]
+            flat.append(_tree(item))
+        return flat
+    if isinstance(items, tuple):
+        return tuple(_tree(item) for item in items)
+    return items
 
 
 class Prefiltered:
@@ -123,11 +352,21 @@ class Prefiltered:
                 return True
         return False
 
+    # search and finditer hold the test themselves: they are called ~100,000 times on 600 pages,
+    # and a method call per test cost more than the substring tests of most sentences.
     def search(self, text: str):
-        return self.pattern.search(text) if self._may_match(text) else None
+        lowered = lowered_text(text)
+        for stem in self.stems:
+            if stem in lowered:
+                return self.pattern.search(text)
+        return None
 
     def finditer(self, text: str):
-        return self.pattern.finditer(text) if self._may_match(text) else iter(())
+        lowered = lowered_text(text)
+        for stem in self.stems:
+            if stem in lowered:
+                return self.pattern.finditer(text)
+        return iter(())
 
 
 NEVER = Prefiltered(re.compile(r"(?!x)x"), ())
