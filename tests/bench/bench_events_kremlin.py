@@ -21,7 +21,9 @@ The first speed figure, `events_stage_share`, is measured inside the same calls:
 the events stage of each `extract_record` call (`etl.events.extract_events` timed where the
 extractor calls it) over that call's whole CPU time, summed over the pages (median of the
 rounds). The machine's drift between two whole runs does not move it, where the paired figure
-(`events_share_of_extract_time`, runs with and without events) swings with it. The timed rounds
+(`events_share_of_extract_time`, runs with and without events) swings with it; the same pairing
+page by page (`events_share_paired_per_page`: each page extracted without and with events back to
+back, the order alternating) does not. The timed rounds
 keep no records (the pipeline holds a few at a time); the city figures are scored from one more,
 untimed pass.
 """
@@ -120,6 +122,23 @@ def events_stage_share(pages: list[Page]) -> float:
     return stage / whole
 
 
+def paired_share_per_page(pages: list[Page]) -> float:
+    """1 - (extract without events) / (extract with events), each page timed both ways back to back,
+    which comes first alternating from page to page: the two sums see the same machine, where whole
+    runs minutes apart drift by more than the difference they measure."""
+    without = with_events = 0.0
+    for i, page in enumerate(pages):
+        for events in ((False, True) if i % 2 else (True, False)):
+            started = time.process_time()
+            extract_record(page.body, page.url, with_events=events)
+            spent = time.process_time() - started
+            if events:
+                with_events += spent
+            else:
+                without += spent
+    return 1 - without / with_events
+
+
 def run(limit: int | None, rounds: int = 3) -> dict:
     pages = load_pages(limit)
     placed = [p for p in pages if p.place]
@@ -134,8 +153,9 @@ def run(limit: int | None, rounds: int = 3) -> dict:
     # interleaved runs of each configuration.
     articles = [extract_article(p.body, p.url) for p in pages]
     timings = {"without_events": [], "with_events": [], "events_only": []}
-    stage_shares = []
+    stage_shares, paired_shares = [], []
     for _ in range(rounds):
+        paired_shares.append(paired_share_per_page(pages))
         started = time.process_time()
         for p in pages:  # no record kept: the pipeline holds a few at a time
             extract_record(p.body, p.url, with_events=False)
@@ -175,6 +195,8 @@ def run(limit: int | None, rounds: int = 3) -> dict:
         "pages_with_place_and_an_event": with_event,
         # CPU time of the events stage inside each extract_record call over the calls' whole time
         "events_stage_share": round(statistics.median(stage_shares), 3),
+        # each page extracted without and with events back to back (order alternating), summed
+        "events_share_paired_per_page": round(statistics.median(paired_shares), 3),
         "pages_per_s_without_events": round(n / timings["without_events"], 1),
         "pages_per_s_with_events": round(n / timings["with_events"], 1),
         "events_share_of_extract_time": round(1 - timings["without_events"] / timings["with_events"], 3),
