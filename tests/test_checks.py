@@ -147,8 +147,8 @@ def test_a_failing_check_fails_the_dag_run_after_the_load_and_a_warning_is_recor
     dag_run = dag.test()
     states = {ti.task_id: ti.state for ti in dag_run.get_task_instances()}
     assert dag_run.state == "failed"
-    assert states == {"discover": "success", "fetch": "success", "plan_chunks": "success", "extract": "success",
-                      "load": "success", "finish": "success", "check": "failed"}
+    assert states == {"discover": "success", "fetch": "success", "plan_chunks": "success",
+                      "extract_and_load": "success", "finish": "success", "check": "failed"}
     output = "".join(capfd.readouterr())
     assert "FAIL  duplicate_canonical_urls" in output and "https://bisr.gov.by/en/twice" in output
     assert "articles_without_title_or_body" not in output.split("data quality check(s) failed")[1].splitlines()[0]

@@ -392,11 +392,11 @@ def test_warehouse_down_fails_the_airflow_task_naming_the_host_not_the_password(
     monkeypatch.setenv("ETL_SOURCES_FILE", str(SAMPLE_SOURCES))
     monkeypatch.setenv("AIRFLOW_CONN_ETL_WAREHOUSE", "postgresql://etl:hunter2@127.0.0.1:1/warehouse")
     dag = DagBag(dag_folder=str(PROJECT_DIR / "dags" / "think_tank_news.py")).dags["think_tank_news__sample"]
-    for task_id in ("discover", "fetch", "extract", "load"):
+    for task_id in ("discover", "fetch", "extract_and_load"):
         task = dag.get_task(task_id)
         assert task.retries >= 1, task_id  # the scheduler retries a task that raised
         chunk = {"batch_id": 1, "index": 0, "first_position": 0, "last_position": 9, "pages": 10}
-        args = {"discover": (), "fetch": ({"batch_id": 1},), "extract": (chunk,), "load": ({"chunk": chunk},)}[task_id]
+        args = {"discover": (), "fetch": ({"batch_id": 1},), "extract_and_load": (chunk,)}[task_id]
         with pytest.raises(DatabaseUnavailable) as failure:
             task.python_callable(*args)
         assert "127.0.0.1:1" in str(failure.value) and "hunter2" not in str(failure.value)
