@@ -7,8 +7,20 @@ time limit); `discovery` (listings, feeds, sitemaps), `fetch` (one URL through t
 `crawler` (the `Crawler` tying them together). `client` re-exports the transport's old names.
 """
 
-from etl.crawl.crawler import Crawler
-from etl.crawl.discovery import DateWindow
-from etl.crawl.fetch import HTML_TYPES, OUTCOMES, FetchResult
+from __future__ import annotations
 
-__all__ = ["Crawler", "DateWindow", "FetchResult", "HTML_TYPES", "OUTCOMES"]
+import importlib
+
+# Loaded on first use (PEP 562): importing `etl.crawl.urls`, as the extractor does for canonical
+# URLs, must not pull in the HTTP client and the parsers; every extract task, a process of its own
+# under Airflow, paid ~0.2 s for them.
+_EXPORTS = {"Crawler": "etl.crawl.crawler", "DateWindow": "etl.crawl.discovery", "FetchResult": "etl.crawl.fetch",
+            "HTML_TYPES": "etl.crawl.fetch", "OUTCOMES": "etl.crawl.fetch"}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'etl.crawl' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)
