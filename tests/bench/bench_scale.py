@@ -163,7 +163,7 @@ def bench_size(size: int, templates: list[bytes], server_dsn: str, chunk_size: i
 
         row["max_requests_per_s_seen"] = site.max_requests_per_window(1.0)
         if speedup:
-            row.update(end_to_end_on_two_workers(site, templates, server_dsn, chunk_size, rps))
+            row.update(end_to_end_on_two_workers(site, server_dsn, chunk_size, rps))
 
         # The extract once more, on 1 and on 2 processes (every other chunk each), records deleted first.
         chunk_count = row["chunks"] or 0
@@ -181,7 +181,7 @@ def bench_size(size: int, templates: list[bytes], server_dsn: str, chunk_size: i
     return row
 
 
-def end_to_end_on_two_workers(site, templates, server_dsn: str, chunk_size: int, rps: float) -> dict:
+def end_to_end_on_two_workers(site, server_dsn: str, chunk_size: int, rps: float) -> dict:
     """The whole pipeline again on a fresh database, as the DAG runs on two workers: discover and
     fetch (one task each), then the mapped extract_and_load tasks on two task slots, each task a
     process of its own (its imports and warm-up paid each time, as in Airflow), the chunks taken
@@ -189,6 +189,7 @@ def end_to_end_on_two_workers(site, templates, server_dsn: str, chunk_size: int,
     other's extract. The site is served again under the same URLs. Airflow's own scheduling delays
     are not in it."""
     import psycopg
+    from synthetic_site import sources_yaml  # tests/ is on the path (bench_size)
 
     from etl import pipeline
     from etl.store.db import scratch_database
@@ -198,7 +199,7 @@ def end_to_end_on_two_workers(site, templates, server_dsn: str, chunk_size: int,
     with scratch_database(server_dsn, "bench_scale") as dsn, tempfile.TemporaryDirectory() as tmp:
         migrate(dsn)
         sources = Path(tmp) / "sources.yaml"
-        sources.write_text(sources_yaml_for(site, rps), encoding="utf-8")
+        sources.write_text(sources_yaml(SOURCE, site, rps), encoding="utf-8")
         total, batch_id = 0.0, None
         for stage in ("discover", "fetch"):
             result = result_of(stage_process(stage, sources, dsn, batch_id, chunk_size))
@@ -207,7 +208,7 @@ def end_to_end_on_two_workers(site, templates, server_dsn: str, chunk_size: int,
         started = time.perf_counter()
         chunk_count = len(pipeline.chunks(batch_id, dsn, chunk_size))  # what plan_chunks does
         queue = list(range(chunk_count))  # first in, first out, as an executor hands them over
-        lock = threading.Lock()
+        lock, failures = threading.Lock(), []
 
         def worker() -> None:  # one task slot: a new process per mapped task, as Airflow runs them
             while True:
@@ -215,25 +216,24 @@ def end_to_end_on_two_workers(site, templates, server_dsn: str, chunk_size: int,
                     if not queue:
                         return
                     index = queue.pop(0)
-                result_of(stage_process("chunks", sources, dsn, batch_id, chunk_size, [index]))
+                try:
+                    result_of(stage_process("chunks", sources, dsn, batch_id, chunk_size, [index]))
+                except SystemExit as exc:  # a failed task: reported once both slots are done
+                    failures.append(f"chunk {index}: {exc}")
 
         slots = [threading.Thread(target=worker) for _ in range(2)]
         for slot in slots:
             slot.start()
         for slot in slots:
             slot.join()
+        if failures:
+            raise SystemExit("; ".join(failures))
         out["chunks_2w_s"] = round(time.perf_counter() - started, 1)
         total += time.perf_counter() - started
         with psycopg.connect(dsn) as conn:
             articles = conn.execute("SELECT count(*) FROM core.articles WHERE source = %s", (SOURCE,)).fetchone()[0]
     out.update(total_2w_s=round(total, 1), articles_2w=articles, articles_per_s_2w=round(articles / max(total, 1e-9), 1))
     return out
-
-
-def sources_yaml_for(site, rps: float) -> str:
-    from synthetic_site import sources_yaml
-
-    return sources_yaml(SOURCE, site, rps)
 
 
 def main(argv: list[str] | None = None) -> int:
