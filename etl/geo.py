@@ -268,14 +268,17 @@ def _geonames_index() -> dict[str, dict[str, tuple[str, str]]]:
             pass  # missing, unreadable or damaged: built again below
     index = _build_geonames_index()
     if path is not None:
+        partial = f"{path}.{os.getpid()}.partial"
         try:  # written whole, then renamed: a reader never sees half a file
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            partial = f"{path}.{os.getpid()}.partial"
             with open(partial, "wb") as handle:
                 marshal.dump(index, handle)
             os.replace(partial, path)
-        except OSError:
-            pass  # a read-only home: no cache, every process builds the index
+        except OSError:  # a read-only home, a full disk: no cache, every process builds the index
+            try:
+                os.unlink(partial)
+            except OSError:
+                pass
     return index
 
 
