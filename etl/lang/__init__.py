@@ -260,34 +260,10 @@ def _grouped_groups(text: str, folded: bool) -> str | None:
     return "".join(out)
 
 
-def _closing(text: str, start: int) -> int | None:
-    """Where the group opened at `start` closes."""
-    depth, index, in_class = 0, start, False
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            following = index + 1 + (text[index + 1:index + 2] == "^")
-            if text[following:following + 1] == "]":
-                index = following
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return None
-
-
-def _top_level_alternatives(text: str) -> list[str] | None:
-    """The pattern cut at its `|` outside groups and classes (None when it cannot be read)."""
-    found, depth, start, index, in_class = [], 0, 0, 0, False
+def _outside_classes(text: str, start: int = 0):
+    """(index, character) of each character from `start` that is neither escaped nor inside a
+    character class: the pattern's own structure (groups, `|`). ValueError when a class is left open."""
+    index, in_class = start, False
     while index < len(text):
         char = text[index]
         if char == "\\":
@@ -300,17 +276,46 @@ def _top_level_alternatives(text: str) -> list[str] | None:
             following = index + 1 + (text[index + 1:index + 2] == "^")
             if text[following:following + 1] == "]":  # a "]" first in a class is a character
                 index = following
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif char == "|" and depth == 0:
-            found.append(text[start:index])
-            start = index + 1
+        else:
+            yield index, char
         index += 1
-    if depth or in_class:
+    if in_class:
+        raise ValueError("unterminated character class")
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Where the group opened at `start` closes."""
+    depth = 0
+    try:
+        for index, char in _outside_classes(text, start):
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    return index
+    except ValueError:
+        pass
+    return None
+
+
+def _top_level_alternatives(text: str) -> list[str] | None:
+    """The pattern cut at its `|` outside groups and classes (None when it cannot be read)."""
+    found, depth, start = [], 0, 0
+    try:
+        for index, char in _outside_classes(text):
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth < 0:
+                    return None
+            elif char == "|" and depth == 0:
+                found.append(text[start:index])
+                start = index + 1
+    except ValueError:
+        return None
+    if depth:
         return None
     found.append(text[start:])
     return found
