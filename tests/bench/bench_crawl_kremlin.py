@@ -106,7 +106,7 @@ def write_sources(directory: Path, base_url: str, rps: float) -> Path:
 def run_etl(config: Path, dsn: str, *extra: str) -> tuple[dict, float]:
     env = {**os.environ, "ETL_DATABASE_URL": dsn}
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "etl", "run", "--config", str(config), "--source", "kremlin", *extra],
+    done = subprocess.run([sys.executable, "-m", "etl", "run", "--config", str(config), "--source", "kremlin", "--json", *extra],
                           cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
