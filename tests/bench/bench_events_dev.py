@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from etl.extract import extract_record
+from tests.bench.timing import paired_share_per_page
 
 PROJECT = Path(__file__).resolve().parents[2]
 # ../shared/bench next to the project (a checkout) or next to its parent (a worktree of it).
@@ -109,6 +110,7 @@ def run(names, strip: bool = True, dump: Path | None = None) -> dict:
         entry["extract_s_with_events"] = round(with_events, 2)
         entry["extract_s_without_events"] = round(without_events, 2)
         entry["events_share_of_extract_time"] = round(max(0.0, 1 - without_events / with_events), 3)
+        entry["events_share_paired_per_page"] = round(paired_share_per_page((body, url) for _, url, body in pages), 3)
         results[name] = entry
     return results
 
@@ -136,7 +138,8 @@ def main() -> None:
                   f" format {s['format']:.3f} occasion {s['occasion']:.3f}"
                   f" | facts P {s['facts_p']:.3f} R {s['facts_r']:.3f} F1 {s['facts_f1']:.3f}")
         print(f"  extract CPU s: {entry['extract_s_with_events']} with events,"
-              f" {entry['extract_s_without_events']} without; events share {entry['events_share_of_extract_time']:.3f}")
+              f" {entry['extract_s_without_events']} without; events share {entry['events_share_of_extract_time']:.3f}"
+              f" (whole runs), {entry['events_share_paired_per_page']:.3f} (each page both ways, back to back)")
 
 
 if __name__ == "__main__":

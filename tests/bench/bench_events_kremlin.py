@@ -48,6 +48,7 @@ from etl.extract.dateline import stated_place
 from etl.extract import extract_record
 from etl.extract.article import extract_article
 from etl.geo import resolve_city
+from tests.bench.timing import paired_share_per_page
 
 PROJECT = Path(__file__).resolve().parents[2]
 BENCH_DIR = Path(os.environ.get("ETL_BENCH_DIR", PROJECT.parent / "shared" / "bench"))
@@ -122,23 +123,6 @@ def events_stage_share(pages: list[Page]) -> float:
     return stage / whole
 
 
-def paired_share_per_page(pages: list[Page]) -> float:
-    """1 - (extract without events) / (extract with events), each page timed both ways back to back,
-    which comes first alternating from page to page: the two sums see the same machine, where whole
-    runs minutes apart drift by more than the difference they measure."""
-    without = with_events = 0.0
-    for i, page in enumerate(pages):
-        for events in ((False, True) if i % 2 else (True, False)):
-            started = time.process_time()
-            extract_record(page.body, page.url, with_events=events)
-            spent = time.process_time() - started
-            if events:
-                with_events += spent
-            else:
-                without += spent
-    return 1 - without / with_events
-
-
 def run(limit: int | None, rounds: int = 3) -> dict:
     pages = load_pages(limit)
     placed = [p for p in pages if p.place]
@@ -155,7 +139,7 @@ def run(limit: int | None, rounds: int = 3) -> dict:
     timings = {"without_events": [], "with_events": [], "events_only": []}
     stage_shares, paired_shares = [], []
     for _ in range(rounds):
-        paired_shares.append(paired_share_per_page(pages))
+        paired_shares.append(paired_share_per_page((p.body, p.url) for p in pages))
         started = time.process_time()
         for p in pages:  # no record kept: the pipeline holds a few at a time
             extract_record(p.body, p.url, with_events=False)
