@@ -1,10 +1,11 @@
-"""One DAG per source of the sources file: discover -> fetch -> plan_chunks -> extract_and_load[] -> finish -> check.
+"""One DAG per source of the sources file: discover -> plan_chunks -> [fetch -> extract_and_load][] -> finish -> check.
 
 Thin orchestration over `etl.pipeline`: tasks exchange batch ids, chunk ranges and counts (XCom), never
-page bodies; the raw store in the warehouse is the hand-off. A task that extracts a chunk and then
-loads it is mapped over the batch's chunks (dynamic task mapping), so a big batch spreads over every
-worker and one worker's load runs beside the others' extracts. Importing this file
-reads the sources file and nothing else: no database, no network, no heavy imports.
+page bodies; the raw store in the warehouse is the hand-off. The batch's URLs are cut into chunks and
+a task group (fetch the chunk, then extract and load it) is mapped over them (dynamic task mapping):
+one chunk is fetched at a time, politely, while the chunks already fetched are extracted and loaded
+on the other workers. Importing this file reads the sources file and nothing else: no database, no
+network, no heavy imports.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 
 from etl.sources import Source, load_sources_file
 
@@ -38,7 +39,7 @@ DEFAULT_ARGS = {
 # Per task, generous: a task past its limit is stuck (a hung site, a lock), and fails to be retried.
 TIMEOUTS = {
     "discover": timedelta(minutes=30),
-    "fetch": timedelta(hours=6),       # politeness-bound: a big backfill at 1 request/s takes hours
+    "fetch": timedelta(hours=6),       # one chunk, politeness-bound: 500 pages at 0.05 request/s take 2.8 h
     "plan_chunks": timedelta(minutes=5),
     "extract_and_load": timedelta(hours=2),  # one chunk, the load's lock wait included
     "finish": timedelta(minutes=5),
@@ -54,7 +55,8 @@ PARAMS = {
     "published_to": Param(None, type=["null", "string"], format="date",
                           description="Backfill window end (YYYY-MM-DD, exclusive)."),
     "chunk_size": Param(None, type=["null", "integer"], minimum=1,
-                        description="Pages per mapped extract_and_load task (default ETL_CHUNK_SIZE or 500)."),
+                        description="URLs per chunk, each fetched, then extracted and loaded, by its own mapped "
+                                    "tasks (default ETL_CHUNK_SIZE or 500)."),
 }
 
 DOC_MD = """\
@@ -62,9 +64,10 @@ DOC_MD = """\
 
 Crawls **{hosts}**, extracts article fields and events, loads the warehouse (`core.*`).
 
-`discover` (finds new article URLs, opens a batch) -> `fetch` (polite, one task) -> `plan_chunks`
-(cuts the stored pages into chunks) -> `extract_and_load` mapped over the chunks (spread over the
-workers; each chunk is loaded as soon as it is extracted) -> `finish` (the batch's counts) -> `check` (data quality).
+`discover` (finds new article URLs, opens a batch) -> `plan_chunks` (cuts the batch's URLs into
+chunks) -> for each chunk, `fetch` (polite: one chunk at a time per run, the host's rate shared with
+every other run and worker) then `extract_and_load` (on any free worker, while the next chunk is
+fetched) -> `finish` (the batch's counts) -> `check` (data quality).
 
 Trigger with params (UI or `airflow dags trigger --conf`): `refresh`, a backfill window
 `published_from` / `published_to` (dates), `chunk_size`. A backfill run without a window uses its data
@@ -168,50 +171,61 @@ def build_dag(source: Source, check_thresholds: dict[str, int] | None = None):
             return pipeline.discover(source, dsn, refresh=bool(context["params"].get("refresh")),
                                      window=publication_window(context))
 
-        @task(execution_timeout=TIMEOUTS["fetch"])
-        def fetch(discovered: dict) -> dict:
-            from etl import pipeline
-
-            # Each stage passes on the counts so far: the batch's stats end up complete, as in `etl run`.
-            return {**discovered, **pipeline.fetch(discovered["batch_id"], source, warehouse_dsn())}
-
         @task(execution_timeout=TIMEOUTS["plan_chunks"])
-        def plan_chunks(fetched: dict) -> list[dict]:
+        def plan_chunks(discovered: dict) -> list[dict]:
             from etl import pipeline
 
             size = get_current_context()["params"].get("chunk_size")
-            # At least one (empty) chunk: the load and the asset event happen even when nothing was fetched.
-            return pipeline.chunks(fetched["batch_id"], warehouse_dsn(), size) or [
-                {"batch_id": fetched["batch_id"], "index": 0, "first_position": 0, "last_position": -1, "pages": 0}]
+            # At least one (empty) chunk: the load and the asset event happen even when nothing was discovered.
+            return pipeline.chunks(discovered["batch_id"], warehouse_dsn(), size, before_fetch=True) or [
+                {"batch_id": discovered["batch_id"], "index": 0, "first_position": 0, "last_position": -1, "pages": 0}]
 
-        # One mapped task per chunk that extracts the chunk, then loads it. Executors hand tasks to
-        # workers first in, first out: with extract and load as separate mapped tasks (even in a
-        # mapped task group), every chunk's extract is queued before any load is ready, so the loads,
-        # which take the warehouse lock in turn, all ran after the extracts on one worker at a time.
-        # Here a worker loads its chunk while the others go on extracting theirs. A retry reruns both
-        # stages, but the extract then finds its pages done (it resumes by page) and goes to the load.
-        @task(execution_timeout=TIMEOUTS["extract_and_load"], outlets=[WAREHOUSE_ARTICLES])
-        def extract_and_load(chunk: dict) -> dict:
+        # One chunk fetched at a time per run: the fetch is bound by the site's rate, not by workers,
+        # and a second fetch would only wait for the same host slots while holding a worker. The
+        # default weight rule ("downstream") puts the next chunk's fetch before ready extracts when
+        # a worker frees up, so the fetch never stalls and extraction fills the other workers.
+        @task(execution_timeout=TIMEOUTS["fetch"], max_active_tis_per_dagrun=1)
+        def fetch(chunk: dict) -> dict:
             from etl import pipeline
 
-            dsn = warehouse_dsn()
+            return {"chunk": chunk, **pipeline.fetch(chunk["batch_id"], source, warehouse_dsn(), chunk=chunk)}
+
+        # Extract then load in one task: executors hand tasks over first in, first out, and with
+        # extract and load as separate tasks every ready extract was queued before any load, so the
+        # loads (which take the warehouse lock in turn) all ran last, one at a time (seen under the
+        # real scheduler). A retry reruns both stages; the extract resumes by page and goes to the load.
+        @task(execution_timeout=TIMEOUTS["extract_and_load"], outlets=[WAREHOUSE_ARTICLES])
+        def extract_and_load(fetched: dict) -> dict:
+            from etl import pipeline
+
+            dsn, chunk = warehouse_dsn(), fetched["chunk"]
             extracted = pipeline.extract(chunk["batch_id"], source, dsn, chunk=chunk)
             counts = pipeline.load(chunk["batch_id"], dsn, chunk=chunk)
             get_current_context()["outlet_events"][WAREHOUSE_ARTICLES].extra = {
                 "source": source.name, "batch_id": chunk["batch_id"], "chunk": chunk["index"],
                 "inserted": counts.get("inserted", 0), "updated": counts.get("updated", 0)}
-            return {**extracted, **counts}
+            fetch_counts = {k: v for k, v in fetched.items() if k != "chunk"}
+            return {**fetch_counts, **extracted, **counts}
+
+        # Mapped over the chunks; a chunk's extract_and_load waits for its own fetch only (same map
+        # index). Task ids stay "fetch" and "extract_and_load".
+        @task_group(group_id="chunk", prefix_group_id=False)
+        def chunk_pipeline(chunk: dict):
+            return extract_and_load(fetch(chunk))
 
         @task(execution_timeout=TIMEOUTS["finish"])
-        def finish(fetched: dict, loaded: list[dict]) -> dict:
-            """The batch's counts: discover's and fetch's, plus every chunk's extract and load counts."""
+        def finish(discovered: dict, loaded: list[dict]) -> dict:
+            """The batch's counts: discover's, plus every chunk's fetch, extract and load counts."""
             from etl import pipeline
 
-            stats = {**fetched, "chunks": 0}
-            for part in loaded:
+            # A mapped task group's results arrive as a list, except from a group of one instance:
+            # Airflow then hands over that instance's value alone.
+            parts = [loaded] if isinstance(loaded, dict) else loaded
+            stats = {**discovered, "chunks": 0}
+            for part in parts:
                 stats["chunks"] += 1
                 stats = pipeline.add_counts(stats, part)
-            pipeline.finish(fetched["batch_id"], stats, warehouse_dsn())
+            pipeline.finish(discovered["batch_id"], stats, warehouse_dsn())
             return stats
 
         # A failed check is a data problem, not a transient one: no retries.
@@ -225,9 +239,9 @@ def build_dag(source: Source, check_thresholds: dict[str, int] | None = None):
                 results = check_warehouse(conn, [source], source.name, thresholds=check_thresholds)
             return {"checks_passed": len(results)}
 
-        fetched = fetch(discover())
-        loaded = extract_and_load.expand(chunk=plan_chunks(fetched))
-        check(finish(fetched, loaded))
+        discovered = discover()
+        loaded = chunk_pipeline.expand(chunk=plan_chunks(discovered))
+        check(finish(discovered, loaded))
 
     return think_tank_news()
 

@@ -92,16 +92,20 @@ FETCH_GROUP_PAGES = 50
 FETCH_GROUP_SECONDS = 2.0
 
 
-def fetch(batch_id: int, source: Source, dsn: str | None = None) -> dict:
-    """Fetch every URL of the batch not fetched yet. Results are committed in small groups
-    (FETCH_GROUP_PAGES pages or FETCH_GROUP_SECONDS seconds, whichever comes first), so a rerun
-    after a crash asks again for at most the last group's pages."""
+def fetch(batch_id: int, source: Source, dsn: str | None = None, *,
+          chunk: dict | rawstore.Chunk | None = None) -> dict:
+    """Fetch every URL of the batch (or of one chunk of it, see `chunks(before_fetch=True)`) not
+    fetched yet. Results are committed in small groups (FETCH_GROUP_PAGES pages or
+    FETCH_GROUP_SECONDS seconds, whichever comes first), so a rerun after a crash asks again for at
+    most the last group's pages."""
     from etl.crawl import Crawler
     from etl.progress import Progress
 
+    part = rawstore.Chunk.of(chunk) if chunk else None
     with db.connect(dsn, autocommit=True) as conn:
-        urls = rawstore.urls_to_fetch(conn, batch_id)
-        progress = Progress(total=len(urls), label=f"fetch {source.name}")
+        urls = rawstore.urls_to_fetch(conn, batch_id, part)
+        label = f"fetch {source.name}" + (f" chunk {part.index}" if part else "")
+        progress = Progress(total=len(urls), label=label)
         with Crawler(source, robots_memo=rawstore.BatchRobots(conn, batch_id),
                      host_slots=rawstore.HostSlots(conn)) as crawler:
             # A URL another process is fetching right now (a second run, the CLI beside the DAG) is
@@ -196,10 +200,12 @@ def chunk_size(value: int | None = None) -> int:
     return int(value or os.environ.get("ETL_CHUNK_SIZE") or DEFAULT_CHUNK_SIZE)
 
 
-def chunks(batch_id: int, dsn: str | None = None, size: int | None = None) -> list[dict]:
-    """The batch's stored pages cut into chunks (`rawstore.Chunk` as dicts, for XCom)."""
+def chunks(batch_id: int, dsn: str | None = None, size: int | None = None, *, before_fetch: bool = False) -> list[dict]:
+    """The batch's stored pages cut into chunks (`rawstore.Chunk` as dicts, for XCom); with
+    `before_fetch`, the batch's URLs, so each chunk is fetched, then extracted and loaded, on its own."""
     with db.connect(dsn, autocommit=True) as conn:
-        return [chunk.as_dict() for chunk in rawstore.batch_chunks(conn, batch_id, chunk_size(size))]
+        return [chunk.as_dict() for chunk in rawstore.batch_chunks(conn, batch_id, chunk_size(size),
+                                                                   before_fetch=before_fetch)]
 
 
 # Pages extracted between two commits: one read, one transaction and one errors update per group,

@@ -76,3 +76,31 @@ def test_a_chunked_run_loads_every_article_once(database_url, tmp_path):
     assert len(chunks) == 5
     assert (stats["fetched"], stats["extracted"], stats["inserted"]) == (23, 23, 23)
     assert sorted(path for _, path in site.requests if path.startswith("/news/")) == sorted(site.article_paths)
+
+
+def test_chunks_cut_before_the_fetch_are_fetched_extracted_and_loaded_one_by_one(database_url, tmp_path):
+    # As the DAG runs them: the batch's URLs cut into chunks right after discovery, then each chunk
+    # fetched, extracted and loaded on its own; a chunk's fetch asks for its own URLs only.
+    templates = [path.read_bytes() for path in sorted(SAMPLE_SITE.glob("*/*.html"))]
+    with MirrorSite(templates, 23, per_listing=10).serve() as site:
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(sources_yaml("mirror", site, 200), encoding="utf-8")
+        source = load_sources(sources)[0]
+        migrate(database_url)
+        batch_id = pipeline.discover(source, database_url)["batch_id"]
+        planned = pipeline.chunks(batch_id, database_url, 5, before_fetch=True)
+        assert pipeline.chunks(batch_id, database_url, 5) == []  # nothing stored yet
+        assert [c["pages"] for c in planned] == [5, 5, 5, 5, 3]
+        loaded_after_each_chunk, requested_after_each_chunk = [], []
+        for chunk in planned:
+            fetched = pipeline.fetch(batch_id, source, database_url, chunk=chunk)
+            assert fetched["fetched"] == chunk["pages"]
+            pipeline.extract(batch_id, source, database_url, chunk=chunk)
+            pipeline.load(batch_id, database_url, chunk=chunk)
+            with psycopg.connect(database_url) as conn:
+                loaded_after_each_chunk.append(conn.execute("SELECT count(*) FROM core.articles").fetchone()[0])
+            requested_after_each_chunk.append(sum(path.startswith("/news/") for _, path in site.requests))
+        again = pipeline.fetch(batch_id, source, database_url, chunk=planned[0])  # a retried task: nothing left
+    assert loaded_after_each_chunk == requested_after_each_chunk == [5, 10, 15, 20, 23]
+    assert again["fetched"] == 0
+    assert sorted(path for _, path in site.requests if path.startswith("/news/")) == sorted(site.article_paths)

@@ -30,12 +30,17 @@ def test_shipped_sources_give_one_dag_per_source_without_import_errors(monkeypat
     assert set(dagbag.dag_ids) == expected and len(expected) >= 8
     dag = dagbag.dags["think_tank_news__bisr"]
     assert [t.task_id for t in dag.topological_sort()] == [
-        "discover", "fetch", "plan_chunks", "extract_and_load", "finish", "check"]
+        "discover", "plan_chunks", "fetch", "extract_and_load", "finish", "check"]
     assert dag.max_active_runs == 1 and dag.catchup is False
-    # Extract and load are mapped over the batch's chunks, one task a chunk (a worker loads its
-    # chunk while the others extract theirs); every task has a time limit; the load announces new
+    # Fetch, and extract-and-load, are mapped over the batch's chunks (a chunk is extracted and
+    # loaded while the next is fetched); one fetch at a time per run, and a fetch goes before ready
+    # extracts (the downstream weight rule); every task has a time limit; the load announces new
     # data to the analysts' DAGs; a run takes its options as params.
-    assert {t.task_id for t in dag.tasks if t.is_mapped} == {"extract_and_load"}
+    assert {t.task_id for t in dag.tasks if t.is_mapped} == set()  # mapped as a task group
+    assert {t.task_id for t in dag.task_group_dict["chunk"]} == {"fetch", "extract_and_load"}
+    assert dag.get_task("extract_and_load").upstream_task_ids == {"fetch"}
+    assert dag.get_task("fetch").max_active_tis_per_dagrun == 1
+    assert {getattr(t.weight_rule, "value", t.weight_rule) for t in dag.tasks} == {"downstream"}
     assert all(t.execution_timeout for t in dag.tasks)
     assert [outlet.uri for outlet in dag.get_task("extract_and_load").outlets] == ["etl://warehouse/core.articles"]
     assert {"refresh", "published_from", "published_to", "chunk_size"} <= set(dag.params)

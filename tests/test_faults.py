@@ -396,7 +396,7 @@ def test_warehouse_down_fails_the_airflow_task_naming_the_host_not_the_password(
         task = dag.get_task(task_id)
         assert task.retries >= 1, task_id  # the scheduler retries a task that raised
         chunk = {"batch_id": 1, "index": 0, "first_position": 0, "last_position": 9, "pages": 10}
-        args = {"discover": (), "fetch": ({"batch_id": 1},), "extract_and_load": (chunk,)}[task_id]
+        args = {"discover": (), "fetch": (chunk,), "extract_and_load": ({"chunk": chunk},)}[task_id]
         with pytest.raises(DatabaseUnavailable) as failure:
             task.python_callable(*args)
         assert "127.0.0.1:1" in str(failure.value) and "hunter2" not in str(failure.value)

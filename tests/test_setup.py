@@ -70,7 +70,10 @@ def test_setup_creates_what_the_dag_needs_and_the_dag_maps_over_chunks(
         dag = load_dagbag().dags[DAG_ID]
         dag_run = dag.test(run_conf={"chunk_size": 2})
         assert dag_run.state == "success"
-        assert task_map_indexes(dag_run.run_id, "extract_and_load") == {0: "success", 1: "success"}
+        # The sample site's 5 article URLs (one of them a 404) in chunks of 2: each chunk fetched, then
+        # extracted and loaded, by its own mapped tasks.
+        for task_id in ("fetch", "extract_and_load"):
+            assert task_map_indexes(dag_run.run_id, task_id) == {0: "success", 1: "success", 2: "success"}
     finally:
         delete_connection()
     with psycopg.connect(database_url) as conn:
@@ -78,7 +81,8 @@ def test_setup_creates_what_the_dag_needs_and_the_dag_maps_over_chunks(
         stats = conn.execute("SELECT stats FROM raw.batches").fetchone()[0]
     assert len(urls) == len(set(urls)) == 4
     # The batch's counts add up over the chunks.
-    assert (stats["chunks"], stats["extracted"], stats["inserted"]) == (2, 4, 4)
+    assert (stats["discovered"], stats["chunks"], stats["fetched"], stats["failed"], stats["extracted"],
+            stats["inserted"]) == (5, 3, 4, 1, 4, 4)
 
 
 def test_a_dag_whose_setup_is_missing_fails_its_first_task_saying_what_to_run(

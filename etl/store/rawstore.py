@@ -202,12 +202,16 @@ def carry_over_unfinished(conn, batch_id: int, source) -> int:
     return carried + to_fetch
 
 
-def urls_to_fetch(conn, batch_id: int) -> list[str]:
-    """URLs of the batch not fetched yet: a rerun of the fetch stage resumes where it stopped."""
+def urls_to_fetch(conn, batch_id: int, chunk: Chunk | None = None) -> list[str]:
+    """URLs of the batch (or of one chunk of it) not fetched yet: a rerun of the fetch stage resumes
+    where it stopped."""
+    first, last = _positions(chunk)
     return [
         row[0]
         for row in conn.execute(
-            "SELECT url FROM raw.batch_urls WHERE batch_id = %s AND outcome IS NULL ORDER BY position", (batch_id,)
+            """SELECT url FROM raw.batch_urls WHERE batch_id = %s AND outcome IS NULL
+                 AND position BETWEEN coalesce(%s::int, -2147483648) AND coalesce(%s::int, 2147483647)
+               ORDER BY position""", (batch_id, first, last)
         )
     ]
 
@@ -406,8 +410,9 @@ def record_fetches(conn, batch_id: int, source: str, results: list) -> list[int 
 
 @dataclass(frozen=True)
 class Chunk:
-    """A part of a batch's stored pages: positions first..last (inclusive). Small enough to pass
-    between tasks (XCom) and to map a task over; the pages themselves stay in the raw store."""
+    """A part of a batch: its URLs at positions first..last (inclusive), `pages` of them (stored
+    pages, or URLs when the chunk was cut before the fetch). Small enough to pass between tasks
+    (XCom) and to map a task over; the pages themselves stay in the raw store."""
     batch_id: int
     index: int
     first_position: int
@@ -423,16 +428,18 @@ class Chunk:
         return value if isinstance(value, Chunk) else cls(**value)
 
 
-def batch_chunks(conn, batch_id: int, size: int) -> list[Chunk]:
-    """The batch's stored pages cut into chunks of at most `size` pages, in position order."""
+def batch_chunks(conn, batch_id: int, size: int, *, before_fetch: bool = False) -> list[Chunk]:
+    """The batch's stored pages cut into chunks of at most `size` pages, in position order; with
+    `before_fetch`, all its URLs (fetched or not), so that each chunk can be fetched, extracted and
+    loaded on its own while the next one is fetched."""
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
     rows = conn.execute(
         """SELECT (n - 1) / %s AS chunk, min(position), max(position), count(*)
            FROM (SELECT position, row_number() OVER (ORDER BY position) AS n FROM raw.batch_urls
-                 WHERE batch_id = %s AND outcome = ANY(%s) AND page_id IS NOT NULL) stored
+                 WHERE batch_id = %s AND (%s OR outcome = ANY(%s) AND page_id IS NOT NULL)) stored
            GROUP BY 1 ORDER BY 1""",
-        (size, batch_id, list(STORED_OUTCOMES)),
+        (size, batch_id, before_fetch, list(STORED_OUTCOMES)),
     ).fetchall()
     return [Chunk(batch_id, index, first, last, pages) for index, first, last, pages in rows]
 

@@ -7,8 +7,9 @@ under as many distinct URLs as asked (each copy's canonical URL rewritten to its
 listing pages of 100 links. For each size, on a fresh database, every stage runs in a process of
 its own, as a task would: discover, fetch, then extract and load chunk by chunk. Per stage: seconds,
 ms per page, and the process's peak RSS. Then (at --speedup-at sizes) the whole pipeline once more
-on a fresh database as the DAG runs on two workers (discover, fetch, then the mapped extract_and_load
-tasks on two task slots, a process per task): articles/s end to end on two workers;
+on a fresh database as the DAG runs on two workers (discover, then per chunk of the batch's URLs a
+fetch task and an extract_and_load task on two task slots, a process per task, one slot fetching the
+next chunk while the other extracts and loads): articles/s end to end on two workers;
 and the extract again (its records deleted first) on 1 and on 2 processes: the extract's speed-up.
 
 Cost per article flat from 600 to 12,000 and load memory bounded by the chunk, not the batch, are what
@@ -42,21 +43,30 @@ SOURCE = "scale"
 # -- one stage, in a child process ------------------------------------------------------------------
 
 def run_stage(stage: str, sources: Path, dsn: str, batch_id: int | None, chunk_size: int,
-              chunk_indexes: list[int] | None) -> dict:
+              chunk_indexes: list[int] | None, planned: bool = False) -> dict:
+    """One stage in this process; with `chunk_indexes`, only those chunks; with `planned`, the chunks
+    are cut from the batch's URLs before the fetch, as the DAG's plan_chunks does."""
     from etl import pipeline
     from etl.sources import load_sources
 
     source = load_sources(sources)[0]
     cpu_at_start = process_cpu_seconds()  # after the imports: what the stage itself costs
     started = time.perf_counter()
+
+    def selected_chunks() -> list[dict]:
+        chunks = pipeline.chunks(batch_id, dsn, chunk_size, before_fetch=planned)
+        return chunks if chunk_indexes is None else [c for c in chunks if c["index"] in set(chunk_indexes)]
+
     if stage == "discover":
         out = pipeline.discover(source, dsn)
-    elif stage == "fetch":
+    elif stage == "fetch" and chunk_indexes is None:
         out = pipeline.fetch(batch_id, source, dsn)
+    elif stage == "fetch":
+        out = {}
+        for chunk in selected_chunks():
+            out = pipeline.add_counts(out, pipeline.fetch(batch_id, source, dsn, chunk=chunk))
     elif stage in ("extract", "load", "chunks"):
-        chunks = pipeline.chunks(batch_id, dsn, chunk_size)
-        if chunk_indexes is not None:
-            chunks = [c for c in chunks if c["index"] in set(chunk_indexes)]
+        chunks = selected_chunks()
         out = {}
         for chunk in chunks:
             if stage in ("extract", "chunks"):
@@ -102,9 +112,9 @@ def db_server_cpu_seconds(dsn: str) -> float | None:
 
 
 def stage_process(stage: str, sources: Path, dsn: str, batch_id: int | None, chunk_size: int,
-                  chunk_indexes: list[int] | None = None) -> subprocess.Popen:
+                  chunk_indexes: list[int] | None = None, planned: bool = False) -> subprocess.Popen:
     args = [sys.executable, "-m", "tests.bench.bench_scale", "--stage", stage, "--sources", str(sources),
-            "--dsn", dsn, "--chunk-size", str(chunk_size)]
+            "--dsn", dsn, "--chunk-size", str(chunk_size)] + (["--planned"] if planned else [])
     if batch_id is not None:
         args += ["--batch", str(batch_id)]
     if chunk_indexes is not None:
@@ -182,12 +192,14 @@ def bench_size(size: int, templates: list[bytes], server_dsn: str, chunk_size: i
 
 
 def end_to_end_on_two_workers(site, server_dsn: str, chunk_size: int, rps: float) -> dict:
-    """The whole pipeline again on a fresh database, as the DAG runs on two workers: discover and
-    fetch (one task each), then the mapped extract_and_load tasks on two task slots, each task a
-    process of its own (its imports and warm-up paid each time, as in Airflow), the chunks taken
-    first in, first out: a worker loads its chunk (loads take the warehouse lock in turn) beside the
-    other's extract. The site is served again under the same URLs. Airflow's own scheduling delays
-    are not in it."""
+    """The whole pipeline again on a fresh database, as the DAG runs on two workers: discover (one
+    task), the batch's URLs cut into chunks (plan_chunks), then per chunk a fetch task and an
+    extract_and_load task on two task slots, each task a process of its own (its imports and
+    warm-up paid each time, as in Airflow). A free slot takes what the scheduler would hand it:
+    the next chunk's fetch when no fetch runs (one at a time per run, and fetches weigh more under
+    the downstream weight rule), else the first fetched chunk's extract_and_load. So one slot
+    fetches while the other extracts and loads, and both extract once the fetch is done. The site
+    is served again under the same URLs. Airflow's own scheduling delays are not in it."""
     import psycopg
     from synthetic_site import sources_yaml  # tests/ is on the path (bench_size)
 
@@ -200,39 +212,55 @@ def end_to_end_on_two_workers(site, server_dsn: str, chunk_size: int, rps: float
         migrate(dsn)
         sources = Path(tmp) / "sources.yaml"
         sources.write_text(sources_yaml(SOURCE, site, rps), encoding="utf-8")
-        total, batch_id = 0.0, None
-        for stage in ("discover", "fetch"):
-            result = result_of(stage_process(stage, sources, dsn, batch_id, chunk_size))
-            batch_id = batch_id or result["batch_id"]
-            total += result["seconds"]
         started = time.perf_counter()
-        chunk_count = len(pipeline.chunks(batch_id, dsn, chunk_size))  # what plan_chunks does
-        queue = list(range(chunk_count))  # first in, first out, as an executor hands them over
-        lock, failures = threading.Lock(), []
+        batch_id = result_of(stage_process("discover", sources, dsn, None, chunk_size))["batch_id"]
+        chunk_count = len(pipeline.chunks(batch_id, dsn, chunk_size, before_fetch=True))  # plan_chunks
+        ready = threading.Condition()
+        state = {"next_fetch": 0, "fetching": False, "fetched": [], "failures": []}
+        fetch_busy = [0.0]
 
-        def worker() -> None:  # one task slot: a new process per mapped task, as Airflow runs them
+        def next_task() -> tuple[str, int] | None:  # under `ready`
             while True:
-                with lock:
-                    if not queue:
-                        return
-                    index = queue.pop(0)
-                try:
-                    result_of(stage_process("chunks", sources, dsn, batch_id, chunk_size, [index]))
-                except SystemExit as exc:  # a failed task: reported once both slots are done
-                    failures.append(f"chunk {index}: {exc}")
+                if not state["fetching"] and state["next_fetch"] < chunk_count:
+                    state["fetching"], state["next_fetch"] = True, state["next_fetch"] + 1
+                    return "fetch", state["next_fetch"] - 1
+                if state["fetched"]:
+                    return "chunks", state["fetched"].pop(0)
+                if state["next_fetch"] >= chunk_count and not state["fetching"]:
+                    return None
+                ready.wait()
 
-        slots = [threading.Thread(target=worker) for _ in range(2)]
-        for slot in slots:
-            slot.start()
-        for slot in slots:
-            slot.join()
-        if failures:
-            raise SystemExit("; ".join(failures))
-        out["chunks_2w_s"] = round(time.perf_counter() - started, 1)
-        total += time.perf_counter() - started
+        def slot() -> None:  # one task slot: a new process per task, as Airflow runs them
+            while True:
+                with ready:
+                    task = next_task()
+                if task is None:
+                    return
+                stage, index = task
+                began = time.perf_counter()
+                try:
+                    result_of(stage_process(stage, sources, dsn, batch_id, chunk_size, [index], planned=True))
+                except SystemExit as exc:  # a failed task: reported once both slots are done
+                    state["failures"].append(f"{stage} of chunk {index}: {exc}")
+                with ready:
+                    if stage == "fetch":
+                        state["fetching"] = False
+                        state["fetched"].append(index)
+                        fetch_busy[0] += time.perf_counter() - began
+                    ready.notify_all()
+
+        slots = [threading.Thread(target=slot) for _ in range(2)]
+        for thread in slots:
+            thread.start()
+        for thread in slots:
+            thread.join()
+        if state["failures"]:
+            raise SystemExit("; ".join(state["failures"]))
+        total = time.perf_counter() - started
         with psycopg.connect(dsn) as conn:
             articles = conn.execute("SELECT count(*) FROM core.articles WHERE source = %s", (SOURCE,)).fetchone()[0]
-    out.update(total_2w_s=round(total, 1), articles_2w=articles, articles_per_s_2w=round(articles / max(total, 1e-9), 1))
+    out.update(fetch_tasks_2w_s=round(fetch_busy[0], 1), total_2w_s=round(total, 1), articles_2w=articles,
+               articles_per_s_2w=round(articles / max(total, 1e-9), 1))
     return out
 
 
@@ -250,11 +278,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=Path)
     parser.add_argument("--batch", type=int)
     parser.add_argument("--chunks")
+    parser.add_argument("--planned", action="store_true")
     args = parser.parse_args(argv)
 
     if args.stage:
         indexes = None if args.chunks is None else [int(i) for i in args.chunks.split(",") if i.isdigit()]
-        print(json.dumps(run_stage(args.stage, args.sources, args.dsn, args.batch, args.chunk_size, indexes)))
+        print(json.dumps(run_stage(args.stage, args.sources, args.dsn, args.batch, args.chunk_size, indexes,
+                                   args.planned)))
         return 0
 
     from etl.store.db import resolve_dsn
@@ -274,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     columns = ["pages", "chunks", "discover_s", "fetch_s", "extract_s", "load_s", "total_s", "articles",
                "articles_per_s", "ms_per_article", "fetch_ms_per_page", "extract_ms_per_page", "load_ms_per_page",
                "fetch_peak_mb", "extract_peak_mb", "load_peak_mb", "extract_1w_s", "extract_2w_s", "extract_speedup_2w",
-               "chunks_2w_s", "total_2w_s", "articles_per_s_2w", *(f"{stage}_{kind}_ms_per_page" for kind in ("cpu", "db_cpu")
+               "fetch_tasks_2w_s", "total_2w_s", "articles_per_s_2w", *(f"{stage}_{kind}_ms_per_page" for kind in ("cpu", "db_cpu")
                  for stage in ("discover", "fetch", "extract", "load"))]
     print("\n" + " | ".join(columns))
     print(" | ".join("---" for _ in columns))
