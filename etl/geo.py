@@ -10,7 +10,9 @@ a language's words; geo imports nothing from `etl.events`.
 from __future__ import annotations
 
 import functools
+import os
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -243,53 +245,113 @@ def country_code(name: str, language: str | None = None) -> str | None:
 # ---------------------------------------------------------------- GeoNames (cities >= 15,000)
 
 # The index as built from GeoNames takes about a second, paid by every process that meets a city
-# outside the curated gazetteer (each Airflow task is one): it is kept on disk, keyed by what it is
-# built from, and read back in under a tenth of that. Bump when `_build_geonames_index` changes.
-_INDEX_FORMAT = 1
+# outside the curated gazetteer (each Airflow task is one). It is kept on disk as an SQLite file,
+# keyed by what it is built from, and looked up name by name: a task opens it in a millisecond
+# and asks for a few names a page, where reading the whole index back (160,000 names) cost every
+# task about 0.3 s. Bump when `_build_geonames_index` or the file's layout changes.
+_INDEX_FORMAT = 2
 CACHE_DIR_ENV = "ETL_CACHE_DIR"
 
+# (pid, the open cache file or the index in memory): a connection is never used across a fork.
+_geonames_source: tuple[int, object] | None = None
+_geonames_lock = threading.Lock()
 
-@functools.cache
-def _geonames_index() -> dict[str, dict[str, tuple[str, str]]]:
-    """name -> (city, country) for GeoNames' cities of 15,000+ people: Latin names under "latin",
-    Cyrillic alternate names (lower-cased) under "cyrillic" (see `_build_geonames_index`); from the
-    disk cache when it holds the index of these inputs."""
-    import marshal
-    import os
 
+def _geonames_city(script: str, name: str) -> City | None:
+    found = _geonames_lookup(script, name)
+    return City(*found) if found is not None else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _geonames_lookup(script: str, name: str) -> tuple[str, str] | None:
+    """(city, country) of the most populous GeoNames city with this name in this script."""
+    with _geonames_lock:
+        source = _open_geonames()
+        if isinstance(source, dict):
+            return source.get(script, {}).get(name)
+        row = source.execute("SELECT city, country FROM city WHERE script = ? AND name = ?",
+                             (script, name)).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _open_geonames():
+    """The cache file, opened read-only (built first when missing, damaged or foreign); the index
+    in memory when there is no usable cache folder."""
+    global _geonames_source
+    if _geonames_source is not None and _geonames_source[0] == os.getpid():
+        return _geonames_source[1]
     path = _geonames_cache_path()
-    if path is not None:
+    source = _read_geonames_cache(path) if path else None
+    if source is None:
+        index = _build_geonames_index()
+        if path and _write_geonames_cache(path, index):
+            source = _read_geonames_cache(path)
+        if source is None:  # a read-only home, a full disk: every process builds the index
+            source = index
+    _geonames_source = (os.getpid(), source)
+    return source
+
+
+def _read_geonames_cache(path: str):
+    """The cache file opened read-only, or None when it is missing or is not a whole index of this
+    format (a damaged or foreign file is never trusted)."""
+    import sqlite3
+    from urllib.parse import quote
+
+    if not os.path.isfile(path):
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
+        complete = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if complete == (str(_INDEX_FORMAT),):
+            return conn
+    except sqlite3.Error:
+        pass
+    conn.close()
+    return None
+
+
+def _write_geonames_cache(path: str, index: dict[str, dict[str, tuple[str, str]]]) -> bool:
+    """Written whole to a file of its own, then renamed: a reader never sees half an index."""
+    import sqlite3
+
+    partial = f"{path}.{os.getpid()}.partial"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if os.path.exists(partial):
+            os.unlink(partial)
+        conn = sqlite3.connect(partial)
         try:
-            with open(path, "rb") as handle:
-                index = marshal.load(handle)
-            if isinstance(index, dict) and set(index) == {"latin", "cyrillic"}:
-                return index
-        except (OSError, EOFError, ValueError, TypeError):
-            pass  # missing, unreadable or damaged: built again below
-    index = _build_geonames_index()
-    if path is not None:
-        partial = f"{path}.{os.getpid()}.partial"
-        try:  # written whole, then renamed: a reader never sees half a file
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(partial, "wb") as handle:
-                marshal.dump(index, handle)
-            os.replace(partial, path)
-        except OSError:  # a read-only home, a full disk: no cache, every process builds the index
-            try:
-                os.unlink(partial)
-            except OSError:
-                pass
-    return index
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("CREATE TABLE city (script TEXT, name TEXT, city TEXT, country TEXT, "
+                         "PRIMARY KEY (script, name)) WITHOUT ROWID")
+            conn.executemany("INSERT INTO city VALUES (?, ?, ?, ?)",
+                             ((script, name, city, country) for script, names in index.items()
+                              for name, (city, country) in names.items()))
+            conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            conn.execute("INSERT INTO meta VALUES ('format', ?)", (str(_INDEX_FORMAT),))  # last: the file is whole
+            conn.commit()
+        finally:
+            conn.close()
+        os.replace(partial, path)
+        return True
+    except (OSError, sqlite3.Error):
+        try:
+            os.unlink(partial)
+        except OSError:
+            pass
+        return False
 
 
 def _geonames_cache_path() -> str | None:
     """Where the built index is kept: ETL_CACHE_DIR, else the user's cache folder; its name holds a
-    digest of the inputs (GeoNames' file, the country names that are no city's, the format, Python's
-    marshal version), so a change to any of them builds it anew."""
+    digest of the inputs (GeoNames' file, the country names that are no city's, the format, SQLite's
+    version), so a change to any of them builds it anew."""
     import hashlib
-    import marshal
-    import os
-    import sys
+    import sqlite3
 
     source = _geonames_cities_file()
     try:
@@ -297,12 +359,12 @@ def _geonames_cache_path() -> str | None:
     except OSError:
         return None
     key = hashlib.sha256(repr((
-        _INDEX_FORMAT, marshal.version, sys.version_info[:2], source, stat.st_size, stat.st_mtime_ns,
+        _INDEX_FORMAT, sqlite3.sqlite_version, source, stat.st_size, stat.st_mtime_ns,
         sorted(_country_matcher("en").forms),
     )).encode()).hexdigest()[:20]
     folder = os.environ.get(CACHE_DIR_ENV) or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "thinktank-etl")
-    return os.path.join(folder, f"geonames-{key}.marshal")
+    return os.path.join(folder, f"geonames-{key}.sqlite")
 
 
 def _geonames_cities_file() -> str:
@@ -340,11 +402,6 @@ def _build_geonames_index() -> dict[str, dict[str, tuple[str, str]]]:
     countries = set(_country_matcher("en").forms)
     return {script: {k: v[1] for k, v in entries.items() if k not in countries or v[1][0] == k}
             for script, entries in index.items()}
-
-
-def _geonames_city(script: str, name: str) -> City | None:
-    found = _geonames_index().get(script, {}).get(name)
-    return City(*found) if found is not None else None
 
 
 @functools.cache

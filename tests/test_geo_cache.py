@@ -1,10 +1,10 @@
-"""The GeoNames city index kept on disk: every process (each Airflow task is one) reads it back
-instead of building it again, and a damaged or foreign file is built anew, never trusted."""
+"""The GeoNames city index kept on disk: every process (each Airflow task is one) looks names up
+in it instead of building the index again, and a damaged or foreign file is built anew, never trusted."""
 
 from __future__ import annotations
 
-import marshal
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -28,21 +28,27 @@ def test_the_index_is_built_once_then_read_from_the_cache(tmp_path):
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".partial")]
 
     # The next process takes what the file says (here a city that GeoNames does not have).
-    with open(path, "rb") as handle:
-        index = marshal.load(handle)
-    index["latin"]["Atlantis"] = ("Atlantis", "XX")
-    with open(path, "wb") as handle:
-        marshal.dump(index, handle)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM city").fetchone()[0] > 100_000
+        conn.execute("INSERT OR REPLACE INTO city VALUES ('latin', 'Atlantis', 'Atlantis', 'XX')")
     assert resolve_in_new_process("Atlantis", tmp_path)[1] == "Atlantis XX"
 
 
 def test_a_damaged_cache_is_built_again(tmp_path):
     path, _ = resolve_in_new_process("Kuala Lumpur", tmp_path)
     with open(path, "wb") as handle:
-        handle.write(b"\x00not marshal data")
+        handle.write(b"\x00not an index")
     assert resolve_in_new_process("Kuala Lumpur", tmp_path)[1] == "Kuala Lumpur MY"
-    with open(path, "rb") as handle:
-        assert set(marshal.load(handle)) == {"latin", "cyrillic"}  # rewritten whole
+    with sqlite3.connect(path) as conn:  # rewritten whole
+        assert {row[0] for row in conn.execute("SELECT DISTINCT script FROM city")} == {"latin", "cyrillic"}
+
+
+def test_an_index_missing_its_completion_mark_is_built_again(tmp_path):
+    path, _ = resolve_in_new_process("Kuala Lumpur", tmp_path)
+    with sqlite3.connect(path) as conn:  # as a build cut short would leave it, were it renamed
+        conn.execute("DELETE FROM meta")
+        conn.execute("DELETE FROM city WHERE name = 'Kuala Lumpur'")
+    assert resolve_in_new_process("Kuala Lumpur", tmp_path)[1] == "Kuala Lumpur MY"
 
 
 def test_an_unwritable_cache_folder_only_costs_the_build(tmp_path):

@@ -10,7 +10,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup
+from typing import TYPE_CHECKING
+
 from lxml import etree
 
 from etl.crawl.fetch import FetchResult
@@ -18,6 +19,9 @@ from etl.crawl.limits import MAX_SITEMAP_FILES, XML_CHUNK_BYTES
 from etl.crawl.urls import absolute_url, canonical_url, same_site, site_spellings
 from etl.record import MAX_URL_LENGTH
 from etl.sources import DEFAULT_MAX_FEED_BYTES, Source
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +181,8 @@ class Discovery:
                 self.stats.failed("listing page", url, f"cannot read: {type(exc).__name__}: {exc}")
 
     def _read_listing(self, url: str, chain: int, result: FetchResult, queue: deque, queued: set[str]) -> None:
+        from bs4 import BeautifulSoup  # here: a fetch task (no discovery) need not import it and soupsieve
+
         soup = BeautifulSoup(result.body, "lxml", from_encoding=result.charset)
         base = _base_href(soup, result.final_url or url)
         links = [self._canonical(link) for a in soup.find_all("a", href=True)
