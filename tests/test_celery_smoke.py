@@ -1,9 +1,10 @@
 """The DAG on the CeleryExecutor for real: Redis, api-server, scheduler, dag-processor, two Celery workers.
 
 A site of 24 real pages (the sample site's articles under distinct URLs) is crawled at 10 requests/s;
-the run is triggered with chunk_size 4, so extract-and-load maps into 6 tasks. The run must
-succeed with tasks on both workers, load every article exactly once, and the server's request log
-must show the per-host rate held. Metadata in PostgreSQL (a scratch database on the test server),
+the run is triggered with chunk_size 4, so fetch and extract-and-load map into 6 tasks each. The run
+must succeed with tasks on both workers, fetch the chunks one at a time while fetched ones are
+extracted and loaded, load every article exactly once, and the server's request log must show the
+per-host rate held. Metadata in PostgreSQL (a scratch database on the test server),
 the broker a Redis server of the test's own (on a free port, stopped afterwards); a queue name of its
 own too, so no other Celery deployment on this machine can take its tasks. Every wait is bounded;
 the harness stops every process it started, process groups included.
@@ -19,6 +20,7 @@ import socket
 import subprocess
 import time
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -129,6 +131,15 @@ def test_celery_executor_runs_mapped_chunks_on_two_workers(pg_server_url, databa
     mapped = {run_id: sorted(i for (t, i), s in by_task.items() if t == "extract_and_load" and s == "success")
               for run_id, by_task in states.items()}
     assert list(range(chunks)) in mapped.values(), mapped
+    # In that run each chunk was fetched by a task of its own, one at a time (politeness does not
+    # need two), and chunks already fetched were extracted and loaded while later ones were fetched.
+    [full_run] = [run_id for run_id, indexes in mapped.items() if indexes == list(range(chunks))]
+    spans = {task: sorted((datetime.fromisoformat(ti["start_date"]), datetime.fromisoformat(ti["end_date"]))
+                          for ti in task_instances[full_run] if ti["task_id"] == task)
+             for task in ("fetch", "extract_and_load")}
+    assert len(spans["fetch"]) == chunks
+    assert all(end <= next_start for (_, end), (next_start, _) in zip(spans["fetch"], spans["fetch"][1:])), spans
+    assert spans["extract_and_load"][0][0] < spans["fetch"][-1][1], spans
     hosts = {ti["hostname"] for tis in task_instances.values() for ti in tis}
     assert hosts == set(WORKERS), f"tasks ran on {hosts}"
     with psycopg.connect(database_url) as conn:

@@ -62,6 +62,19 @@ def test_chunks_cover_the_stored_pages_once_in_order(database_url):
     assert rawstore.Chunk.of(chunks[1].as_dict()) == chunks[1]  # through XCom and back
 
 
+def test_the_last_chunk_cut_before_the_fetch_takes_a_url_the_fetch_adds(database_url):
+    migrate(database_url)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        batch = rawstore.create_batch(conn, "s")
+        rawstore.add_discovered(conn, batch, [f"http://a.test/{i}" for i in range(4)])
+        chunks = rawstore.batch_chunks(conn, batch, 2, before_fetch=True)
+        page_ids = rawstore.record_fetches(conn, batch, "s", [
+            result(f"http://a.test/{i}", body=b"page") for i in range(4)] + [result("http://a.test/extra", body=b"extra")])
+        per_chunk = [rawstore.batch_pages_to_extract(conn, batch, "v", chunk) for chunk in chunks]
+    assert [(c.first_position, c.pages) for c in chunks] == [(0, 2), (2, 2)]
+    assert per_chunk == [page_ids[:2], page_ids[2:]]  # the extra URL (position 4) in the last chunk
+
+
 def test_a_chunked_run_loads_every_article_once(database_url, tmp_path):
     templates = [path.read_bytes() for path in sorted(SAMPLE_SITE.glob("*/*.html"))]
     with MirrorSite(templates, 23, per_listing=10).serve() as site:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from psycopg.types.json import Jsonb
@@ -441,7 +441,13 @@ def batch_chunks(conn, batch_id: int, size: int, *, before_fetch: bool = False) 
            GROUP BY 1 ORDER BY 1""",
         (size, batch_id, before_fetch, list(STORED_OUTCOMES)),
     ).fetchall()
-    return [Chunk(batch_id, index, first, last, pages) for index, first, last, pages in rows]
+    chunks = [Chunk(batch_id, index, first, last, pages) for index, first, last, pages in rows]
+    if before_fetch and chunks:  # a URL the fetch adds to the batch goes after its last position:
+        chunks[-1] = replace(chunks[-1], last_position=LAST_POSITION)  # the last chunk takes it
+    return chunks
+
+
+LAST_POSITION = 2_147_483_647  # positions are PostgreSQL integers
 
 
 def _positions(chunk: Chunk | None) -> tuple[int | None, int | None]:
