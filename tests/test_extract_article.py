@@ -287,3 +287,17 @@ def test_teaser_cards_and_tickers_inside_the_content_are_not_body_text():
             + "".join(card.format(n) for n in range(3)) + "</div></body></html>")
     body = extract_article(page).body_paragraphs
     assert len(body) == 2 and body[0].startswith("The Caspian ferry operators")
+
+
+# Characters near the unspaced scripts' edges, in all the UTF-8 lengths, and others of every kind.
+_NEAR_UNSPACED = st.sampled_from("aЯ“—\u2fff\u3000\u303f\u3040\u30ff\u3100\u3400\u4dbf\u4e00\u9fff\ua000"
+                                 "\uf8ff\uf900\ufaff\ufb00\uff65\uff66\uff9f\uffa0\ufeff\ufffd😀")
+
+
+@given(st.lists(_NEAR_UNSPACED | st.characters(), max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_a_page_is_marked_unspaced_exactly_when_it_holds_han_or_kana(text):
+    from etl.extract.tree import UNSPACED_MARK, UNSPACED_SCRIPT, parse_html
+
+    html = f"<html><body><p>x{text}</p></body></html>"
+    assert (parse_html(html).get(UNSPACED_MARK) == "1") == bool(UNSPACED_SCRIPT.search(html))

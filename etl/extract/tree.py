@@ -110,9 +110,19 @@ def parse_html(text: str) -> etree._Element:
         root = wrapper
     if too_deep:
         root.set("data-etl-too-deep", "1")
-    if not text.isascii() and UNSPACED_SCRIPT.search(text):
+    if _may_hold_unspaced_script(data) and UNSPACED_SCRIPT.search(text):
         root.set(UNSPACED_MARK, "1")
     return root
+
+
+# The UTF-8 lead bytes of UNSPACED_SCRIPT's characters (U+3040-U+9FFF: E3-E9; U+F900-U+FAFF and
+# U+FF66-U+FF9F: EF). A page whose bytes hold none of them holds none of those characters: a few
+# byte searches then settle it where the regex would read the whole page (3% of an extract).
+_UNSPACED_LEAD_BYTES = tuple(bytes([lead]) for lead in (*range(0xE3, 0xEA), 0xEF))
+
+
+def _may_hold_unspaced_script(data: bytes) -> bool:
+    return any(lead in data for lead in _UNSPACED_LEAD_BYTES)
 
 
 def text_of(el) -> str:

@@ -347,8 +347,14 @@ class Prefiltered:
     on long case-insensitive alternations (a look-ahead for their first characters helps too)."""
 
     def __init__(self, pattern: re.Pattern, stems: tuple[str, ...]):
-        self.pattern = with_first_chars(pattern)
+        self.written = pattern
         self.stems = stems
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern:
+        """Rewritten on first use, then an attribute like any other: a pack imported for its
+        abbreviations alone (every task imports them all) pays no rewrites."""
+        return with_first_chars(self.written)
 
     def _may_match(self, text: str) -> bool:
         lowered = lowered_text(text)
