@@ -190,9 +190,10 @@ def error_class_of(message: str | None) -> str:
     return head[:40] if head and " " not in head else "error"
 
 
-# Pages per chunk: each chunk is one mapped extract-and-load task of the DAG. Small enough
-# that a load holds little in memory and the chunks spread over the workers, big enough that a
-# task's start-up cost (a second or two under Celery) stays small beside its work.
+# URLs (or stored pages) per chunk: the DAG maps a fetch task and an extract-and-load task over
+# each. Small enough that a load holds little in memory, the chunks spread over the workers and the
+# first articles arrive early in a polite crawl, big enough that a task's start-up cost (a second
+# or two under Celery) stays small beside its work.
 DEFAULT_CHUNK_SIZE = 500
 
 
