@@ -265,13 +265,20 @@ def _geonames_city(script: str, name: str) -> City | None:
 @functools.lru_cache(maxsize=8192)
 def _geonames_lookup(script: str, name: str) -> tuple[str, str] | None:
     """(city, country) of the most populous GeoNames city with this name in this script."""
+    import sqlite3
+
+    global _geonames_source
     with _geonames_lock:
         source = _open_geonames()
-        if isinstance(source, dict):
-            return source.get(script, {}).get(name)
-        row = source.execute("SELECT city, country FROM city WHERE script = ? AND name = ?",
-                             (script, name)).fetchone()
-    return (row[0], row[1]) if row else None
+        if not isinstance(source, dict):
+            try:
+                row = source.execute("SELECT city, country FROM city WHERE script = ? AND name = ?",
+                                     (script, name)).fetchone()
+                return (row[0], row[1]) if row else None
+            except sqlite3.Error:  # the file went bad under us: the index in memory from now on
+                source = _build_geonames_index()
+                _geonames_source = (os.getpid(), source)
+        return source.get(script, {}).get(name)
 
 
 def _open_geonames():
