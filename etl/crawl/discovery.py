@@ -9,7 +9,6 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from lxml import etree
