@@ -210,7 +210,7 @@ def urls_to_fetch(conn, batch_id: int, chunk: Chunk | None = None) -> list[str]:
         row[0]
         for row in conn.execute(
             """SELECT url FROM raw.batch_urls WHERE batch_id = %s AND outcome IS NULL
-                 AND position BETWEEN coalesce(%s::int, -2147483648) AND coalesce(%s::int, 2147483647)
+                 AND position BETWEEN %s AND %s
                ORDER BY position""", (batch_id, first, last)
         )
     ]
@@ -447,11 +447,12 @@ def batch_chunks(conn, batch_id: int, size: int, *, before_fetch: bool = False) 
     return chunks
 
 
-LAST_POSITION = 2_147_483_647  # positions are PostgreSQL integers
+FIRST_POSITION, LAST_POSITION = -2_147_483_648, 2_147_483_647  # positions are PostgreSQL integers
 
 
-def _positions(chunk: Chunk | None) -> tuple[int | None, int | None]:
-    return (chunk.first_position, chunk.last_position) if chunk else (None, None)
+def _positions(chunk: Chunk | None) -> tuple[int, int]:
+    """The chunk's positions, or every position of the batch."""
+    return (chunk.first_position, chunk.last_position) if chunk else (FIRST_POSITION, LAST_POSITION)
 
 
 def batch_pages_to_extract(conn, batch_id: int, extractor_version: str, chunk: Chunk | None = None) -> list[int]:
@@ -462,7 +463,7 @@ def batch_pages_to_extract(conn, batch_id: int, extractor_version: str, chunk: C
         for row in conn.execute(
             """SELECT b.page_id FROM raw.batch_urls b
                WHERE b.batch_id = %s AND b.outcome = ANY(%s) AND b.page_id IS NOT NULL
-                 AND b.position BETWEEN coalesce(%s::int, -2147483648) AND coalesce(%s::int, 2147483647)
+                 AND b.position BETWEEN %s AND %s
                  AND NOT EXISTS (SELECT 1 FROM raw.extractions e
                                  WHERE e.page_id = b.page_id AND e.extractor_version = %s)
                ORDER BY b.position""",
@@ -536,7 +537,7 @@ def batch_extractions(conn, batch_id: int, extractor_version: str, chunk: Chunk 
            CROSS JOIN LATERAL (SELECT min(first_fetched_at) AS first_fetched_at FROM raw.pages q
                                WHERE q.url = p.url) first_seen
            WHERE b.batch_id = %s AND b.outcome = ANY(%s) AND e.error IS NULL
-             AND b.position BETWEEN coalesce(%s::int, -2147483648) AND coalesce(%s::int, 2147483647)
+             AND b.position BETWEEN %s AND %s
            ORDER BY b.position""",
         (extractor_version, batch_id, list(STORED_OUTCOMES), first, last),
     ).fetchall()
