@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sqlite3
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -265,8 +266,6 @@ def _geonames_city(script: str, name: str) -> City | None:
 @functools.lru_cache(maxsize=8192)
 def _geonames_lookup(script: str, name: str) -> tuple[str, str] | None:
     """(city, country) of the most populous GeoNames city with this name in this script."""
-    import sqlite3
-
     global _geonames_source
     with _geonames_lock:
         source = _open_geonames()
@@ -302,7 +301,6 @@ def _open_geonames():
 def _read_geonames_cache(path: str):
     """The cache file opened read-only, or None when it is missing or is not a whole index of this
     format (a damaged or foreign file is never trusted)."""
-    import sqlite3
     from urllib.parse import quote
 
     if not os.path.isfile(path):
@@ -323,8 +321,6 @@ def _read_geonames_cache(path: str):
 
 def _write_geonames_cache(path: str, index: dict[str, dict[str, tuple[str, str]]]) -> bool:
     """Written whole to a file of its own, then renamed: a reader never sees half an index."""
-    import sqlite3
-
     partial = f"{path}.{os.getpid()}.partial"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -358,7 +354,6 @@ def _geonames_cache_path() -> str | None:
     digest of the inputs (GeoNames' file, the country names that are no city's, the format, SQLite's
     version), so a change to any of them builds it anew."""
     import hashlib
-    import sqlite3
 
     source = _geonames_cities_file()
     try:
