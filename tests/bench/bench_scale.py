@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -132,22 +133,31 @@ def result_of(process: subprocess.Popen) -> dict:
 
 # -- the benchmark ----------------------------------------------------------------------------------
 
+@contextmanager
+def fresh_warehouse(site, server_dsn: str, rps: float):
+    """(dsn, sources file) of a new, migrated scratch database and a sources file naming the site."""
+    from synthetic_site import sources_yaml  # tests/ is on the path (bench_size)
+
+    from etl.store.db import scratch_database
+    from etl.store.migrate import migrate
+
+    with scratch_database(server_dsn, "bench_scale") as dsn, tempfile.TemporaryDirectory() as tmp:
+        migrate(dsn)
+        sources = Path(tmp) / "sources.yaml"
+        sources.write_text(sources_yaml(SOURCE, site, rps), encoding="utf-8")
+        yield dsn, sources
+
+
 def bench_size(size: int, templates: list[bytes], server_dsn: str, chunk_size: int, rps: float,
                speedup: bool = True) -> dict:
     import psycopg
 
     sys.path.insert(0, str(PROJECT_DIR / "tests"))
-    from synthetic_site import MirrorSite, sources_yaml
-
-    from etl.store.db import scratch_database
-    from etl.store.migrate import migrate
+    from synthetic_site import MirrorSite
 
     row: dict = {"pages": size}
     with (MirrorSite(templates, size, per_listing=100).serve() as site,
-          scratch_database(server_dsn, "bench_scale") as dsn, tempfile.TemporaryDirectory() as tmp):
-        migrate(dsn)
-        sources = Path(tmp) / "sources.yaml"
-        sources.write_text(sources_yaml(SOURCE, site, rps), encoding="utf-8")
+          fresh_warehouse(site, server_dsn, rps) as (dsn, sources)):
         total = 0.0
         batch_id = None
         for stage in ("discover", "fetch", "extract", "load"):
@@ -201,23 +211,16 @@ def end_to_end_on_two_workers(site, server_dsn: str, chunk_size: int, rps: float
     fetches while the other extracts and loads, and both extract once the fetch is done. The site
     is served again under the same URLs. Airflow's own scheduling delays are not in it."""
     import psycopg
-    from synthetic_site import sources_yaml  # tests/ is on the path (bench_size)
 
     from etl import pipeline
-    from etl.store.db import scratch_database
-    from etl.store.migrate import migrate
 
     out: dict = {}
-    with scratch_database(server_dsn, "bench_scale") as dsn, tempfile.TemporaryDirectory() as tmp:
-        migrate(dsn)
-        sources = Path(tmp) / "sources.yaml"
-        sources.write_text(sources_yaml(SOURCE, site, rps), encoding="utf-8")
+    with fresh_warehouse(site, server_dsn, rps) as (dsn, sources):
         started = time.perf_counter()
         batch_id = result_of(stage_process("discover", sources, dsn, None, chunk_size))["batch_id"]
         chunk_count = len(pipeline.chunks(batch_id, dsn, chunk_size, before_fetch=True))  # plan_chunks
         ready = threading.Condition()
-        state = {"next_fetch": 0, "fetching": False, "fetched": [], "failures": []}
-        fetch_busy = [0.0]
+        state = {"next_fetch": 0, "fetching": False, "fetched": [], "failures": [], "fetch_seconds": 0.0}
 
         def next_task() -> tuple[str, int] | None:  # under `ready`
             while True:
@@ -246,7 +249,7 @@ def end_to_end_on_two_workers(site, server_dsn: str, chunk_size: int, rps: float
                     if stage == "fetch":
                         state["fetching"] = False
                         state["fetched"].append(index)
-                        fetch_busy[0] += time.perf_counter() - began
+                        state["fetch_seconds"] += time.perf_counter() - began
                     ready.notify_all()
 
         slots = [threading.Thread(target=slot) for _ in range(2)]
@@ -259,7 +262,7 @@ def end_to_end_on_two_workers(site, server_dsn: str, chunk_size: int, rps: float
         total = time.perf_counter() - started
         with psycopg.connect(dsn) as conn:
             articles = conn.execute("SELECT count(*) FROM core.articles WHERE source = %s", (SOURCE,)).fetchone()[0]
-    out.update(fetch_tasks_2w_s=round(fetch_busy[0], 1), total_2w_s=round(total, 1), articles_2w=articles,
+    out.update(fetch_tasks_2w_s=round(state["fetch_seconds"], 1), total_2w_s=round(total, 1), articles_2w=articles,
                articles_per_s_2w=round(articles / max(total, 1e-9), 1))
     return out
 
